@@ -1,0 +1,54 @@
+# The two commands of the README: `make run` and `make test`. Both are idempotent.
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+FLASK = $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test setup setup-test wheel-check bench clean translations
+
+## Set up everything and serve the LMS with the shipped courses and demo accounts (SQLite).
+run: setup instance/lms.cfg
+	$(FLASK) lms db upgrade
+	$(FLASK) lms load-demo
+	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## Set up the test environment and run the whole suite (browser tests included).
+test: setup-test
+	bash scripts/ensure-chromium.sh
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed
+setup-test: $(VENV)/.installed-test
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when the project definition or the catalogs change.
+$(VENV)/.installed: $(VENV)/bin/python pyproject.toml setup.py $(wildcard lms/translations/*/LC_MESSAGES/*.po)
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/bin/python pyproject.toml setup.py $(wildcard lms/translations/*/LC_MESSAGES/*.po)
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(VENV)/.installed $@
+
+# A secret key generated once per checkout; never committed (instance/ is ignored).
+instance/lms.cfg:
+	mkdir -p instance
+	$(BIN)/python -c "import secrets; print('SECRET_KEY = ' + repr(secrets.token_urlsafe(48)))" > $@
+
+## Build the wheel, install it in a fresh venv outside the checkout and smoke-test it.
+wheel-check: setup-test
+	bash scripts/wheel-check.sh
+
+## Refresh the translation catalogs after changing UI strings.
+translations: setup
+	$(BIN)/pybabel extract -F babel.cfg -o lms/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-fuzzy-matching --ignore-obsolete
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

@@ -1,0 +1,1 @@
+"""Accounts, learner profiles, org units and role grants."""

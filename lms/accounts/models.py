@@ -1,0 +1,171 @@
+"""Org units, accounts, learner profiles and role grants."""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.db import Base, enum_column, utcnow
+
+
+class LearnerCategory(enum.StrEnum):
+    """Đối tượng: the four kinds of public staff in Vietnamese HR records."""
+
+    CAN_BO = "can_bo"
+    CONG_CHUC = "cong_chuc"
+    VIEN_CHUC = "vien_chuc"
+    NGUOI_LAO_DONG = "nguoi_lao_dong"
+
+
+class Gender(enum.StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+
+
+class Role(enum.StrEnum):
+    """Roles beyond the implicit learner role every active profile has."""
+
+    AUTHOR = "author"
+    HR = "hr"
+    ADMIN = "admin"
+
+
+class OrgUnit(Base):
+    """A node of the province → department → division tree.
+
+    ``path`` is the materialised chain of ids (``/1/4/9/``) so a subtree is one
+    indexed prefix query; it is rewritten for a whole subtree when a unit moves.
+    """
+
+    __tablename__ = "lms_org_units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    name_vi: Mapped[str] = mapped_column(sa.String(200))
+    name_en: Mapped[str] = mapped_column(sa.String(200))
+    parent_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("lms_org_units.id", ondelete="RESTRICT"), index=True
+    )
+    path: Mapped[str] = mapped_column(sa.String(400), index=True)
+    created_dt: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    parent: Mapped[OrgUnit | None] = relationship(remote_side=[id])
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 2
+
+    def name(self, locale: str) -> str:
+        return self.name_en if locale == "en" and self.name_en else self.name_vi
+
+    def __repr__(self) -> str:
+        return f"<OrgUnit {self.code}>"
+
+
+class User(UserMixin, Base):
+    """A standalone login account (absent in host mode, where the host owns logins)."""
+
+    __tablename__ = "lms_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    #: Bumped on password change/reset so every other session of the account ends.
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_dt: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_login_dt: Mapped[dt.datetime | None]
+
+    learner: Mapped[Learner] = relationship(back_populates="user", uselist=False)
+
+    def get_id(self) -> str:
+        # Flask-Login stores this in the session; a changed version logs the session out.
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.learner is not None and self.learner.is_active
+
+
+class Learner(Base):
+    """A person's profile: everyone who uses the LMS has one, whatever their roles."""
+
+    __tablename__ = "lms_learners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("lms_users.id", ondelete="CASCADE"), unique=True
+    )
+    #: The host application's user id (host mode), as text whatever its type there.
+    host_user_id: Mapped[str | None] = mapped_column(sa.String(120), unique=True)
+    full_name: Mapped[str] = mapped_column(sa.String(200))
+    #: Lower-case, diacritics-free copy of the name, so "nguyen van an" finds "Nguyễn Văn An".
+    search_name: Mapped[str] = mapped_column(sa.String(200), index=True)
+    staff_code: Mapped[str | None] = mapped_column(sa.String(40), unique=True)
+    email: Mapped[str | None] = mapped_column(sa.String(200))
+    birth_date: Mapped[dt.date | None]
+    gender: Mapped[Gender | None] = mapped_column(enum_column(Gender))
+    category: Mapped[LearnerCategory | None] = mapped_column(
+        enum_column(LearnerCategory)
+    )
+    position: Mapped[str | None] = mapped_column(sa.String(200))
+    org_unit_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("lms_org_units.id", ondelete="RESTRICT"), index=True
+    )
+    hired_on: Mapped[dt.date | None]
+    is_active: Mapped[bool] = mapped_column(default=True)
+    #: Language chosen with the language switch; None follows the site default.
+    locale: Mapped[str | None] = mapped_column(sa.String(8))
+    created_dt: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_dt: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    user: Mapped[User | None] = relationship(back_populates="learner")
+    org_unit: Mapped[OrgUnit | None] = relationship()
+    role_grants: Mapped[list[RoleGrant]] = relationship(
+        back_populates="learner", cascade="all, delete-orphan",
+        foreign_keys="RoleGrant.learner_id",
+    )
+
+    def __repr__(self) -> str:
+        return f"<Learner {self.staff_code or self.id}>"
+
+
+class RoleGrant(Base):
+    """Grants a role. HR grants carry the org unit whose subtree they cover; author and
+    admin grants carry none. Uniqueness is enforced by the database, so a double click
+    cannot create two identical grants (see ``scope_key``)."""
+
+    __tablename__ = "lms_role_grants"
+    __table_args__ = (
+        sa.UniqueConstraint("learner_id", "role", "scope_key"),
+        sa.CheckConstraint(
+            "(role = 'hr') = (org_unit_id IS NOT NULL)", name="hr_grants_have_a_unit"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("lms_learners.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    org_unit_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("lms_org_units.id", ondelete="CASCADE"), index=True
+    )
+    #: "*" for a global grant, the unit id as text for an HR grant. NULLs are distinct in
+    #: unique constraints on both databases, so the unit id alone could not prevent duplicates.
+    scope_key: Mapped[str] = mapped_column(sa.String(20))
+    granted_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("lms_learners.id", ondelete="SET NULL")
+    )
+    granted_dt: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    learner: Mapped[Learner] = relationship(back_populates="role_grants", foreign_keys=[learner_id])
+    org_unit: Mapped[OrgUnit | None] = relationship()
+
+    @staticmethod
+    def scope_key_for(org_unit_id: int | None) -> str:
+        return "*" if org_unit_id is None else str(org_unit_id)

@@ -1,0 +1,190 @@
+"""Every write on org units, learners, accounts and role grants (mutate → flush).
+
+Callers (views, CLI) validate input with forms first and commit once at the end.
+Business rules that forms cannot see raise :class:`AccountError` with a translated message.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from lms.accounts.models import Learner, OrgUnit, Role, RoleGrant, User
+from lms.audit.operations import record_event
+from lms.db import get_session, utcnow
+from lms.i18n import _, nfc, strip_diacritics
+
+
+class AccountError(ValueError):
+    """A rule of the account model was broken; the message is translated."""
+
+
+# --- org units ------------------------------------------------------------------------
+
+def create_org_unit(code: str, name_vi: str, name_en: str, parent: OrgUnit | None) -> OrgUnit:
+    session = get_session()
+    if session.scalar(sa.select(OrgUnit.id).where(OrgUnit.code == code)) is not None:
+        raise AccountError(_("An org unit with code %(code)s already exists.", code=code))
+    unit = OrgUnit(code=code, name_vi=nfc(name_vi), name_en=nfc(name_en), parent=parent, path="")
+    session.add(unit)
+    session.flush()  # the id is needed for the path
+    unit.path = f"{parent.path if parent else '/'}{unit.id}/"
+    session.flush()
+    return unit
+
+
+def update_org_unit(unit: OrgUnit, *, code: str, name_vi: str, name_en: str) -> None:
+    session = get_session()
+    clash = session.scalar(sa.select(OrgUnit.id).where(OrgUnit.code == code, OrgUnit.id != unit.id))
+    if clash is not None:
+        raise AccountError(_("An org unit with code %(code)s already exists.", code=code))
+    unit.code, unit.name_vi, unit.name_en = code, nfc(name_vi), nfc(name_en)
+    session.flush()
+
+
+def move_org_unit(unit: OrgUnit, new_parent: OrgUnit | None) -> None:
+    """Re-parent ``unit`` and rewrite the paths of its whole subtree in one UPDATE."""
+    if new_parent is not None and new_parent.path.startswith(unit.path):
+        raise AccountError(_("A unit cannot be moved under itself or one of its own sub-units."))
+    session = get_session()
+    old_path = unit.path
+    new_path = f"{new_parent.path if new_parent else '/'}{unit.id}/"
+    if new_path == old_path:
+        return
+    session.execute(
+        sa.update(OrgUnit)
+        .where(OrgUnit.path.startswith(old_path, autoescape=True))
+        .values(path=sa.literal(new_path) + sa.func.substr(OrgUnit.path, len(old_path) + 1))
+        .execution_options(synchronize_session=False)
+    )
+    unit.parent_id = new_parent.id if new_parent else None
+    session.flush()
+    session.expire_all()  # paths of loaded descendants changed in SQL
+
+
+# --- learners and accounts ------------------------------------------------------------
+
+PROFILE_FIELDS = ("full_name", "staff_code", "email", "birth_date", "gender", "category",
+                  "position", "org_unit", "hired_on")
+
+
+def create_learner(**fields) -> Learner:
+    session = get_session()
+    _check_staff_code_free(fields.get("staff_code"), None)
+    learner = Learner(full_name="", search_name="")
+    apply_profile(learner, fields)
+    session.add(learner)
+    session.flush()
+    return learner
+
+
+def apply_profile(learner: Learner, fields: dict) -> None:
+    """Set profile fields, normalising text to NFC and refreshing the search key."""
+    if "staff_code" in fields:
+        _check_staff_code_free(fields["staff_code"], learner.id)
+    for name in PROFILE_FIELDS:
+        if name in fields:
+            value = fields[name]
+            setattr(learner, name, nfc(value.strip()) if isinstance(value, str) else value)
+    if learner.staff_code == "":
+        learner.staff_code = None
+    learner.search_name = strip_diacritics(learner.full_name)
+
+
+def _check_staff_code_free(staff_code: str | None, learner_id: int | None) -> None:
+    if not staff_code:
+        return
+    query = sa.select(Learner.id).where(Learner.staff_code == staff_code)
+    if learner_id is not None:
+        query = query.where(Learner.id != learner_id)
+    if get_session().scalar(query) is not None:
+        raise AccountError(_("Staff code %(code)s is already used by another person.", code=staff_code))
+
+
+def set_active(learner: Learner, active: bool, *, actor: Learner | None) -> None:
+    learner.is_active = active
+    record_event("admin.learner_activated" if active else "admin.learner_deactivated",
+                 actor=actor, object_type="learner", object_id=learner.id)
+
+
+def create_account(learner: Learner, username: str, password: str, *,
+                   must_change_password: bool = False) -> User:
+    session = get_session()
+    username = normalise_username(username)
+    if session.scalar(sa.select(User.id).where(User.username == username)) is not None:
+        raise AccountError(_("The username %(username)s is taken.", username=username))
+    user = User(username=username, password_hash=generate_password_hash(password),
+                must_change_password=must_change_password)
+    learner.user = user
+    session.add(user)
+    session.flush()
+    return user
+
+
+def normalise_username(username: str) -> str:
+    return nfc(username.strip()).casefold()
+
+
+def verify_password(user: User, password: str) -> bool:
+    return check_password_hash(user.password_hash, password)
+
+
+def change_password(user: User, new_password: str) -> None:
+    """The owner's change: ends every other session of the account."""
+    user.password_hash = generate_password_hash(new_password)
+    user.must_change_password = False
+    _bump_session_version(user)
+    record_event("auth.password_changed", actor=user.learner, object_type="user", object_id=user.id)
+
+
+def reset_password(user: User, temporary_password: str, *, actor: Learner | None) -> None:
+    """An admin's reset: the person must choose a new password at next sign-in."""
+    user.password_hash = generate_password_hash(temporary_password)
+    user.must_change_password = True
+    _bump_session_version(user)
+    record_event("admin.password_reset", actor=actor, object_type="user", object_id=user.id,
+                 details={"username": user.username})
+
+
+def _bump_session_version(user: User) -> None:
+    # Atomic in SQL: two resets at once must both invalidate old sessions.
+    get_session().execute(
+        sa.update(User).where(User.id == user.id).values(session_version=User.session_version + 1)
+    )
+    get_session().refresh(user)
+
+
+def record_login(user: User) -> None:
+    user.last_login_dt = utcnow()
+
+
+# --- roles ----------------------------------------------------------------------------
+
+def grant_role(learner: Learner, role: Role, org_unit: OrgUnit | None, *,
+               actor: Learner | None) -> RoleGrant:
+    """Grant ``role`` (HR needs ``org_unit``); granting an existing grant returns it."""
+    if (role == Role.HR) != (org_unit is not None):
+        raise AccountError(_("An HR grant needs an org unit; other roles take none."))
+    session = get_session()
+    scope_key = RoleGrant.scope_key_for(org_unit.id if org_unit else None)
+    existing = session.scalar(sa.select(RoleGrant).where(
+        RoleGrant.learner_id == learner.id, RoleGrant.role == role, RoleGrant.scope_key == scope_key))
+    if existing is not None:
+        return existing
+    grant = RoleGrant(learner=learner, role=role, org_unit=org_unit, scope_key=scope_key,
+                      granted_by_id=actor.id if actor else None)
+    session.add(grant)
+    session.flush()
+    record_event("admin.role_granted", actor=actor, object_type="learner", object_id=learner.id,
+                 details={"role": role.value, "org_unit": org_unit.code if org_unit else None})
+    return grant
+
+
+def revoke_role(grant: RoleGrant, *, actor: Learner | None) -> None:
+    session = get_session()
+    record_event("admin.role_revoked", actor=actor, object_type="learner",
+                 object_id=grant.learner_id,
+                 details={"role": grant.role.value,
+                          "org_unit": grant.org_unit.code if grant.org_unit else None})
+    session.delete(grant)
+    session.flush()
+

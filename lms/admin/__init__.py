@@ -1,0 +1,1 @@
+"""Administration: org units, learners, role grants, learner import, audit trail."""

@@ -1,0 +1,87 @@
+"""Admin forms. Choices that come from the database are filled in by the view."""
+from __future__ import annotations
+
+import re
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+
+from lms.accounts.models import Gender, LearnerCategory, Role
+from lms.i18n import _l
+
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_code_rule = Regexp(CODE_PATTERN, message=_l("Use letters, digits, '.', '_' or '-' only."))
+
+
+class OrgUnitForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32), _code_rule])
+    name_vi = StringField(_l("Name in Vietnamese"), validators=[DataRequired(), Length(max=200)])
+    name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=200)])
+    parent_id = SelectField(_l("Parent unit"), coerce=int, validate_choice=True)
+
+
+class MoveOrgUnitForm(FlaskForm):
+    parent_id = SelectField(_l("New parent unit"), coerce=int, validate_choice=True)
+
+
+GENDER_LABELS = {Gender.FEMALE: _l("Female"), Gender.MALE: _l("Male"), Gender.OTHER: _l("Other")}
+CATEGORY_LABELS = {
+    LearnerCategory.CAN_BO: _l("Cadre (cán bộ)"),
+    LearnerCategory.CONG_CHUC: _l("Civil servant (công chức)"),
+    LearnerCategory.VIEN_CHUC: _l("Public employee (viên chức)"),
+    LearnerCategory.NGUOI_LAO_DONG: _l("Worker (người lao động)"),
+}
+ROLE_LABELS = {Role.AUTHOR: _l("Author"), Role.HR: _l("HR officer"), Role.ADMIN: _l("Administrator")}
+
+
+class LearnerForm(FlaskForm):
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    staff_code = StringField(_l("Staff code"), validators=[DataRequired(), Length(max=40), _code_rule])
+    email = StringField(_l("E-mail"), validators=[Optional(), Email(check_deliverability=False), Length(max=200)])
+    birth_date = DateField(_l("Birth date"), validators=[Optional()])
+    gender = SelectField(_l("Gender"), validators=[Optional()],
+                         choices=[("", "—")] + [(g.value, label) for g, label in GENDER_LABELS.items()])
+    category = SelectField(_l("Category"), validators=[Optional()],
+                           choices=[("", "—")] + [(c.value, label) for c, label in CATEGORY_LABELS.items()])
+    position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
+    org_unit_id = SelectField(_l("Org unit"), coerce=int, validate_choice=True)
+    hired_on = DateField(_l("Hired on"), validators=[Optional()])
+    username = StringField(_l("Username for signing in"), validators=[Optional(), Length(max=80)],
+                           description=_l("Leave empty for a person who signs in through the portal."))
+
+
+class LearnerSearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search: nothing changes
+
+    q = StringField(_l("Name or staff code"), validators=[Optional(), Length(max=200)])
+    unit = SelectField(_l("Org unit"), coerce=int, validate_choice=False)
+
+
+class ActionForm(FlaskForm):
+    """An empty form for POST buttons (deactivate, revoke …): it carries the CSRF token."""
+
+
+class GrantRoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
+    org_unit_id = SelectField(_l("Org unit (HR only)"), coerce=int, validate_choice=True)
+
+
+class ImportLearnersForm(FlaskForm):
+    file = FileField(_l("File (CSV or XLSX)"), validators=[
+        FileRequired(), FileAllowed(["csv", "xlsx"], _l("Only .csv and .xlsx files can be imported."))])
+    import_valid_rows_only = BooleanField(_l("Import the valid rows and skip the invalid ones"))
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    action = StringField(_l("Action"), validators=[Optional(), Length(max=60)])
+    actor = StringField(_l("Actor"), validators=[Optional(), Length(max=200)])
+
+
+class ResetPasswordForm(FlaskForm):
+    confirm = HiddenField(default="1")

@@ -1,0 +1,37 @@
+"""Learner import from CSV or XLSX: validate everything, then write all or nothing."""
+from __future__ import annotations
+
+from flask import current_app, render_template
+
+from lms.accounts.import_file import ImportFileError
+from lms.accounts.import_operations import import_learners as run_import
+from lms.admin.forms import ImportLearnersForm
+from lms.auth.access import require
+from lms.auth.principal import current_principal
+from lms.db import get_session
+
+
+@require("admin.import_learners")
+def import_learners():
+    form = ImportLearnersForm()
+    outcome = file_error = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        data = upload.read(current_app.config["LMS_MAX_UPLOAD_BYTES"] + 1)
+        try:
+            if len(data) > current_app.config["LMS_MAX_UPLOAD_BYTES"]:
+                from werkzeug.exceptions import RequestEntityTooLarge
+
+                raise RequestEntityTooLarge()
+            outcome = run_import(upload.filename or "upload.csv", data,
+                                 actor=current_principal().learner,
+                                 import_valid_rows_only=form.import_valid_rows_only.data,
+                                 max_rows=current_app.config["LMS_IMPORT_MAX_ROWS"])
+        except ImportFileError as error:
+            file_error = str(error)
+        if outcome is not None and outcome.applied:
+            get_session().commit()
+        else:
+            get_session().rollback()
+    return render_template("lms/admin/import.html", form=form, outcome=outcome,
+                           file_error=file_error)

@@ -1,0 +1,182 @@
+"""Learner administration: search, create, edit, deactivate, password reset, roles."""
+from __future__ import annotations
+
+import secrets
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy.exc import IntegrityError
+
+from lms.accounts import operations, queries
+from lms.accounts.models import Gender, Learner, LearnerCategory, OrgUnit, Role, RoleGrant
+from lms.admin.forms import ActionForm, GrantRoleForm, LearnerForm, LearnerSearchForm
+from lms.admin.views_units import _unit_choices
+from lms.auth.access import require
+from lms.auth.principal import current_principal
+from lms.db import get_session
+from lms.i18n import _
+
+
+def _load_learner(learner_id: int) -> Learner:
+    learner = get_session().get(Learner, learner_id)
+    if learner is None:
+        abort(404)
+    return learner
+
+
+@require("admin.manage_learners")
+def list_learners():
+    form = LearnerSearchForm(request.args)
+    form.unit.choices = [(0, _("All units"))] + _unit_choices()[1:]
+    unit = get_session().get(OrgUnit, form.unit.data) if form.unit.data else None
+    page = max(request.args.get("page", 1, type=int), 1)
+    page_size = current_app.config["LMS_PAGE_SIZE"]
+    learners, total = queries.search_learners(form.q.data, unit, page=page, page_size=page_size)
+    return render_template("lms/admin/learners.html", form=form, learners=learners, total=total,
+                           page=page, pages=max((total + page_size - 1) // page_size, 1))
+
+
+def _profile_fields(form: LearnerForm) -> dict:
+    session = get_session()
+    return {
+        "full_name": form.full_name.data,
+        "staff_code": form.staff_code.data,
+        "email": form.email.data or None,
+        "birth_date": form.birth_date.data,
+        "gender": Gender(form.gender.data) if form.gender.data else None,
+        "category": LearnerCategory(form.category.data) if form.category.data else None,
+        "position": form.position.data or None,
+        "org_unit": session.get(OrgUnit, form.org_unit_id.data) if form.org_unit_id.data else None,
+        "hired_on": form.hired_on.data,
+    }
+
+
+@require("admin.manage_learners")
+def new_learner():
+    form = LearnerForm()
+    form.org_unit_id.choices = _unit_choices()
+    if form.validate_on_submit():
+        try:
+            learner = operations.create_learner(**_profile_fields(form))
+            password = None
+            if form.username.data:
+                password = secrets.token_urlsafe(9)
+                operations.create_account(learner, form.username.data, password,
+                                          must_change_password=True)
+        except operations.AccountError as error:
+            get_session().rollback()
+            form.staff_code.errors.append(str(error))
+        else:
+            get_session().commit()
+            flash(_("The learner has been created."), "success")
+            if password:
+                _flash_temporary_password(learner, password)
+            return redirect(url_for("lms.admin.edit_learner", learner_id=learner.id))
+    return render_template("lms/admin/learner_form.html", form=form, learner=None)
+
+
+def _flash_temporary_password(learner: Learner, password: str) -> None:
+    flash(_("Temporary password for %(username)s: %(password)s — give it to the person; "
+            "it is shown only once and must be changed at first sign-in.",
+            username=learner.user.username, password=password), "secret")
+
+
+@require("admin.manage_learners")
+def edit_learner(learner_id: int):
+    learner = _load_learner(learner_id)
+    form = LearnerForm(obj=learner, org_unit_id=learner.org_unit_id or 0,
+                       gender=learner.gender.value if learner.gender else "",
+                       category=learner.category.value if learner.category else "",
+                       username=learner.user.username if learner.user else "")
+    form.org_unit_id.choices = _unit_choices()
+    if learner.user is not None:
+        form.username.render_kw = {"readonly": True}
+    if form.validate_on_submit():
+        try:
+            operations.apply_profile(learner, _profile_fields(form))
+            password = None
+            if learner.user is None and form.username.data:
+                password = secrets.token_urlsafe(9)
+                operations.create_account(learner, form.username.data, password,
+                                          must_change_password=True)
+        except operations.AccountError as error:
+            get_session().rollback()
+            form.staff_code.errors.append(str(error))
+        else:
+            get_session().commit()
+            flash(_("The learner has been saved."), "success")
+            if password:
+                _flash_temporary_password(learner, password)
+            return redirect(url_for("lms.admin.edit_learner", learner_id=learner.id))
+    grant_form = GrantRoleForm()
+    grant_form.org_unit_id.choices = _unit_choices()
+    return render_template("lms/admin/learner_form.html", form=form, learner=learner,
+                           grants=queries.grants_of(learner), grant_form=grant_form,
+                           action_form=ActionForm())
+
+
+@require("admin.manage_learners")
+def set_active(learner_id: int):
+    learner = _load_learner(learner_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    make_active = request.form.get("active") == "1"
+    if learner.id == current_principal().learner.id and not make_active:
+        flash(_("You cannot deactivate your own account."), "error")
+    elif learner.is_active != make_active:
+        operations.set_active(learner, make_active, actor=current_principal().learner)
+        get_session().commit()
+        flash(_("The learner has been activated.") if make_active
+              else _("The learner has been deactivated."), "success")
+    return redirect(url_for("lms.admin.edit_learner", learner_id=learner.id))
+
+
+@require("admin.manage_learners")
+def reset_password(learner_id: int):
+    learner = _load_learner(learner_id)
+    if not ActionForm().validate_on_submit() or learner.user is None:
+        abort(400)
+    password = secrets.token_urlsafe(9)
+    operations.reset_password(learner.user, password, actor=current_principal().learner)
+    get_session().commit()
+    _flash_temporary_password(learner, password)
+    return redirect(url_for("lms.admin.edit_learner", learner_id=learner.id))
+
+
+@require("admin.grant_roles")
+def grant_role(learner_id: int):
+    learner = _load_learner(learner_id)
+    form = GrantRoleForm()
+    form.org_unit_id.choices = _unit_choices()
+    if not form.validate_on_submit():
+        flash(_("The role could not be granted: check the form."), "error")
+        return redirect(url_for("lms.admin.edit_learner", learner_id=learner.id))
+    role = Role(form.role.data)
+    unit = get_session().get(OrgUnit, form.org_unit_id.data) if form.org_unit_id.data else None
+    try:
+        operations.grant_role(learner, role, unit if role == Role.HR else None,
+                              actor=current_principal().learner)
+        get_session().commit()
+    except operations.AccountError as error:
+        flash(str(error), "error")
+    except IntegrityError:
+        get_session().rollback()  # the same grant was just made by a parallel request
+    else:
+        flash(_("The role has been granted."), "success")
+    return redirect(url_for("lms.admin.edit_learner", learner_id=learner.id))
+
+
+@require("admin.grant_roles")
+def revoke_role(learner_id: int, grant_id: int):
+    learner = _load_learner(learner_id)
+    grant = get_session().get(RoleGrant, grant_id)
+    if grant is None or grant.learner_id != learner.id:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if grant.role == Role.ADMIN and learner.id == current_principal().learner.id:
+        flash(_("You cannot remove your own administrator role."), "error")
+    else:
+        operations.revoke_role(grant, actor=current_principal().learner)
+        get_session().commit()
+        flash(_("The role has been revoked."), "success")
+    return redirect(url_for("lms.admin.edit_learner", learner_id=learner.id))

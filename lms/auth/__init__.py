@@ -1,0 +1,1 @@
+"""Who is asking: standalone logins, host-mode profiles, the current principal."""

@@ -1,0 +1,28 @@
+"""Error pages for LMS routes only (blueprint-scoped: the host's pages stay its own)."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from lms.i18n import _l
+
+_MESSAGES = {
+    400: (_l("Bad request"), _l("The form has expired or the data sent is not valid. Please reload the page and try again.")),
+    403: (_l("Access denied"), _l("Your account does not have permission to view this page.")),
+    404: (_l("Page not found"), _l("The page or content you are looking for does not exist.")),
+    413: (_l("File too large"), _l("The uploaded file is larger than allowed.")),
+    429: (_l("Too many requests"), _l("You have tried too many times. Please wait a few minutes and try again.")),
+    500: (_l("System error"), _l("Something went wrong. Please try again in a few minutes.")),
+}
+
+
+def _handler(code: int):
+    def handle(_error):
+        title, message = _MESSAGES[code]
+        return render_template("lms/error.html", code=code, title=title, message=message), code
+
+    return handle
+
+
+def register(bp: Blueprint) -> None:
+    for code in _MESSAGES:
+        bp.register_error_handler(code, _handler(code))

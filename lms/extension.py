@@ -1,0 +1,100 @@
+"""The Flask extension object: ``LMS(app)`` or ``lms = LMS(); lms.init_app(app)``."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from flask import Flask
+from sqlalchemy.engine import Engine
+
+from lms import config as lms_config
+from lms.db import Database, close_session, create_database
+
+#: Signature of the host-mode profile hook: host user -> profile fields (see README).
+ProfileLoader = Callable[[Any], "dict[str, Any] | None"]
+
+
+@dataclass
+class LMSState:
+    """Everything the LMS keeps for one app, at ``app.extensions["lms"]``."""
+
+    database: Database
+    #: Host mode when set: maps the host's Flask-Login user to profile fields.
+    profile_loader: ProfileLoader | None
+    rate_limiter: Any
+    #: Pluggable registries, one per app so two apps never share them.
+    question_types: Any = None
+    export_formats: dict[str, Any] = field(default_factory=dict)
+    certificate_placeholders: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_host_mode(self) -> bool:
+        return self.profile_loader is not None
+
+
+class LMS:
+    """The learning-management extension.
+
+    :param app: the Flask app to attach to now (or call :meth:`init_app` later).
+    :param engine: an SQLAlchemy engine to use instead of ``LMS_DATABASE_URL``.
+    :param profile_loader: host mode. A callable receiving the host's logged-in
+        Flask-Login user and returning a dict with ``host_user_id``, ``full_name`` and
+        optionally ``staff_code``, ``org_unit_code``, ``email``, ``position``; the LMS
+        creates the learner profile on first visit and keeps it in sync. The LMS's own
+        login views are not registered then: the host owns logins.
+    """
+
+    def __init__(
+        self,
+        app: Flask | None = None,
+        *,
+        engine: Engine | None = None,
+        profile_loader: ProfileLoader | None = None,
+    ):
+        self._engine = engine
+        self._profile_loader = profile_loader
+        if app is not None:
+            self.init_app(app)
+
+    def init_app(
+        self,
+        app: Flask,
+        *,
+        engine: Engine | None = None,
+        profile_loader: ProfileLoader | None = None,
+    ) -> None:
+        """Attach the LMS to ``app``: settings, database, login, translations, routes, CLI."""
+        if "lms" in app.extensions:
+            raise RuntimeError("The LMS is already initialised on this app.")
+        lms_config.apply_defaults(app)
+        lms_config.validate(app)
+
+        from lms.auth.rate_limit import LoginRateLimiter
+        from lms.models_registry import load_all_models
+        from quizzes.question_types import default_registry
+
+        load_all_models()
+        state = LMSState(
+            database=create_database(app, engine or self._engine),
+            profile_loader=profile_loader or self._profile_loader,
+            rate_limiter=LoginRateLimiter.from_config(app.config),
+            question_types=default_registry(),
+        )
+        app.extensions["lms"] = state
+        app.teardown_appcontext(close_session)
+
+        from lms import babel_setup, cli, login_setup, routing
+
+        babel_setup.init_app(app)
+        login_setup.init_app(app, state)
+        routing.register_blueprints(app, state)
+        cli.init_app(app)
+
+
+def get_state(app: Flask | None = None) -> LMSState:
+    """The LMS state of ``app`` (default: the current app)."""
+    if app is None:
+        from flask import current_app
+
+        app = current_app
+    return app.extensions["lms"]

@@ -1,0 +1,98 @@
+"""Translations of the LMS, kept in their own gettext domain.
+
+The LMS's catalogs live in ``lms/translations`` and are looked up through
+:data:`domain`, so they never mix with a host application's own catalogs. Python code
+uses :func:`_` / :func:`_l`; templates use the usual ``_()`` because the LMS makes its
+domain the default for its own requests (see :func:`activate_domain`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from pathlib import Path
+
+from babel.dates import format_date, format_datetime
+from flask import current_app, g, has_request_context, request, session
+from flask_babel import Domain, get_locale
+
+TRANSLATIONS_DIR = Path(__file__).parent / "translations"
+
+domain = Domain(translation_directories=[str(TRANSLATIONS_DIR)], domain="messages")
+
+_ = domain.gettext
+_l = domain.lazy_gettext
+ngettext = domain.ngettext
+
+SESSION_LOCALE_KEY = "lms_locale"
+
+
+def select_locale() -> str:
+    """Locale of the current request: the visitor's choice, then the site default."""
+    config = current_app.config
+    offered = config["LMS_LOCALES"]
+    if has_request_context():
+        chosen = request.args.get("lang") if request.method == "GET" else None
+        for candidate in (chosen, session.get(SESSION_LOCALE_KEY), _profile_locale()):
+            if candidate in offered:
+                return candidate
+    return config["LMS_DEFAULT_LOCALE"]
+
+
+def _profile_locale() -> str | None:
+    learner = g.get("lms_learner")
+    return learner.locale if learner is not None else None
+
+
+def current_locale() -> str:
+    locale = get_locale()
+    return str(locale.language) if locale is not None else current_app.config["LMS_DEFAULT_LOCALE"]
+
+
+def activate_domain() -> None:
+    """Blueprint hook: make the LMS domain the default for this request's templates."""
+    domain.as_default()
+
+
+def nfc(text: str | None) -> str | None:
+    """Compose Vietnamese text (NFC): decomposed input renders with colliding diacritics."""
+    return unicodedata.normalize("NFC", text) if text is not None else None
+
+
+def strip_diacritics(text: str) -> str:
+    """``"Nguyễn Văn Đức"`` → ``"nguyen van duc"``: for search that ignores accents."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    without_marks = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return " ".join(without_marks.casefold().split())
+
+
+def format_day(value: dt.date | dt.datetime | None) -> str:
+    """Dates as people read them: dd/mm/yyyy in Vietnamese, the same digits in English."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.astimezone(_display_zone()).date()
+    return format_date(value, "dd/MM/yyyy", locale=current_locale())
+
+
+def format_moment(value: dt.datetime | None) -> str:
+    """Date and time in the display timezone, e.g. ``26/11/2026 14:05``."""
+    if value is None:
+        return ""
+    return format_datetime(
+        value.astimezone(_display_zone()), "dd/MM/yyyy HH:mm", locale=current_locale()
+    )
+
+
+def _display_zone():
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(current_app.config["LMS_TIMEZONE"])
+
+
+def localized(mapping: dict | None, locale: str | None = None) -> str:
+    """Pick the current language from a ``{"vi": ..., "en": ...}`` value, falling back to
+    Vietnamese, so content authored in one language still shows."""
+    if not mapping:
+        return ""
+    locale = locale or current_locale()
+    return mapping.get(locale) or mapping.get("vi") or next(iter(mapping.values()))

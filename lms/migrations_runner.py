@@ -1,0 +1,41 @@
+"""Running the LMS's Alembic migrations against the current app's engine.
+
+The LMS owns its history (``lms/migrations``) and its own version table
+(``lms_alembic_version``), so it can share a database with a host that uses Alembic too.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.migration import MigrationContext
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+VERSION_TABLE = "lms_alembic_version"
+
+
+def alembic_config(connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(revision: str = "head", engine=None) -> None:
+    engine = engine or _current_engine()
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), revision)
+
+
+def current_revision(engine=None) -> str | None:
+    engine = engine or _current_engine()
+    with engine.connect() as connection:
+        return MigrationContext.configure(
+            connection, opts={"version_table": VERSION_TABLE}).get_current_revision()
+
+
+def _current_engine():
+    from lms.extension import get_state
+
+    return get_state().database.engine

@@ -1,0 +1,96 @@
+"""Builds the parent ``lms`` blueprint for one app and nests the feature blueprints.
+
+The parent is built per app (not at import time) so a host-mode app and a standalone
+app in the same process get different route sets and share nothing.
+"""
+from __future__ import annotations
+
+from flask import Flask, redirect, request, url_for
+
+from lms import i18n
+from lms.extension import LMSState
+from lms.templating import STATIC_DIR, TemplatedBlueprint
+
+
+def make_parent_blueprint(state: LMSState) -> TemplatedBlueprint:
+    from lms import core_views, errors
+    from lms.admin.blueprint import admin_blueprint
+
+    bp = TemplatedBlueprint(
+        "lms", __name__, static_folder=str(STATIC_DIR), static_url_path="/static"
+    )
+    core_views.register(bp)
+    errors.register(bp)
+    bp.before_request(i18n.activate_domain)
+    bp.before_request(_force_password_change)
+    bp.context_processor(_template_context)
+    if not state.is_host_mode:
+        from lms.auth.blueprint import auth_blueprint
+
+        bp.register_blueprint(auth_blueprint)
+    bp.register_blueprint(admin_blueprint)
+    return bp
+
+
+def register_blueprints(app: Flask, state: LMSState) -> None:
+    prefix = app.config["LMS_URL_PREFIX"] or None
+    app.register_blueprint(make_parent_blueprint(state), url_prefix=prefix)
+
+
+_PASSWORD_CHANGE_EXEMPT = {"lms.auth.change_password", "lms.auth.logout", "lms.static",
+                           "lms.health", "lms.set_language"}
+
+
+def _force_password_change():
+    """After an admin reset, nothing but the change-password page until it is done."""
+    from flask_login import current_user
+
+    if request.endpoint in _PASSWORD_CHANGE_EXEMPT or not current_user:
+        return None
+    if getattr(current_user, "must_change_password", False) and current_user.is_authenticated:
+        return redirect(url_for("lms.auth.change_password"))
+    return None
+
+
+def _template_context() -> dict:
+    from flask import current_app
+
+    from lms.auth.principal import current_principal
+    from lms.policy import can
+
+    principal = current_principal()
+    return {
+        "lms_base_template": current_app.config["LMS_BASE_TEMPLATE"],
+        "lms_principal": principal,
+        "lms_can": lambda action, obj=None: can(principal, action, obj),
+        "lms_locale": i18n.current_locale(),
+        "lms_locales": current_app.config["LMS_LOCALES"],
+        "lms_host_mode": current_app.extensions["lms"].is_host_mode,
+        "lms_organisation": i18n.localized(current_app.config["LMS_ORGANISATION_NAME"]),
+        "format_day": i18n.format_day,
+        "format_moment": i18n.format_moment,
+        "localized": i18n.localized,
+        "csrf_field": _csrf_field,
+        "lms_language_form": _language_form,
+        "lms_logout_form": _logout_form,
+    }
+
+
+def _csrf_field(form):
+    """The form's CSRF token without an id (several forms share a page), if CSRF is on."""
+    from markupsafe import Markup
+
+    token = getattr(form, "csrf_token", None)
+    return token(id=False) if token is not None else Markup("")
+
+
+def _language_form():
+    from lms.core_views import LanguageForm
+
+    return LanguageForm()
+
+
+def _logout_form():
+    from lms.auth.forms import LogoutForm
+
+    return LogoutForm()

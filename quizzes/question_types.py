@@ -1,0 +1,349 @@
+"""Pluggable question types.
+
+Each question type is a class with class-level behaviour (no instance state),
+registered in a `QuestionTypeRegistry`. There is deliberately no module-global
+registry: every Flask app builds its own with `default_registry()` and may add
+its own types, so tests and apps never leak registrations into each other.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+from quizzes import grading
+from quizzes.grading import Grade
+
+# Positive GIFT weights may be written as 33.33 + 33.33 + 33.34; allow that slack.
+_WEIGHT_SUM_SLACK = 0.1
+
+
+def pick_text(localised: Any, lang: str) -> str:
+    """The ``lang`` text of a {"vi": ..., "en": ...} dict, else the first non-empty one."""
+    if not isinstance(localised, Mapping):
+        return ""
+    if isinstance(localised.get(lang), str) and localised[lang]:
+        return localised[lang]
+    return next((v for v in localised.values() if isinstance(v, str) and v), "")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _is_localised(value: Any) -> bool:
+    """A non-empty dict of language code -> non-empty string."""
+    return (
+        isinstance(value, Mapping)
+        and bool(value)
+        and all(isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items())
+    )
+
+
+def _check_feedback(value: Any, where: str) -> list[str]:
+    if value is None or _is_localised(value):
+        return []
+    return [f"{where}: feedback must be null or a non-empty dict of language -> text"]
+
+
+class QuestionType:
+    """Base class: subclasses set ``name``/``label`` and override the methods."""
+
+    name: ClassVar[str] = ""
+    label: ClassVar[dict[str, str]] = {}
+    has_choices: ClassVar[bool] = False
+
+    @classmethod
+    def validate(cls, payload: Any) -> list[str]:
+        """English messages describing what is wrong with ``payload``; empty when valid."""
+        return [] if isinstance(payload, Mapping) else ["payload must be an object"]
+
+    @classmethod
+    def grade(cls, payload: Mapping[str, Any], response: Any, settings: Mapping[str, Any] | None = None) -> Grade:
+        """Score ``response``; settings is e.g. {"multiple_scoring": "partial"}."""
+        raise NotImplementedError
+
+    @classmethod
+    def public_view(cls, payload: Mapping[str, Any], choice_order: Iterable[str] | None = None, lang: str = "vi") -> dict[str, Any]:
+        """What the learner page may see: never answers, weights or feedback."""
+        return {"type": cls.name}
+
+    @classmethod
+    def response_from_form(cls, form: Any, field_name: str) -> dict[str, Any]:
+        """Build a response dict from a MultiDict-like form (``.get``/``.getlist``)."""
+        raise NotImplementedError
+
+
+class _ChoiceType(QuestionType):
+    """Shared behaviour of single and multiple choice."""
+
+    has_choices = True
+    min_correct: ClassVar[int] = 1
+    max_correct: ClassVar[int | None] = None
+
+    @classmethod
+    def validate(cls, payload: Any) -> list[str]:
+        errors = super().validate(payload)
+        if errors:
+            return errors
+        choices = payload.get("choices")
+        if not isinstance(choices, list) or len(choices) < 2:
+            return ["choices must be a list of at least 2 choices"]
+        seen: set[str] = set()
+        for number, choice in enumerate(choices, start=1):
+            errors += cls._validate_choice(choice, f"choice {number}", seen)
+        if errors:
+            return errors
+        return cls._validate_correctness(choices)
+
+    @classmethod
+    def _validate_choice(cls, choice: Any, where: str, seen: set[str]) -> list[str]:
+        if not isinstance(choice, Mapping):
+            return [f"{where} must be an object"]
+        errors = []
+        cid = choice.get("id")
+        if not isinstance(cid, str) or not cid:
+            errors.append(f"{where}: id must be a non-empty string")
+        elif cid in seen:
+            errors.append(f"{where}: duplicate id {cid!r}")
+        else:
+            seen.add(cid)
+        if not _is_localised(choice.get("text")):
+            errors.append(f"{where}: text must be a non-empty dict of language -> text")
+        if not isinstance(choice.get("correct"), bool):
+            errors.append(f"{where}: correct must be true or false")
+        return errors + _check_feedback(choice.get("feedback"), where)
+
+    @classmethod
+    def _validate_correctness(cls, choices: list[Mapping[str, Any]]) -> list[str]:
+        correct = sum(1 for c in choices if c["correct"])
+        if correct < cls.min_correct or (cls.max_correct is not None and correct > cls.max_correct):
+            wanted = "exactly one" if cls.max_correct == 1 else "at least one"
+            return [f"{wanted} choice must be correct, found {correct}"]
+        return []
+
+    @classmethod
+    def public_view(cls, payload: Mapping[str, Any], choice_order: Iterable[str] | None = None, lang: str = "vi") -> dict[str, Any]:
+        by_id = {c["id"]: c for c in payload.get("choices", []) if isinstance(c, Mapping) and "id" in c}
+        # dict.fromkeys drops repeated ids, so a tampered order cannot duplicate a choice.
+        order = list(dict.fromkeys(cid for cid in (choice_order or []) if cid in by_id))
+        # Choices missing from a stale stored order are appended, never hidden.
+        order += [cid for cid in by_id if cid not in order]
+        choices = [{"id": cid, "text": pick_text(by_id[cid].get("text"), lang)} for cid in order]
+        return {"type": cls.name, "choices": choices}
+
+
+class SingleChoice(_ChoiceType):
+    """One correct choice among several (radio buttons)."""
+
+    name = "single"
+    label = {"vi": "Một lựa chọn đúng", "en": "Single choice"}
+    max_correct = 1
+
+    @classmethod
+    def grade(cls, payload, response, settings=None) -> Grade:
+        return grading.grade_single(payload, response)
+
+    @classmethod
+    def response_from_form(cls, form: Any, field_name: str) -> dict[str, Any]:
+        choice = form.get(field_name)
+        return {"choice": choice} if isinstance(choice, str) and choice else {}
+
+
+class MultipleChoice(_ChoiceType):
+    """Any number of correct choices (checkboxes), optionally GIFT-weighted."""
+
+    name = "multiple"
+    label = {"vi": "Nhiều lựa chọn đúng", "en": "Multiple choice"}
+
+    @classmethod
+    def _validate_correctness(cls, choices: list[Mapping[str, Any]]) -> list[str]:
+        errors = super()._validate_correctness(choices)
+        weighted = [c for c in choices if "weight" in c]
+        if not weighted or errors:
+            return errors
+        if len(weighted) != len(choices):
+            return ["either every choice has a weight or none does"]
+        for number, choice in enumerate(choices, start=1):
+            weight = choice["weight"]
+            if not _is_number(weight) or not -100 <= weight <= 100:
+                errors.append(f"choice {number}: weight must be a number from -100 to 100")
+            elif (weight > 0) != choice["correct"]:
+                errors.append(f"choice {number}: correct must be true exactly when weight is positive")
+        positive = sum(c["weight"] for c in choices if _is_number(c["weight"]) and c["weight"] > 0)
+        if not errors and abs(positive - 100) > _WEIGHT_SUM_SLACK:
+            errors.append(f"positive weights must add up to 100, found {positive:g}")
+        return errors
+
+    @classmethod
+    def grade(cls, payload, response, settings=None) -> Grade:
+        scoring = (settings or {}).get("multiple_scoring", "all_or_nothing")
+        return grading.grade_multiple(payload, response, scoring)
+
+    @classmethod
+    def response_from_form(cls, form: Any, field_name: str) -> dict[str, Any]:
+        picked = [value for value in form.getlist(field_name) if isinstance(value, str) and value]
+        # A tampered form may repeat a checkbox; count each choice once.
+        return {"choices": list(dict.fromkeys(picked))}
+
+
+class TrueFalse(QuestionType):
+    """A statement the learner marks true or false."""
+
+    name = "true_false"
+    label = {"vi": "Đúng/Sai", "en": "True/False"}
+    _options = {"true": {"vi": "Đúng", "en": "True"}, "false": {"vi": "Sai", "en": "False"}}
+
+    @classmethod
+    def validate(cls, payload: Any) -> list[str]:
+        errors = super().validate(payload)
+        if errors:
+            return errors
+        if not isinstance(payload.get("answer"), bool):
+            errors.append("answer must be true or false")
+        for key in ("feedback_true", "feedback_false"):
+            errors += _check_feedback(payload.get(key), key)
+        return errors
+
+    @classmethod
+    def grade(cls, payload, response, settings=None) -> Grade:
+        return grading.grade_true_false(payload, response)
+
+    @classmethod
+    def public_view(cls, payload, choice_order=None, lang="vi") -> dict[str, Any]:
+        options = [{"value": value, "text": pick_text(text, lang)} for value, text in cls._options.items()]
+        return {"type": cls.name, "options": options}
+
+    @classmethod
+    def response_from_form(cls, form: Any, field_name: str) -> dict[str, Any]:
+        value = form.get(field_name)
+        return {"value": value == "true"} if value in ("true", "false") else {}
+
+
+class _AnswerListType(QuestionType):
+    """Shared validation for types graded against a list of accepted answers."""
+
+    @classmethod
+    def validate(cls, payload: Any) -> list[str]:
+        errors = super().validate(payload)
+        if errors:
+            return errors
+        answers = payload.get("answers")
+        if not isinstance(answers, list) or not answers:
+            return ["answers must be a non-empty list"]
+        for number, answer in enumerate(answers, start=1):
+            where = f"answer {number}"
+            if not isinstance(answer, Mapping):
+                errors.append(f"{where} must be an object")
+                continue
+            errors += cls._validate_answer(answer, where)
+            fraction = answer.get("fraction", 1.0)
+            if not _is_number(fraction) or not 0 <= fraction <= 1:
+                errors.append(f"{where}: fraction must be a number from 0 to 1")
+            errors += _check_feedback(answer.get("feedback"), where)
+        if not errors and not any(a.get("fraction", 1.0) == 1 for a in answers):
+            errors.append("at least one answer must have fraction 1")
+        return errors
+
+    @classmethod
+    def _validate_answer(cls, answer: Mapping[str, Any], where: str) -> list[str]:
+        raise NotImplementedError
+
+
+class ShortAnswer(_AnswerListType):
+    """A typed word or phrase compared after normalisation."""
+
+    name = "short_answer"
+    label = {"vi": "Trả lời ngắn", "en": "Short answer"}
+
+    @classmethod
+    def validate(cls, payload: Any) -> list[str]:
+        errors = super().validate(payload)
+        if isinstance(payload, Mapping) and not isinstance(payload.get("ignore_diacritics", False), bool):
+            errors.append("ignore_diacritics must be true or false")
+        return errors
+
+    @classmethod
+    def _validate_answer(cls, answer: Mapping[str, Any], where: str) -> list[str]:
+        text = answer.get("text")
+        if not isinstance(text, str) or not grading.normalise_answer_text(text):
+            return [f"{where}: text must be a non-empty string"]
+        return []
+
+    @classmethod
+    def grade(cls, payload, response, settings=None) -> Grade:
+        return grading.grade_short_answer(payload, response)
+
+    @classmethod
+    def response_from_form(cls, form: Any, field_name: str) -> dict[str, Any]:
+        text = form.get(field_name)
+        return {"text": text} if isinstance(text, str) else {}
+
+
+class Numeric(_AnswerListType):
+    """A number, accepted within a tolerance of one of the answers."""
+
+    name = "numeric"
+    label = {"vi": "Trả lời bằng số", "en": "Numeric"}
+
+    @classmethod
+    def _validate_answer(cls, answer: Mapping[str, Any], where: str) -> list[str]:
+        errors = []
+        if not _is_number(answer.get("value")):
+            errors.append(f"{where}: value must be a finite number")
+        tolerance = answer.get("tolerance", 0.0)
+        if not _is_number(tolerance) or tolerance < 0:
+            errors.append(f"{where}: tolerance must be a number >= 0")
+        return errors
+
+    @classmethod
+    def grade(cls, payload, response, settings=None) -> Grade:
+        return grading.grade_numeric(payload, response)
+
+    @classmethod
+    def response_from_form(cls, form: Any, field_name: str) -> dict[str, Any]:
+        value = form.get(field_name)
+        return {"value": value} if isinstance(value, str) else {}
+
+
+class QuestionTypeRegistry:
+    """Question types by name; one instance per application."""
+
+    def __init__(self) -> None:
+        self._types: dict[str, type[QuestionType]] = {}
+
+    def register(self, cls: type[QuestionType]) -> type[QuestionType]:
+        """Add ``cls``; returns it so this can be used as a class decorator."""
+        if not cls.name:
+            raise ValueError(f"{cls.__name__} has no name")
+        if cls.name in self._types:
+            raise ValueError(f"question type {cls.name!r} is already registered")
+        self._types[cls.name] = cls
+        return cls
+
+    def get(self, name: str) -> type[QuestionType]:
+        """The type called ``name``; KeyError naming the known types otherwise."""
+        try:
+            return self._types[name]
+        except KeyError:
+            known = ", ".join(self.names()) or "none"
+            raise KeyError(f"unknown question type {name!r} (known: {known})") from None
+
+    def names(self) -> list[str]:
+        """Registered names in registration order."""
+        return list(self._types)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._types
+
+
+BUILTIN_TYPES: tuple[type[QuestionType], ...] = (SingleChoice, MultipleChoice, TrueFalse, ShortAnswer, Numeric)
+
+
+def default_registry() -> QuestionTypeRegistry:
+    """A new registry holding the five built-in types."""
+    registry = QuestionTypeRegistry()
+    for cls in BUILTIN_TYPES:
+        registry.register(cls)
+    return registry

@@ -1,0 +1,196 @@
+"""Shared fixtures, in the style of flaskr and indico.
+
+- ``database_url`` (session): a fresh, migrated database. SQLite file by default;
+  with ``LMS_TEST_DATABASE_URL=postgresql://…/test`` a new PostgreSQL database is
+  created on that server for the run and dropped at the end.
+- ``app``: a standalone LMS app on that database; ``db``: its session, rolled back
+  after each test; ``client``: the test client.
+- factories ``create_unit``, ``create_learner``; helper ``login``.
+"""
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from lms import create_app
+from lms.db import get_session
+from lms.migrations_runner import upgrade
+
+TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+PASSWORD = "correct horse battery"
+
+
+# --- database --------------------------------------------------------------------------
+
+def _server_url() -> str | None:
+    return os.environ.get("LMS_TEST_DATABASE_URL") or None
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    server = _server_url()
+    if server is None:
+        path = tmp_path_factory.mktemp("db") / "lms-test.sqlite3"
+        url = f"sqlite:///{path}"
+        _migrate(url)
+        yield url
+        return
+    url, drop = _create_postgres_database(server)
+    try:
+        _migrate(url)
+        yield url
+    finally:
+        drop()
+
+
+def _migrate(url: str) -> None:
+    engine = sa.create_engine(url)
+    upgrade("head", engine=engine)
+    engine.dispose()
+
+
+def _create_postgres_database(server_url: str):
+    """Create ``lms_test_<random>`` on the server of ``server_url``; return (url, drop)."""
+    server_url = server_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    name = f"lms_test_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = sa.engine.make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+    def drop():
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+    return url, drop
+
+
+@pytest.fixture(scope="session")
+def engine(database_url):
+    engine = sa.create_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def is_postgres(database_url) -> bool:
+    return database_url.startswith("postgresql")
+
+
+# --- app, db, client -------------------------------------------------------------------
+
+def make_test_config(**overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": TEST_SECRET,
+        "WTF_CSRF_ENABLED": False,
+        "LMS_PASSWORD_MIN_LENGTH": 10,
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Override in a module (or parametrize) to change the app's settings."""
+    return {}
+
+
+@pytest.fixture
+def app(engine, app_config, tmp_path):
+    from lms.extension import LMS
+    from flask import Flask
+
+    flask_app = Flask("lms", instance_path=str(tmp_path / "instance"))
+    flask_app.config.update(make_test_config(**app_config))
+    LMS(flask_app, engine=engine)
+    return flask_app
+
+
+@pytest.fixture
+def db(app, engine):
+    """The LMS session of ``app``; everything the test (and its requests) wrote is
+    rolled back at the end, commits included (they become savepoint releases)."""
+    connection = engine.connect()
+    transaction = connection.begin()
+    app.extensions["lms"].database.bind_sessions_to(connection)
+    with app.app_context():
+        yield get_session()
+    transaction.rollback()
+    connection.close()
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+# --- factories -------------------------------------------------------------------------
+
+@pytest.fixture
+def create_unit(db):
+    from lms.accounts import operations
+
+    counter = iter(range(1, 10_000))
+
+    def create(code: str | None = None, *, parent=None, name_vi: str | None = None,
+               name_en: str | None = None):
+        number = next(counter)
+        code = code or f"U{number:03d}"
+        unit = operations.create_org_unit(code, name_vi or f"Đơn vị {number}",
+                                          name_en or f"Unit {number}", parent)
+        db.commit()
+        return unit
+
+    return create
+
+
+@pytest.fixture
+def create_learner(db):
+    from lms.accounts import operations
+    from lms.accounts.models import Role
+
+    counter = iter(range(1, 10_000))
+
+    def create(full_name: str = "Nguyễn Văn An", *, username: str | None = None,
+               password: str = PASSWORD, unit=None, roles=(), hr_unit=None, staff_code=None,
+               **fields):
+        number = next(counter)
+        learner = operations.create_learner(full_name=full_name,
+                                            staff_code=staff_code or f"T{number:04d}",
+                                            org_unit=unit, **fields)
+        if username:
+            operations.create_account(learner, username, password)
+        for role in roles:
+            role = Role(role)
+            operations.grant_role(learner, role, hr_unit if role == Role.HR else None, actor=None)
+        db.commit()
+        return learner
+
+    return create
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+@pytest.fixture
+def login(client):
+    def do_login(username: str, password: str = PASSWORD, *, follow_redirects: bool = False):
+        return client.post("/auth/login", data={"username": username, "password": password},
+                           follow_redirects=follow_redirects)
+
+    return do_login
+
+
+@pytest.fixture
+def project_root() -> Path:
+    return Path(__file__).resolve().parent.parent
