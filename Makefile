@@ -47,7 +47,7 @@ wheel-check: setup-test
 
 ## Refresh the translation catalogs after changing UI strings.
 translations: setup
-	$(BIN)/pybabel extract -F babel.cfg -o lms/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o lms/translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-fuzzy-matching --ignore-obsolete
 
 clean:

@@ -38,6 +38,8 @@ DEFAULTS: dict[str, object] = {
     "LMS_RATELIMIT_STORAGE_URI": "memory://",
     #: Minimum length of a new password (NIST SP 800-63B favours length over symbols).
     "LMS_PASSWORD_MIN_LENGTH": 10,
+    #: Werkzeug hashing method for new passwords; scrypt is memory-hard (OWASP's advice).
+    "LMS_PASSWORD_HASH_METHOD": "scrypt",
     #: Largest accepted upload (learner import files, content packs), in bytes.
     "LMS_MAX_UPLOAD_BYTES": 5 * 1024 * 1024,
     #: Most rows one learner import may hold; bigger files must be split.
@@ -78,7 +80,12 @@ def apply_defaults(app: Flask) -> None:
         else:
             app.config[key] = json.loads(json.dumps(default))  # a private copy per app
     for key, default in FLASK_DEFAULTS.items():
-        app.config.setdefault(key, default)
+        if app.config.get(key) is None:  # Flask ships some of these as None
+            app.config[key] = default
+    if app.config.get("PREFERRED_URL_SCHEME") == "https":
+        # Served over https: cookies must never travel over plain http.
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
 
 
 def validate(app: Flask) -> None:

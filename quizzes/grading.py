@@ -24,9 +24,11 @@ from typing import Any
 
 SCORING_MODES = ("all_or_nothing", "partial")
 
-# GIFT authors write thirds as 33.333 or 33.33333, so the positive weights of a
-# multiple-answer question may add up to 99.999%; treat that as full marks.
-FULL_MARKS_TOLERANCE = 1e-3
+# GIFT authors write thirds as 33.333 or 33.33, so the positive weights of a
+# multiple-answer question may add up to 99.99%; validation accepts sums this
+# close to 100 (in percent) and grading treats them as full marks.
+WEIGHT_SUM_TOLERANCE = 0.1
+FULL_MARKS_TOLERANCE = WEIGHT_SUM_TOLERANCE / 100
 
 # Absolute slack, scaled by the expected value, for float error in numeric
 # answers (0.1 + 0.2 must match 0.3 with tolerance 0).
@@ -112,7 +114,7 @@ def grade_multiple(
     picked = _field(response, "choices")
     if not isinstance(picked, (list, tuple)) or not all(isinstance(p, str) for p in picked):
         return ZERO
-    choices = {c.get("id"): c for c in _entries(payload, "choices") if isinstance(c.get("id"), str)}
+    choices = {c["id"]: c for c in _entries(payload, "choices") if isinstance(c.get("id"), str)}
     # Ids the page never offered are ignored rather than punished.
     selected = set(picked) & choices.keys()
     weighted = any("weight" in choice for choice in choices.values())

@@ -15,8 +15,9 @@ from typing import Any, ClassVar
 from quizzes import grading
 from quizzes.grading import Grade
 
-# Positive GIFT weights may be written as 33.33 + 33.33 + 33.34; allow that slack.
-_WEIGHT_SUM_SLACK = 0.1
+Payload = Mapping[str, Any]
+Settings = Mapping[str, Any] | None
+ChoiceOrder = Iterable[str] | None
 
 
 def pick_text(localised: Any, lang: str) -> str:
@@ -48,11 +49,13 @@ def _check_feedback(value: Any, where: str) -> list[str]:
 
 
 class QuestionType:
-    """Base class: subclasses set ``name``/``label`` and override the methods."""
+    """Base class: subclasses set the class attributes and override what differs."""
 
     name: ClassVar[str] = ""
     label: ClassVar[dict[str, str]] = {}
     has_choices: ClassVar[bool] = False
+    # The key under which response_from_form stores the submitted value.
+    response_key: ClassVar[str] = "value"
 
     @classmethod
     def validate(cls, payload: Any) -> list[str]:
@@ -60,26 +63,28 @@ class QuestionType:
         return [] if isinstance(payload, Mapping) else ["payload must be an object"]
 
     @classmethod
-    def grade(cls, payload: Mapping[str, Any], response: Any, settings: Mapping[str, Any] | None = None) -> Grade:
+    def grade(cls, payload: Payload, response: Any, settings: Settings = None) -> Grade:
         """Score ``response``; settings is e.g. {"multiple_scoring": "partial"}."""
         raise NotImplementedError
 
     @classmethod
-    def public_view(cls, payload: Mapping[str, Any], choice_order: Iterable[str] | None = None, lang: str = "vi") -> dict[str, Any]:
+    def public_view(
+        cls, payload: Payload, choice_order: ChoiceOrder = None, lang: str = "vi"
+    ) -> dict[str, Any]:
         """What the learner page may see: never answers, weights or feedback."""
         return {"type": cls.name}
 
     @classmethod
     def response_from_form(cls, form: Any, field_name: str) -> dict[str, Any]:
         """Build a response dict from a MultiDict-like form (``.get``/``.getlist``)."""
-        raise NotImplementedError
+        value = form.get(field_name)
+        return {cls.response_key: value} if isinstance(value, str) and value else {}
 
 
 class _ChoiceType(QuestionType):
     """Shared behaviour of single and multiple choice."""
 
     has_choices = True
-    min_correct: ClassVar[int] = 1
     max_correct: ClassVar[int | None] = None
 
     @classmethod
@@ -118,14 +123,17 @@ class _ChoiceType(QuestionType):
     @classmethod
     def _validate_correctness(cls, choices: list[Mapping[str, Any]]) -> list[str]:
         correct = sum(1 for c in choices if c["correct"])
-        if correct < cls.min_correct or (cls.max_correct is not None and correct > cls.max_correct):
+        if correct < 1 or (cls.max_correct is not None and correct > cls.max_correct):
             wanted = "exactly one" if cls.max_correct == 1 else "at least one"
             return [f"{wanted} choice must be correct, found {correct}"]
         return []
 
     @classmethod
-    def public_view(cls, payload: Mapping[str, Any], choice_order: Iterable[str] | None = None, lang: str = "vi") -> dict[str, Any]:
-        by_id = {c["id"]: c for c in payload.get("choices", []) if isinstance(c, Mapping) and "id" in c}
+    def public_view(
+        cls, payload: Payload, choice_order: ChoiceOrder = None, lang: str = "vi"
+    ) -> dict[str, Any]:
+        stored = payload.get("choices", [])
+        by_id = {c["id"]: c for c in stored if isinstance(c, Mapping) and "id" in c}
         # dict.fromkeys drops repeated ids, so a tampered order cannot duplicate a choice.
         order = list(dict.fromkeys(cid for cid in (choice_order or []) if cid in by_id))
         # Choices missing from a stale stored order are appended, never hidden.
@@ -138,24 +146,20 @@ class SingleChoice(_ChoiceType):
     """One correct choice among several (radio buttons)."""
 
     name = "single"
-    label = {"vi": "Một lựa chọn đúng", "en": "Single choice"}
+    label: ClassVar[dict[str, str]] = {"vi": "Một lựa chọn đúng", "en": "Single choice"}
     max_correct = 1
+    response_key = "choice"
 
     @classmethod
-    def grade(cls, payload, response, settings=None) -> Grade:
+    def grade(cls, payload: Payload, response: Any, settings: Settings = None) -> Grade:
         return grading.grade_single(payload, response)
-
-    @classmethod
-    def response_from_form(cls, form: Any, field_name: str) -> dict[str, Any]:
-        choice = form.get(field_name)
-        return {"choice": choice} if isinstance(choice, str) and choice else {}
 
 
 class MultipleChoice(_ChoiceType):
     """Any number of correct choices (checkboxes), optionally GIFT-weighted."""
 
     name = "multiple"
-    label = {"vi": "Nhiều lựa chọn đúng", "en": "Multiple choice"}
+    label: ClassVar[dict[str, str]] = {"vi": "Nhiều lựa chọn đúng", "en": "Multiple choice"}
 
     @classmethod
     def _validate_correctness(cls, choices: list[Mapping[str, Any]]) -> list[str]:
@@ -170,14 +174,14 @@ class MultipleChoice(_ChoiceType):
             if not _is_number(weight) or not -100 <= weight <= 100:
                 errors.append(f"choice {number}: weight must be a number from -100 to 100")
             elif (weight > 0) != choice["correct"]:
-                errors.append(f"choice {number}: correct must be true exactly when weight is positive")
+                errors.append(f"choice {number}: correct must be true iff weight is positive")
         positive = sum(c["weight"] for c in choices if _is_number(c["weight"]) and c["weight"] > 0)
-        if not errors and abs(positive - 100) > _WEIGHT_SUM_SLACK:
+        if not errors and abs(positive - 100) > grading.WEIGHT_SUM_TOLERANCE:
             errors.append(f"positive weights must add up to 100, found {positive:g}")
         return errors
 
     @classmethod
-    def grade(cls, payload, response, settings=None) -> Grade:
+    def grade(cls, payload: Payload, response: Any, settings: Settings = None) -> Grade:
         scoring = (settings or {}).get("multiple_scoring", "all_or_nothing")
         return grading.grade_multiple(payload, response, scoring)
 
@@ -192,8 +196,11 @@ class TrueFalse(QuestionType):
     """A statement the learner marks true or false."""
 
     name = "true_false"
-    label = {"vi": "Đúng/Sai", "en": "True/False"}
-    _options = {"true": {"vi": "Đúng", "en": "True"}, "false": {"vi": "Sai", "en": "False"}}
+    label: ClassVar[dict[str, str]] = {"vi": "Đúng/Sai", "en": "True/False"}
+    _options: ClassVar[dict[str, dict[str, str]]] = {
+        "true": {"vi": "Đúng", "en": "True"},
+        "false": {"vi": "Sai", "en": "False"},
+    }
 
     @classmethod
     def validate(cls, payload: Any) -> list[str]:
@@ -207,12 +214,16 @@ class TrueFalse(QuestionType):
         return errors
 
     @classmethod
-    def grade(cls, payload, response, settings=None) -> Grade:
+    def grade(cls, payload: Payload, response: Any, settings: Settings = None) -> Grade:
         return grading.grade_true_false(payload, response)
 
     @classmethod
-    def public_view(cls, payload, choice_order=None, lang="vi") -> dict[str, Any]:
-        options = [{"value": value, "text": pick_text(text, lang)} for value, text in cls._options.items()]
+    def public_view(
+        cls, payload: Payload, choice_order: ChoiceOrder = None, lang: str = "vi"
+    ) -> dict[str, Any]:
+        options = [
+            {"value": key, "text": pick_text(name, lang)} for key, name in cls._options.items()
+        ]
         return {"type": cls.name, "options": options}
 
     @classmethod
@@ -255,12 +266,14 @@ class ShortAnswer(_AnswerListType):
     """A typed word or phrase compared after normalisation."""
 
     name = "short_answer"
-    label = {"vi": "Trả lời ngắn", "en": "Short answer"}
+    label: ClassVar[dict[str, str]] = {"vi": "Trả lời ngắn", "en": "Short answer"}
+    response_key = "text"
 
     @classmethod
     def validate(cls, payload: Any) -> list[str]:
         errors = super().validate(payload)
-        if isinstance(payload, Mapping) and not isinstance(payload.get("ignore_diacritics", False), bool):
+        flag = payload.get("ignore_diacritics", False) if isinstance(payload, Mapping) else False
+        if not isinstance(flag, bool):
             errors.append("ignore_diacritics must be true or false")
         return errors
 
@@ -272,20 +285,15 @@ class ShortAnswer(_AnswerListType):
         return []
 
     @classmethod
-    def grade(cls, payload, response, settings=None) -> Grade:
+    def grade(cls, payload: Payload, response: Any, settings: Settings = None) -> Grade:
         return grading.grade_short_answer(payload, response)
-
-    @classmethod
-    def response_from_form(cls, form: Any, field_name: str) -> dict[str, Any]:
-        text = form.get(field_name)
-        return {"text": text} if isinstance(text, str) else {}
 
 
 class Numeric(_AnswerListType):
     """A number, accepted within a tolerance of one of the answers."""
 
     name = "numeric"
-    label = {"vi": "Trả lời bằng số", "en": "Numeric"}
+    label: ClassVar[dict[str, str]] = {"vi": "Trả lời bằng số", "en": "Numeric"}
 
     @classmethod
     def _validate_answer(cls, answer: Mapping[str, Any], where: str) -> list[str]:
@@ -298,13 +306,9 @@ class Numeric(_AnswerListType):
         return errors
 
     @classmethod
-    def grade(cls, payload, response, settings=None) -> Grade:
+    def grade(cls, payload: Payload, response: Any, settings: Settings = None) -> Grade:
         return grading.grade_numeric(payload, response)
 
-    @classmethod
-    def response_from_form(cls, form: Any, field_name: str) -> dict[str, Any]:
-        value = form.get(field_name)
-        return {"value": value} if isinstance(value, str) else {}
 
 
 class QuestionTypeRegistry:
@@ -338,7 +342,9 @@ class QuestionTypeRegistry:
         return name in self._types
 
 
-BUILTIN_TYPES: tuple[type[QuestionType], ...] = (SingleChoice, MultipleChoice, TrueFalse, ShortAnswer, Numeric)
+BUILTIN_TYPES: tuple[type[QuestionType], ...] = (
+    SingleChoice, MultipleChoice, TrueFalse, ShortAnswer, Numeric,
+)
 
 
 def default_registry() -> QuestionTypeRegistry:

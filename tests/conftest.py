@@ -91,6 +91,8 @@ def make_test_config(**overrides) -> dict:
         "SECRET_KEY": TEST_SECRET,
         "WTF_CSRF_ENABLED": False,
         "LMS_PASSWORD_MIN_LENGTH": 10,
+        # Fast hashing for tests only (production keeps scrypt): hundreds of accounts are made.
+        "LMS_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
     config.update(overrides)
     return config
@@ -115,15 +117,40 @@ def app(engine, app_config, tmp_path):
 
 @pytest.fixture
 def db(app, engine):
-    """The LMS session of ``app``; everything the test (and its requests) wrote is
-    rolled back at the end, commits included (they become savepoint releases)."""
+    """A session on the test's database; everything the test and its requests wrote is
+    rolled back at the end, commits included (they become savepoint releases).
+
+    No app context stays pushed: Flask would reuse it (and its ``g``) for every test
+    request, hiding bugs. Code that needs one uses the ``app_context`` fixture.
+    """
     connection = engine.connect()
     transaction = connection.begin()
-    app.extensions["lms"].database.bind_sessions_to(connection)
-    with app.app_context():
-        yield get_session()
+    database = app.extensions["lms"].database
+    database.bind_sessions_to(connection)
+    session = database.new_session(for_write=True)
+    yield session
+    session.close()
     transaction.rollback()
     connection.close()
+
+
+@pytest.fixture
+def app_context(app, db):
+    """``with app_context(): ...`` runs LMS code with ``db`` as its session."""
+    from contextlib import contextmanager
+
+    from flask import g
+
+    @contextmanager
+    def pushed():
+        with app.app_context():
+            g._lms_session = db
+            try:
+                yield db
+            finally:
+                g.pop("_lms_session", None)  # the test owns db: teardown must not close it
+
+    return pushed
 
 
 @pytest.fixture
@@ -134,7 +161,7 @@ def client(app, db):
 # --- factories -------------------------------------------------------------------------
 
 @pytest.fixture
-def create_unit(db):
+def create_unit(db, app_context):
     from lms.accounts import operations
 
     counter = iter(range(1, 10_000))
@@ -143,16 +170,17 @@ def create_unit(db):
                name_en: str | None = None):
         number = next(counter)
         code = code or f"U{number:03d}"
-        unit = operations.create_org_unit(code, name_vi or f"Đơn vị {number}",
-                                          name_en or f"Unit {number}", parent)
-        db.commit()
+        with app_context():
+            unit = operations.create_org_unit(code, name_vi or f"Đơn vị {number}",
+                                              name_en or f"Unit {number}", parent)
+            db.commit()
         return unit
 
     return create
 
 
 @pytest.fixture
-def create_learner(db):
+def create_learner(db, app_context):
     from lms.accounts import operations
     from lms.accounts.models import Role
 
@@ -162,15 +190,17 @@ def create_learner(db):
                password: str = PASSWORD, unit=None, roles=(), hr_unit=None, staff_code=None,
                **fields):
         number = next(counter)
-        learner = operations.create_learner(full_name=full_name,
-                                            staff_code=staff_code or f"T{number:04d}",
-                                            org_unit=unit, **fields)
-        if username:
-            operations.create_account(learner, username, password)
-        for role in roles:
-            role = Role(role)
-            operations.grant_role(learner, role, hr_unit if role == Role.HR else None, actor=None)
-        db.commit()
+        with app_context():
+            learner = operations.create_learner(full_name=full_name,
+                                                staff_code=staff_code or f"T{number:04d}",
+                                                org_unit=unit, **fields)
+            if username:
+                operations.create_account(learner, username, password)
+            for role in roles:
+                role = Role(role)
+                operations.grant_role(learner, role, hr_unit if role == Role.HR else None,
+                                      actor=None)
+            db.commit()
         return learner
 
     return create

@@ -6,8 +6,8 @@ Business rules that forms cannot see raise :class:`AccountError` with a translat
 from __future__ import annotations
 
 import sqlalchemy as sa
-from werkzeug.security import check_password_hash, generate_password_hash
 
+from lms.accounts.passwords import check_password, hash_password
 from lms.accounts.models import Learner, OrgUnit, Role, RoleGrant, User
 from lms.audit.operations import record_event
 from lms.db import get_session, utcnow
@@ -112,7 +112,7 @@ def create_account(learner: Learner, username: str, password: str, *,
     username = normalise_username(username)
     if session.scalar(sa.select(User.id).where(User.username == username)) is not None:
         raise AccountError(_("The username %(username)s is taken.", username=username))
-    user = User(username=username, password_hash=generate_password_hash(password),
+    user = User(username=username, password_hash=hash_password(password),
                 must_change_password=must_change_password)
     learner.user = user
     session.add(user)
@@ -125,12 +125,12 @@ def normalise_username(username: str) -> str:
 
 
 def verify_password(user: User, password: str) -> bool:
-    return check_password_hash(user.password_hash, password)
+    return check_password(user.password_hash, password)
 
 
 def change_password(user: User, new_password: str) -> None:
     """The owner's change: ends every other session of the account."""
-    user.password_hash = generate_password_hash(new_password)
+    user.password_hash = hash_password(new_password)
     user.must_change_password = False
     _bump_session_version(user)
     record_event("auth.password_changed", actor=user.learner, object_type="user", object_id=user.id)
@@ -138,7 +138,7 @@ def change_password(user: User, new_password: str) -> None:
 
 def reset_password(user: User, temporary_password: str, *, actor: Learner | None) -> None:
     """An admin's reset: the person must choose a new password at next sign-in."""
-    user.password_hash = generate_password_hash(temporary_password)
+    user.password_hash = hash_password(temporary_password)
     user.must_change_password = True
     _bump_session_version(user)
     record_event("admin.password_reset", actor=actor, object_type="user", object_id=user.id,

@@ -6,6 +6,7 @@ import re
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from lms.accounts.models import Gender, LearnerCategory, Role
@@ -42,9 +43,9 @@ class LearnerForm(FlaskForm):
     email = StringField(_l("E-mail"), validators=[Optional(), Email(check_deliverability=False), Length(max=200)])
     birth_date = DateField(_l("Birth date"), validators=[Optional()])
     gender = SelectField(_l("Gender"), validators=[Optional()],
-                         choices=[("", "—")] + [(g.value, label) for g, label in GENDER_LABELS.items()])
+                         choices=[SelectChoice("", "—")] + [SelectChoice(g.value, label) for g, label in GENDER_LABELS.items()])
     category = SelectField(_l("Category"), validators=[Optional()],
-                           choices=[("", "—")] + [(c.value, label) for c, label in CATEGORY_LABELS.items()])
+                           choices=[SelectChoice("", "—")] + [SelectChoice(c.value, label) for c, label in CATEGORY_LABELS.items()])
     position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
     org_unit_id = SelectField(_l("Org unit"), coerce=int, validate_choice=True)
     hired_on = DateField(_l("Hired on"), validators=[Optional()])
@@ -65,7 +66,7 @@ class ActionForm(FlaskForm):
 
 
 class GrantRoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
+    role = SelectField(_l("Role"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()])
     org_unit_id = SelectField(_l("Org unit (HR only)"), coerce=int, validate_choice=True)
 
 

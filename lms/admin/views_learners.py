@@ -14,6 +14,7 @@ from lms.auth.access import require
 from lms.auth.principal import current_principal
 from lms.db import get_session
 from lms.i18n import _
+from wtforms.fields.choices import SelectChoice
 
 
 def _load_learner(learner_id: int) -> Learner:
@@ -26,7 +27,7 @@ def _load_learner(learner_id: int) -> Learner:
 @require("admin.manage_learners")
 def list_learners():
     form = LearnerSearchForm(request.args)
-    form.unit.choices = [(0, _("All units"))] + _unit_choices()[1:]
+    form.unit.choices = [SelectChoice(0, _("All units"))] + _unit_choices()[1:]
     unit = get_session().get(OrgUnit, form.unit.data) if form.unit.data else None
     page = max(request.args.get("page", 1, type=int), 1)
     page_size = current_app.config["LMS_PAGE_SIZE"]

@@ -9,6 +9,7 @@ from lms.admin.forms import MoveOrgUnitForm, OrgUnitForm
 from lms.auth.access import require
 from lms.db import get_session
 from lms.i18n import _
+from wtforms.fields.choices import SelectChoice
 
 
 @require("admin.access")
@@ -21,13 +22,13 @@ def list_units():
     return render_template("lms/admin/units.html", units=queries.org_units_in_tree_order())
 
 
-def _unit_choices(exclude: OrgUnit | None = None) -> list[tuple[int, str]]:
+def _unit_choices(exclude: OrgUnit | None = None) -> list[SelectChoice]:
     """Parent choices, indented by depth; a unit's own subtree is left out of its move list."""
-    choices = [(0, _("— None (top level) —"))]
+    choices = [SelectChoice(0, _("— None (top level) —"))]
     for unit in queries.org_units_in_tree_order():
         if exclude is not None and unit.path.startswith(exclude.path):
             continue
-        choices.append((unit.id, f"{'— ' * unit.depth}{unit.code} · {unit.name_vi}"))
+        choices.append(SelectChoice(unit.id, f"{'— ' * unit.depth}{unit.code} · {unit.name_vi}"))
     return choices
 
 

@@ -7,6 +7,7 @@ from flask_login import current_user, login_user, logout_user
 
 from lms.accounts import operations
 from lms.accounts.models import User
+from lms.accounts.passwords import spend_equal_time
 from lms.audit.operations import record_event
 from lms.auth.forms import ChangePasswordForm, LoginForm, LogoutForm
 from lms.auth.access import login_required_response
@@ -14,11 +15,6 @@ from lms.db import get_session
 from lms.extension import get_state
 from lms.i18n import SESSION_LOCALE_KEY, _
 from lms.safe_redirect import safe_next_url
-
-#: Hash of a throwaway password, checked when the username is unknown so that a wrong
-#: username and a wrong password take the same time.
-_DUMMY_HASH = "scrypt:32768:8:1$tD2wJ4Hqk8aQy1hN$" + "0" * 128
-
 
 def login():
     if current_user.is_authenticated:
@@ -41,7 +37,7 @@ def _attempt_login(form: LoginForm):
     db = get_session()
     user = db.scalar(sa.select(User).where(User.username == username))
     password_ok = operations.verify_password(user, form.password.data) if user else \
-        _spend_equal_time(form.password.data)
+        spend_equal_time(form.password.data)
     if not (password_ok and user.is_active):
         limiter.record_failure(username)
         record_event("auth.login_failed", actor_label=username)
@@ -55,13 +51,6 @@ def _attempt_login(form: LoginForm):
     if user.must_change_password:
         return redirect(url_for("lms.auth.change_password"))
     return redirect(safe_next_url(form.next.data) or url_for("lms.index"))
-
-
-def _spend_equal_time(password: str) -> bool:
-    from werkzeug.security import check_password_hash
-
-    check_password_hash(_DUMMY_HASH, password)
-    return False
 
 
 def _start_session(user: User) -> None:
@@ -90,15 +79,16 @@ def logout():
 def change_password():
     if not current_user.is_authenticated:
         return login_required_response()
+    user = current_user._get_current_object()  # the real object: it is stored in g below
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if not operations.verify_password(current_user, form.current_password.data):
+        if not operations.verify_password(user, form.current_password.data):
             form.current_password.errors.append(_("The current password is not correct."))
         else:
-            operations.change_password(current_user, form.new_password.data)
+            operations.change_password(user, form.new_password.data)
             get_session().commit()
-            login_user(current_user)  # the session id changed with the version: stay signed in
+            login_user(user)  # the session id changed with the version: stay signed in
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("lms.index"))
     return render_template("lms/auth/change_password.html", form=form,
-                           forced=current_user.must_change_password)
+                           forced=user.must_change_password)

@@ -1,0 +1,90 @@
+"""Every registered LMS route × every kind of visitor gets exactly what the policy allows.
+
+A new route without an entry in ACCESS fails ``test_every_route_is_in_the_matrix``.
+"""
+import pytest
+
+ROLES = ("anonymous", "learner", "author", "hr", "admin")
+EVERYONE = set(ROLES)
+SIGNED_IN = EVERYONE - {"anonymous"}
+ADMIN = {"admin"}
+
+#: endpoint → (method, URL template, roles allowed). Placeholders are filled per test.
+ACCESS = {
+    "lms.static": ("GET", "/static/lms.css", EVERYONE),
+    "lms.health": ("GET", "/healthz", EVERYONE),
+    "lms.set_language": ("POST", "/language", EVERYONE),
+    "lms.auth.login": ("GET", "/auth/login", EVERYONE),
+    "lms.auth.logout": ("POST", "/auth/logout", SIGNED_IN),
+    "lms.auth.change_password": ("GET", "/auth/password", SIGNED_IN),
+    "lms.index": ("GET", "/", SIGNED_IN),
+    "lms.admin.index": ("GET", "/admin/", ADMIN),
+    "lms.admin.units": ("GET", "/admin/units", ADMIN),
+    "lms.admin.new_unit": ("GET", "/admin/units/new", ADMIN),
+    "lms.admin.edit_unit": ("GET", "/admin/units/{unit}", ADMIN),
+    "lms.admin.move_unit": ("GET", "/admin/units/{unit}/move", ADMIN),
+    "lms.admin.learners": ("GET", "/admin/learners", ADMIN),
+    "lms.admin.new_learner": ("GET", "/admin/learners/new", ADMIN),
+    "lms.admin.edit_learner": ("GET", "/admin/learners/{learner}", ADMIN),
+    "lms.admin.set_learner_active": ("POST", "/admin/learners/{learner}/active", ADMIN),
+    "lms.admin.reset_password": ("POST", "/admin/learners/{learner}/password-reset", ADMIN),
+    "lms.admin.grant_role": ("POST", "/admin/learners/{learner}/roles", ADMIN),
+    "lms.admin.revoke_role": ("POST", "/admin/learners/{learner}/roles/{grant}/revoke", ADMIN),
+    "lms.admin.import_learners": ("GET", "/admin/import", ADMIN),
+    "lms.admin.audit": ("GET", "/admin/audit", ADMIN),
+}
+
+#: Routes whose allowed outcome is a redirect to the sign-in page.
+ENDS_AT_LOGIN = {"lms.auth.logout"}
+
+#: Public routes: served to anonymous visitors on purpose (listed explicitly).
+PUBLIC = {"lms.static", "lms.health", "lms.set_language", "lms.auth.login"}
+
+
+def test_every_route_is_in_the_matrix(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()
+                 if rule.endpoint.startswith("lms.")}
+    assert endpoints == set(ACCESS), (
+        f"missing from ACCESS: {sorted(endpoints - set(ACCESS))}; "
+        f"stale in ACCESS: {sorted(set(ACCESS) - endpoints)}")
+
+
+def test_public_routes_are_exactly_those_open_to_anonymous():
+    assert {endpoint for endpoint, (_m, _u, roles) in ACCESS.items()
+            if "anonymous" in roles} == PUBLIC
+
+
+@pytest.fixture
+def world(create_unit, create_learner, db):
+    """One person per role, plus objects for the URL placeholders."""
+    from lms.accounts.models import Role
+
+    unit = create_unit("MATRIX")
+    people = {
+        "learner": create_learner("Học Viên", username="m-learner", unit=unit),
+        "author": create_learner("Tác Giả", username="m-author", unit=unit, roles=[Role.AUTHOR]),
+        "hr": create_learner("Tổ Chức", username="m-hr", unit=unit, roles=[Role.HR], hr_unit=unit),
+        "admin": create_learner("Quản Trị", username="m-admin", unit=unit, roles=[Role.ADMIN]),
+    }
+    target = create_learner("Đối Tượng", username="m-target", unit=unit, roles=[Role.AUTHOR])
+    return {"people": people, "unit": unit.id, "learner": target.id,
+            "grant": target.role_grants[0].id}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", sorted(ACCESS))
+def test_access(app, client, login, world, endpoint, role):
+    method, template, allowed = ACCESS[endpoint]
+    url = template.format(unit=world["unit"], learner=world["learner"], grant=world["grant"])
+    if role != "anonymous":
+        assert login(f"m-{role}").status_code == 302
+    response = client.open(url, method=method)
+    if role in allowed:
+        assert response.status_code in (200, 302, 400), (url, role, response.status_code)
+        if response.status_code == 302 and endpoint not in ENDS_AT_LOGIN:
+            assert "/auth/login" not in response.headers["Location"], (url, role)
+    elif role == "anonymous":
+        assert response.status_code == 302, (url, response.status_code)
+        assert response.headers["Location"].startswith("/auth/login"), (url, role)
+    else:
+        assert response.status_code == 403, (url, role, response.status_code)
