@@ -26,7 +26,8 @@ def learner_for_host_user(host_user, state) -> Learner | None:
     learner = _find(session, host_id)
     if learner is None or _is_stale(session, learner, profile):
         _upsert_in_own_transaction(state, host_id, profile)
-        session.expire_all()
+        # End this request's read transaction: on SQLite its snapshot predates the write.
+        session.rollback()
         learner = _find(session, host_id)
     return learner
 

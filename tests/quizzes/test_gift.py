@@ -191,6 +191,10 @@ def test_export_escapes_and_guards_ambiguous_text() -> None:
     answer = {"value": 1e-7, "tolerance": 2e20, "fraction": 1.0, "feedback": None}
     numeric = ParsedQuestion("numeric", "", {"vi": "Số?"}, {"answers": [answer]})
     assert "=0.0000001:200000000000000000000" in export_gift([numeric])
+    answers = [{"text": "virus", "fraction": 0.29, "feedback": None},
+               {"text": "%", "fraction": 1.0, "feedback": None}]
+    short = ParsedQuestion("short_answer", "", {"vi": "Gõ"}, {"answers": answers})
+    assert "\n\t=%29%virus\n\t=%100%%\n}" in export_gift([short])  # readable, '%' kept literal
 
 
 def test_unweighted_multiple_exports_weights_with_the_same_scores() -> None:
