@@ -17,7 +17,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     (``FLASK_SECRET_KEY``, ``FLASK_LMS_DATABASE_URL`` …), then ``config`` (highest).
     """
     instance_path = os.environ.get("FLASK_LMS_INSTANCE_PATH")
-    app = Flask("lms", instance_path=instance_path, instance_relative_config=True)
+    # No app-level static route: the LMS blueprint serves its own files (with cache headers).
+    app = Flask("lms", instance_path=instance_path, instance_relative_config=True,
+                static_folder=None)
     app.config.from_pyfile(INSTANCE_CONFIG_FILENAME, silent=True)
     app.config.from_prefixed_env("FLASK")
     if config:

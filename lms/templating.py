@@ -27,6 +27,11 @@ ORIGINALS_PREFIX = "lms_default"
 class TemplatedBlueprint(Blueprint):
     """The LMS parent blueprint: serves templates/ plus the ``lms_default/`` originals."""
 
+    def get_send_file_max_age(self, filename):
+        # CSS and images change only with a release: phones on slow links keep them a day
+        # and revalidate with the ETag afterwards.
+        return 86400
+
     @property
     def jinja_loader(self):
         return ChoiceLoader([

@@ -114,7 +114,12 @@ class _Span:
 
 
 def parse_gift(text: str, lang: str = "vi") -> list[ParsedQuestion]:
-    """Parse GIFT ``text`` storing texts under ``lang``; raises GiftParseError."""
+    """Parse GIFT ``text``, storing every text under ``lang``.
+
+    Questions are separated by blank lines; whole-line ``//`` comments are
+    skipped and a ``$CATEGORY:`` line applies to the questions after it.
+    Raises `GiftParseError` at the first malformed or unsupported question.
+    """
     lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     questions: list[ParsedQuestion] = []
     chunk: list[tuple[int, str]] = []
@@ -205,8 +210,8 @@ def _parse_block(block: _Span, line: int, lang: str) -> tuple[str, dict[str, Any
         # GIFT order: first the feedback for a wrong answer, then for the right one.
         wrong, right = ([_localised(span, lang) for span in feedbacks] + [None, None])[:2]
         on_true, on_false = (right, wrong) if verdict else (wrong, right)
-        payload = {"answer": verdict, "feedback_true": on_true, "feedback_false": on_false}
-        return "true_false", payload, explanation
+        feedback = {"feedback_true": on_true, "feedback_false": on_false}
+        return "true_false", {"answer": verdict, **feedback}, explanation
     items = _parse_items(body, line, lang)
     if all(item.marker == "=" and item.arrow for item in items):
         message = "matching questions ('=a -> b') are not supported"
@@ -407,8 +412,8 @@ def _export_question(question: ParsedQuestion, lang: str) -> str:
     if question.type not in _WRITERS:
         raise ValueError(f"question type {question.type!r} cannot be written as GIFT")
     text = pick_text(question.text, lang)
-    # Without a format tag, text starting like a tag, comment or category would be misread.
-    tagged = question.text_format != "moodle" or text.startswith(("[", "//", "$"))
+    # Without a format tag, text starting like a tag, comment, category or BOM would be misread.
+    tagged = question.text_format != "moodle" or text.startswith(("[", "//", "$", "\ufeff"))
     title = f"::{_escape(question.title)}::" if question.title else ""
     head = title + (f"[{question.text_format}]" if tagged else "")
     body = _WRITERS[question.type](question, lang)

@@ -132,8 +132,8 @@ class _ChoiceType(QuestionType):
     def public_view(
         cls, payload: Payload, choice_order: ChoiceOrder = None, lang: str = "vi"
     ) -> dict[str, Any]:
-        stored = payload.get("choices", [])
-        by_id = {c["id"]: c for c in stored if isinstance(c, Mapping) and "id" in c}
+        stored = [c for c in payload.get("choices", []) if isinstance(c, Mapping)]
+        by_id = {c["id"]: c for c in stored if isinstance(c.get("id"), str)}
         # dict.fromkeys drops repeated ids, so a tampered order cannot duplicate a choice.
         order = list(dict.fromkeys(cid for cid in (choice_order or []) if cid in by_id))
         # Choices missing from a stale stored order are appended, never hidden.
@@ -310,7 +310,6 @@ class Numeric(_AnswerListType):
         return grading.grade_numeric(payload, response)
 
 
-
 class QuestionTypeRegistry:
     """Question types by name; one instance per application."""
 
@@ -339,12 +338,10 @@ class QuestionTypeRegistry:
         return list(self._types)
 
     def __contains__(self, name: object) -> bool:
-        return name in self._types
+        return isinstance(name, str) and name in self._types
 
 
-BUILTIN_TYPES: tuple[type[QuestionType], ...] = (
-    SingleChoice, MultipleChoice, TrueFalse, ShortAnswer, Numeric,
-)
+BUILTIN_TYPES = (SingleChoice, MultipleChoice, TrueFalse, ShortAnswer, Numeric)
 
 
 def default_registry() -> QuestionTypeRegistry:

@@ -109,7 +109,7 @@ def app(engine, app_config, tmp_path):
     from lms.extension import LMS
     from flask import Flask
 
-    flask_app = Flask("lms", instance_path=str(tmp_path / "instance"))
+    flask_app = Flask("lms", instance_path=str(tmp_path / "instance"), static_folder=None)
     flask_app.config.update(make_test_config(**app_config))
     LMS(flask_app, engine=engine)
     return flask_app

@@ -1,13 +1,17 @@
 """Settings: defaults in one place, environment and instance file, start-up validation."""
+from pathlib import Path
+
 import pytest
 from flask import Flask
+
+import lms.config
 
 from lms import LMS, create_app
 from lms.config import DEFAULTS, ConfigurationError
 
 
 def test_every_default_has_a_comment():
-    source = open(__import__("lms.config", fromlist=["x"]).__file__, encoding="utf-8").read()
+    source = Path(lms.config.__file__).read_text(encoding="utf-8")
     for key in DEFAULTS:
         line_before = source.split(f'"{key}"')[0].rstrip().splitlines()[-1].strip()
         assert line_before.startswith("#:"), f"{key} has no #: comment"

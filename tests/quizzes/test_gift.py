@@ -188,6 +188,9 @@ def test_export_escapes_and_guards_ambiguous_text() -> None:
     assert exported.startswith(
         "::a\\:\\:b::[moodle][ghi chú] \\{x\\} \\= \\~y \\# z\\: \\\\ 100%\\nhết {TRUE\n}")
     assert parse_gift(exported) == [question]
+    for start in ("// not a comment", "$CATEGORY: not a category", "\ufeffnot a BOM"):
+        untitled = ParsedQuestion("true_false", "", {"vi": start}, payload)
+        assert parse_gift(export_gift([untitled])) == [untitled]
     answer = {"value": 1e-7, "tolerance": 2e20, "fraction": 1.0, "feedback": None}
     numeric = ParsedQuestion("numeric", "", {"vi": "Số?"}, {"answers": [answer]})
     assert "=0.0000001:200000000000000000000" in export_gift([numeric])
@@ -213,6 +216,7 @@ def test_unweighted_multiple_exports_weights_with_the_same_scores() -> None:
 
 
 # ---- properties -------------------------------------------------------------
+# deadline=None: timing varies on loaded CI machines; example counts keep runs short.
 
 FRAGMENTS = [
     "{", "}", "=", "~", "#", "####", "::", "\\", "\\n", "\n", "\n\n", "\r\n", "\r", "%50%",
@@ -222,7 +226,7 @@ FRAGMENTS = [
 gift_like = st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=3), max_size=40).map("".join)
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(text=gift_like | st.text())
 def test_parser_raises_only_gift_parse_error_and_yields_valid_payloads(text: str) -> None:
     last_line = len(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
@@ -298,7 +302,7 @@ def questions(draw) -> ParsedQuestion:
     )
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(originals=st.lists(questions(), min_size=1, max_size=4))
 def test_export_then_parse_is_identity(originals: list[ParsedQuestion]) -> None:
     parsed = parse_gift(export_gift(originals))

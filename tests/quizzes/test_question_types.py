@@ -171,6 +171,7 @@ def test_public_view_follows_order_and_language() -> None:
 
 
 # ---- property: nothing secret ever reaches the learner page -----------------
+# deadline=None: timing varies on loaded CI machines; example counts keep runs short.
 
 SECRET = "⟦bí mật⟧"
 secret_texts = st.text(max_size=8).map(lambda t: {"vi": SECRET + t, "en": SECRET + t})
@@ -204,7 +205,7 @@ def numbers_in(tree) -> list:
     return [tree] if isinstance(tree, (int, float)) and not isinstance(tree, bool) else []
 
 
-@settings(max_examples=150)
+@settings(max_examples=150, deadline=None)
 @given(case=payloads(), lang=st.sampled_from(["vi", "en", "fr"]),
        order=st.lists(st.sampled_from(["c0", "c1", "c5", "x"])))
 def test_public_view_never_leaks_answers(case: tuple[str, dict], lang: str, order: list) -> None:

@@ -1,0 +1,67 @@
+"""A person signs in, switches language, signs out; axe-core finds no serious problem."""
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = pytest.mark.browser
+
+SERIOUS = {"serious", "critical"}
+
+
+def serious_violations(page):
+    results = Axe().run(page)
+    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+            for v in results.response["violations"] if v["impact"] in SERIOUS]
+
+
+def test_sign_in_switch_language_sign_out(page, live_server, sign_in):
+    sign_in("hocvien")
+    assert page.get_by_role("heading", level=1).inner_text() == "Xin chào, Lò Thị Hoa"
+    page.get_by_role("button", name="English").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Hello, Lò Thị Hoa"
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.reload()
+    assert page.get_by_role("heading", level=1).inner_text() == "Hello, Lò Thị Hoa"
+    page.get_by_role("button", name="Sign out").click()
+    assert page.url.endswith("/auth/login")
+    assert page.get_by_role("heading", level=1).inner_text() == "Sign in"
+    page.get_by_role("button", name="Tiếng Việt").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Đăng nhập"
+
+
+def test_wrong_password_message(page, live_server):
+    page.goto(f"{live_server}/auth/login")
+    page.get_by_label("Tên đăng nhập").fill("hocvien")
+    page.get_by_label("Mật khẩu").fill("not the password")
+    page.get_by_role("button", name="Đăng nhập").click()
+    assert page.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng").is_visible()
+
+
+def test_skip_link_is_first_and_reaches_main(page, live_server):
+    page.goto(f"{live_server}/auth/login")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className")
+    assert focused == "lms-skip"
+    assert page.evaluate("document.activeElement.getBoundingClientRect().left") >= 0
+
+
+def test_login_page_has_no_serious_accessibility_violation(page, live_server):
+    page.goto(f"{live_server}/auth/login")
+    assert serious_violations(page) == []
+
+
+@pytest.mark.parametrize("path", ["/admin/learners", "/admin/units", "/admin/units/new",
+                                  "/admin/learners/new", "/admin/import", "/admin/audit",
+                                  "/auth/password", "/"])
+def test_admin_pages_have_no_serious_accessibility_violation(page, live_server, sign_in, path):
+    sign_in("admin")
+    page.goto(f"{live_server}{path}")
+    assert page.locator("main").count() == 1
+    assert serious_violations(page) == []
+
+
+def test_usable_at_360_pixels(page, live_server, sign_in):
+    page.set_viewport_size({"width": 360, "height": 740})
+    sign_in("admin")
+    page.goto(f"{live_server}/admin/learners")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0

@@ -1,0 +1,89 @@
+"""Languages: Vietnamese first, a remembered switch, complete catalogs, dd/mm/yyyy dates."""
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from lms.i18n import format_day, strip_diacritics
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "lms" / "translations"
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+
+
+def test_vietnamese_catalog_is_complete_and_keeps_placeholders():
+    with open(TRANSLATIONS / "vi" / "LC_MESSAGES" / "messages.po", "rb") as po_file:
+        catalog = read_po(po_file)
+    with open(TRANSLATIONS / "messages.pot", "rb") as pot_file:
+        template = read_po(pot_file)
+    assert {m.id for m in template if m.id} <= {m.id for m in catalog if m.id}, "run make translations"
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(strings) and not message.fuzzy, f"untranslated: {ids[0]!r}"
+        assert sorted(PLACEHOLDER.findall(ids[0])) == sorted(PLACEHOLDER.findall(strings[0])), ids[0]
+
+
+def test_every_ui_string_is_extracted(tmp_path, project_root):
+    """A string added to code or templates without `make translations` fails here."""
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+
+    with open(project_root / "babel.cfg", encoding="utf-8") as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg)
+    found = {message for _file, _line, message, _comments, _context in extract_from_dir(
+        str(project_root), method_map, options_map, keywords={"_": None, "_l": None,
+                                                              "gettext": None, "ngettext": (1, 2)})}
+    with open(TRANSLATIONS / "messages.pot", "rb") as pot_file:
+        known = {m.id for m in read_po(pot_file) if m.id}
+    missing = {m if isinstance(m, str) else m[0] for m in found} - {
+        k if isinstance(k, str) else k[0] for k in known}
+    assert missing == set(), f"run `make translations`: {sorted(missing)[:5]}"
+
+
+def test_language_switch_is_remembered(client, create_learner, login, db):
+    learner = create_learner("Lò Thị Hoa", username="hoa")
+    assert "Đăng nhập" in client.get("/auth/login").get_data(as_text=True)
+    response = client.post("/language", data={"locale": "en", "next": "/auth/login"})
+    assert response.headers["Location"] == "/auth/login"
+    page = client.get("/auth/login").get_data(as_text=True)
+    assert '<html lang="en">' in page and "Sign in" in page
+    login("hoa")  # the choice survives the new session made at sign-in
+    assert "Hello, Lò Thị Hoa" in client.get("/").get_data(as_text=True)
+    client.post("/language", data={"locale": "vi", "next": "/"})
+    db.expire_all()
+    assert db.get(type(learner), learner.id).locale == "vi"
+
+
+def test_profile_language_applies_on_a_new_device(app, create_learner, db):
+    learner = create_learner("Lò Thị Hoa", username="hoa")
+    learner.locale = "en"  # chosen earlier on another device
+    db.commit()
+    other_device = app.test_client()
+    other_device.post("/auth/login", data={"username": "hoa", "password": "correct horse battery"})
+    assert "Hello, Lò Thị Hoa" in other_device.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example"])
+def test_language_switch_never_redirects_off_site(client, target):
+    response = client.post("/language", data={"locale": "en", "next": target})
+    assert response.headers["Location"] == "/"
+
+
+def test_unknown_language_is_ignored(client):
+    client.post("/language", data={"locale": "fr", "next": "/auth/login"})
+    assert '<html lang="vi">' in client.get("/auth/login").get_data(as_text=True)
+
+
+def test_dates_are_day_month_year(app):
+    with app.test_request_context("/"):
+        assert format_day(dt.date(2026, 9, 2)) == "02/09/2026"
+        late_evening_utc = dt.datetime(2026, 9, 1, 20, 0, tzinfo=dt.timezone.utc)
+        assert format_day(late_evening_utc) == "02/09/2026"  # already 2 Sept in Hà Nội
+
+
+def test_strip_diacritics():
+    assert strip_diacritics("  Nguyễn  Văn ĐỨC ") == "nguyen van duc"
