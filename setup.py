@@ -1,11 +1,12 @@
-"""Build hook: compile the gettext catalogs (.po -> .mo) whenever the package is built.
+"""Build hooks that pyproject.toml cannot express.
 
-pyproject.toml holds all metadata; this file exists only so that `pip install .`,
-`pip install -e .` and `python -m build` ship compiled translations with no manual step.
+- compile the gettext catalogs (.po -> .mo) whenever the package is built, so
+  `pip install .`, `pip install -e .` and `python -m build` need no manual step;
+- map the top-level templates/ folder into the wheel as lms/templates.
 """
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import find_packages, setup
 from setuptools.command.build_py import build_py
 
 
@@ -26,4 +27,11 @@ class BuildPyWithCatalogs(build_py):
         super().run()
 
 
-setup(cmdclass={"build_py": BuildPyWithCatalogs})
+setup(
+    cmdclass={"build_py": BuildPyWithCatalogs},
+    packages=find_packages(include=["lms*", "courses*", "quizzes*", "certificates*"])
+    + ["lms.templates"],
+    # The repository keeps templates/ at the top level (design card); inside the wheel
+    # they live in lms/templates, next to the code that loads them.
+    package_dir={"lms.templates": "templates"},
+)

@@ -5,6 +5,12 @@ the stored shape (see `quizzes.grading`); anything it cannot represent
 faithfully raises `GiftParseError` rather than being half-imported.
 `export_gift` writes text that `parse_gift` reads back to equal questions.
 
+Deliberately not supported: essay, matching, missing-word/embedded (cloze)
+and description items, unknown ``[format]`` tags, and partial credit in
+single-answer questions (all raise). Format tags are read only in front of the
+question text; short-answer ``*`` wildcards are matched literally; GIFT cannot
+carry ``ignore_diacritics``, so export drops it and import sets it to False.
+
 Error codes, stable for translation: unsupported-essay, unsupported-matching,
 unsupported-missing-word, unsupported-description, unsupported-format,
 unsupported-partial-credit, unclosed-title, unclosed-answers, empty-question,

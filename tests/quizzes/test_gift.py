@@ -42,7 +42,7 @@ def test_vietnamese_quiz_types_titles_and_categories() -> None:
     questions = parse_gift(read(VI_FILE))
     assert [q.type for q in questions] == (
         ["single", "multiple"] + ["true_false"] * 4 + ["short_answer"] + ["numeric"] * 4
-        + ["single"] * 2)
+        + ["single"] * 2 + ["true_false"])
     first = questions[0]
     assert (first.title, first.line) == ("Nhận diện thư lừa đảo", 7)
     assert first.category == "$course$/An toàn thông tin/Lừa đảo trực tuyến"
@@ -78,13 +78,14 @@ def test_vietnamese_quiz_answers_feedback_and_weights() -> None:
 
 
 def test_vietnamese_quiz_escapes_and_formats() -> None:
-    escaped, html = parse_gift(read(VI_FILE))[11:]
+    escaped, html, untitled = parse_gift(read(VI_FILE))[11:]
     assert escaped.text["vi"] == (
         "Trong biểu thức {a} = b, các dấu ~ và # có ý nghĩa gì?\nChọn một đáp án.")
     choice = escaped.payload["choices"][0]["text"]["vi"]
     assert choice == "Chúng là ký tự thường, đã được thoát bằng dấu \\"
     assert (html.text_format, html.text["vi"]) == (
         "html", "<p>Giao thức nào mã hóa kết nối tới trang web?</p>")
+    assert (untitled.title, untitled.text_format, untitled.line) == ("", "moodle", 62)
 
 
 def test_english_quiz_is_stored_under_the_requested_language() -> None:
