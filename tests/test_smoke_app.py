@@ -13,7 +13,3 @@ def test_login_page_is_vietnamese_by_default(client):
     assert "Đăng nhập" in page
 
 
-def test_health_ok(client):
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok"}

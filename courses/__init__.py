@@ -1,0 +1,1 @@
+"""Courses: content packs, lessons, enrolment, progress and completion."""

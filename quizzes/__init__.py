@@ -1,0 +1,1 @@
+"""Quizzes: pluggable question types, pure grading, GIFT import/export, attempts."""
