@@ -11,6 +11,7 @@ PORT ?= 5000
 ## Set up everything and serve the LMS with the shipped courses and demo accounts (SQLite).
 run: setup instance/lms.cfg
 	$(FLASK) lms db upgrade
+	$(FLASK) lms import-pack --shipped
 	$(FLASK) lms load-demo
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
 	$(FLASK) run --host $(HOST) --port $(PORT)

@@ -17,6 +17,13 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(lms_cli)
 
 
+def _add_feature_commands() -> None:
+    from courses.cli import COMMANDS as course_commands
+
+    for command in course_commands:
+        lms_cli.add_command(command)
+
+
 @db_cli.command("upgrade")
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
@@ -96,3 +103,6 @@ def load_demo() -> None:
 
     for line in demo.load_demo_data():
         click.echo(line)
+
+
+_add_feature_commands()

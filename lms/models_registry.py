@@ -8,6 +8,8 @@ from importlib import import_module
 MODEL_MODULES = (
     "lms.accounts.models",
     "lms.audit.models",
+    "courses.models",
+    "quizzes.models",
 )
 
 

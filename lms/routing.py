@@ -14,6 +14,7 @@ from lms.templating import STATIC_DIR, TemplatedBlueprint
 
 def make_parent_blueprint(state: LMSState) -> TemplatedBlueprint:
     from lms import core_views, errors
+    from courses.blueprint import courses_blueprint
     from lms.admin.blueprint import admin_blueprint
 
     bp = TemplatedBlueprint(
@@ -29,6 +30,7 @@ def make_parent_blueprint(state: LMSState) -> TemplatedBlueprint:
 
         bp.register_blueprint(auth_blueprint)
     bp.register_blueprint(admin_blueprint)
+    bp.register_blueprint(courses_blueprint)
     return bp
 
 

@@ -224,3 +224,60 @@ def login(client):
 @pytest.fixture
 def project_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+# --- courses ---------------------------------------------------------------------------
+
+#: A 1×1 PNG, enough to be a real image for the pack loader.
+TINY_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6300010000050001a5f645400000000049454e44ae426082")
+
+
+def pack_files(code="TEST01", version=1, lessons=2, quiz=False, media=True, topic="cybersecurity",
+               title_vi="An toàn thông tin thử nghiệm", title_en="Test cybersecurity") -> dict:
+    """The files of a small valid content pack, for tests to build on (or break)."""
+    import yaml
+
+    course = {"code": code, "version": version, "topic": topic,
+              "title": {"vi": title_vi, "en": title_en},
+              "summary": {"vi": "Khóa học ngắn để kiểm thử phần mềm.", "en": "A short course for tests."},
+              "periods": lessons, "minutes": 8 * lessons, "pass_mark": 70, "mandatory": False,
+              "competences": {"digcomp": ["4.1"], "tt02": ["4.1", "6.2"]}}
+    files = {"course.yaml": yaml.safe_dump(course, allow_unicode=True).encode()}
+    for number in range(1, lessons + 1):
+        image = "\n![Sơ đồ minh họa](media/pic.png)\n" if media and number == 1 else ""
+        files[f"lessons/{number:02d}-bai-{number}.vi.md"] = (
+            f"---\ntitle: Bài học số {number}\nminutes: 8\ncompetences: [\"4.1\"]\n---\n\n"
+            f"## Nội dung chính\n\nĐây là bài học số {number} về bảo vệ dữ liệu của cơ quan.\n{image}"
+        ).encode()
+        files[f"lessons/{number:02d}-bai-{number}.en.md"] = (
+            f"---\ntitle: Lesson {number}\nminutes: 8\ncompetences: [\"4.1\"]\n---\n\n"
+            f"## Main points\n\nThis is lesson {number} about protecting the agency's data.\n{image}"
+        ).encode()
+    if media:
+        files["media/pic.png"] = TINY_PNG
+    if quiz:
+        files["quiz.yaml"] = yaml.safe_dump({
+            "settings": {"questions_per_attempt": 1, "review": "after_passing"},
+            "questions": [{"id": "q1", "type": "true_false", "text": {"vi": "Đúng không?", "en": "True?"},
+                           "answer": True, "explanation": {"vi": "Vì đúng.", "en": "Because."}}]},
+            allow_unicode=True).encode()
+    return files
+
+
+@pytest.fixture
+def create_course(app, db, app_context):
+    """Import a small pack (see pack_files) and return its Course."""
+    from courses.pack_operations import import_pack
+    from courses.pack_validation import validate_pack
+
+    def create(*, publish=True, **options):
+        with app_context():
+            pack, errors = validate_pack(pack_files(**options), app.extensions["lms"].question_types)
+            assert errors == [], errors
+            course = import_pack(pack, publish=publish).course
+            db.commit()
+        return course
+
+    return create

@@ -8,6 +8,7 @@ ROLES = ("anonymous", "learner", "author", "hr", "admin")
 EVERYONE = set(ROLES)
 SIGNED_IN = EVERYONE - {"anonymous"}
 ADMIN = {"admin"}
+AUTHORS = {"author", "admin"}
 
 #: endpoint → (method, URL template, roles allowed). Placeholders are filled per test.
 ACCESS = {
@@ -32,6 +33,18 @@ ACCESS = {
     "lms.admin.revoke_role": ("POST", "/admin/learners/{learner}/roles/{grant}/revoke", ADMIN),
     "lms.admin.import_learners": ("GET", "/admin/import", ADMIN),
     "lms.admin.audit": ("GET", "/admin/audit", ADMIN),
+    "lms.courses.catalog": ("GET", "/courses", SIGNED_IN),
+    "lms.courses.course": ("GET", "/courses/{code}", SIGNED_IN),
+    "lms.courses.enrol": ("POST", "/courses/{code}/enrol", SIGNED_IN),
+    "lms.courses.lesson": ("GET", "/courses/{code}/lessons/1", SIGNED_IN),
+    "lms.courses.lesson_done": ("POST", "/courses/{code}/lessons/1/done", SIGNED_IN),
+    "lms.courses.my_learning": ("GET", "/my-learning", SIGNED_IN),
+    "lms.courses.media": ("GET", "/course-media/{course}/media/pic.png", SIGNED_IN),
+    "lms.courses.author_courses": ("GET", "/author/courses", AUTHORS),
+    "lms.courses.upload_pack": ("GET", "/author/packs/upload", AUTHORS),
+    "lms.courses.preview": ("GET", "/author/courses/{course}/preview", AUTHORS),
+    "lms.courses.publish": ("POST", "/author/courses/{course}/publish", AUTHORS),
+    "lms.courses.unpublish": ("POST", "/author/courses/{course}/unpublish", AUTHORS),
 }
 
 #: Routes whose allowed outcome is a redirect to the sign-in page.
@@ -55,7 +68,7 @@ def test_public_routes_are_exactly_those_open_to_anonymous():
 
 
 @pytest.fixture
-def world(create_unit, create_learner, db):
+def world(create_unit, create_learner, create_course, app_context, db):
     """One person per role, plus objects for the URL placeholders."""
     from lms.accounts.models import Role
 
@@ -67,15 +80,23 @@ def world(create_unit, create_learner, db):
         "admin": create_learner("Quản Trị", username="m-admin", unit=unit, roles=[Role.ADMIN]),
     }
     target = create_learner("Đối Tượng", username="m-target", unit=unit, roles=[Role.AUTHOR])
+    course = create_course(code="MATRIX01")
+    from courses import operations
+
+    with app_context():  # enrolled, so lesson routes answer instead of redirecting
+        for person in people.values():
+            operations.enrol(person, course)
+        db.commit()
     return {"people": people, "unit": unit.id, "learner": target.id,
-            "grant": target.role_grants[0].id}
+            "grant": target.role_grants[0].id, "code": course.code, "course": course.id}
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("endpoint", sorted(ACCESS))
 def test_access(app, client, login, world, endpoint, role):
     method, template, allowed = ACCESS[endpoint]
-    url = template.format(unit=world["unit"], learner=world["learner"], grant=world["grant"])
+    url = template.format(unit=world["unit"], learner=world["learner"], grant=world["grant"],
+                          code=world["code"], course=world["course"])
     if role != "anonymous":
         assert login(f"m-{role}").status_code == 302
     response = client.open(url, method=method)

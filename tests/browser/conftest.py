@@ -57,6 +57,22 @@ def _seed() -> None:
     learner = operations.create_learner(full_name="Lò Thị Hoa", staff_code="NV01", org_unit=museum)
     operations.create_account(learner, "hocvien", PASSWORD)
     get_session().commit()
+    _import_shipped_packs()
+
+
+def _import_shipped_packs() -> None:
+    from courses.cli import SHIPPED_PACKS
+    from courses.pack_files import read_folder
+    from courses.pack_operations import import_pack
+    from courses.pack_validation import validate_pack
+    from lms.db import get_session
+    from lms.extension import get_state
+
+    for folder in sorted(SHIPPED_PACKS.iterdir()):
+        pack, errors = validate_pack(read_folder(folder), get_state().question_types)
+        assert errors == [], errors
+        import_pack(pack, publish=True)
+    get_session().commit()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,96 @@
+"""Authors' pages: upload a pack (zip), preview it in both languages, publish or not."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy.exc import IntegrityError
+
+from courses import pack_operations
+from courses.forms import TOPIC_LABELS, ButtonForm, PackUploadForm
+from courses.models import Course
+from courses.pack_files import PackFilesError, read_zip
+from courses.pack_validation import validate_pack
+from courses.queries import lesson_html
+from lms.auth.access import require
+from lms.auth.principal import current_principal
+from lms.db import get_session
+from lms.extension import get_state
+from lms.i18n import _
+
+
+def _load_course(course_id: int) -> Course:
+    course = get_session().get(Course, course_id)
+    if course is None:
+        abort(404)
+    return course
+
+
+@require("content.author")
+def list_courses():
+    courses = get_session().scalars(sa.select(Course).order_by(Course.code, Course.version.desc())).all()
+    return render_template("lms/courses/author_courses.html", courses=courses,
+                           button_form=ButtonForm(), topic_labels=TOPIC_LABELS)
+
+
+@require("content.author")
+def upload_pack():
+    form = PackUploadForm()
+    errors = []
+    if form.validate_on_submit():
+        limit = current_app.config["LMS_MAX_UPLOAD_BYTES"]
+        data = form.pack.data.read(limit + 1)
+        if len(data) > limit:
+            abort(413)
+        try:
+            pack, errors = validate_pack(read_zip(data), get_state().question_types)
+            if pack is not None:
+                result = pack_operations.import_pack(pack, publish=False,
+                                                     actor=current_principal().learner)
+                get_session().commit()
+                flash(_("The pack was imported as a draft: check it, then publish it.")
+                      if result.created else _("This version was already imported."), "success")
+                return redirect(url_for("lms.courses.preview", course_id=result.course.id))
+        except PackFilesError as error:
+            errors = error.errors
+        except pack_operations.PackImportError as error:
+            get_session().rollback()
+            form.pack.errors.append(str(error))
+        except IntegrityError:
+            get_session().rollback()  # the same version was imported by a parallel request
+            form.pack.errors.append(_("This version is being imported right now; reload in a moment."))
+    return render_template("lms/courses/upload_pack.html", form=form, errors=errors)
+
+
+@require("content.author")
+def preview(course_id: int):
+    course = _load_course(course_id)
+    locale = request.args.get("lang") if request.args.get("lang") in ("vi", "en") else "vi"
+    from quizzes.models import Quiz
+
+    quiz = get_session().scalar(sa.select(Quiz).where(Quiz.course_id == course.id))
+    return render_template("lms/courses/preview.html", course=course, preview_locale=locale,
+                           lessons=[(lesson, lesson_html(lesson, locale)) for lesson in course.lessons],
+                           quiz=quiz, button_form=ButtonForm(), topic_labels=TOPIC_LABELS)
+
+
+@require("content.author")
+def publish(course_id: int):
+    course = _load_course(course_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    pack_operations.publish_course(course, actor=current_principal().learner)
+    get_session().commit()
+    flash(_("Version %(version)d of %(code)s is published.", version=course.version, code=course.code), "success")
+    return redirect(url_for("lms.courses.author_courses"))
+
+
+@require("content.author")
+def unpublish(course_id: int):
+    course = _load_course(course_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    pack_operations.unpublish_course(course, actor=current_principal().learner)
+    get_session().commit()
+    flash(_("Version %(version)d of %(code)s is no longer published.", version=course.version,
+            code=course.code), "success")
+    return redirect(url_for("lms.courses.author_courses"))

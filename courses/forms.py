@@ -1,0 +1,37 @@
+"""Forms of the course pages (POST buttons carry a CSRF token)."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional
+
+from courses.models import Topic
+from lms.i18n import _l
+
+TOPIC_LABELS = {
+    Topic.AI: _l("Artificial intelligence"),
+    Topic.BIG_DATA: _l("Data and big data"),
+    Topic.IOT: _l("IoT and smart cities"),
+    Topic.CLOUD: _l("Cloud and collaboration"),
+    Topic.CYBERSECURITY: _l("Cybersecurity"),
+}
+
+
+class CatalogFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    q = StringField(_l("Search courses"), validators=[Optional(), Length(max=100)])
+    topic = SelectField(_l("Topic"), validators=[Optional()], choices=[SelectChoice("", _l("All topics"))]
+                        + [SelectChoice(topic.value, label) for topic, label in TOPIC_LABELS.items()])
+
+
+class ButtonForm(FlaskForm):
+    """Enrol, mark done, publish …: a POST with nothing but the CSRF token."""
+
+
+class PackUploadForm(FlaskForm):
+    pack = FileField(_l("Content pack (.zip)"), validators=[
+        FileRequired(), FileAllowed(["zip"], _l("Upload the pack as a .zip file."))])

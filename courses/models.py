@@ -1,0 +1,161 @@
+"""Courses (one row per version), lessons, media, enrolments, progress, completions."""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.db import Base, enum_column, utcnow
+
+
+class Topic(enum.StrEnum):
+    AI = "ai"
+    BIG_DATA = "big-data"
+    IOT = "iot"
+    CLOUD = "cloud"
+    CYBERSECURITY = "cybersecurity"
+
+
+class Course(Base):
+    """One version of a course, as imported from a content pack.
+
+    A new pack version is a new row; enrolments and completions point at the version
+    they were made on, so a new version never rewrites anyone's record.
+    """
+
+    __tablename__ = "lms_courses"
+    __table_args__ = (sa.UniqueConstraint("code", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(32), index=True)
+    version: Mapped[int]
+    topic: Mapped[Topic] = mapped_column(enum_column(Topic))
+    title_vi: Mapped[str] = mapped_column(sa.String(300))
+    title_en: Mapped[str] = mapped_column(sa.String(300))
+    summary_vi: Mapped[str] = mapped_column(sa.Text)
+    summary_en: Mapped[str] = mapped_column(sa.Text)
+    #: Số tiết: 45-minute periods, the unit credits are counted in.
+    periods: Mapped[int]
+    minutes: Mapped[int]
+    #: Percent of the final quiz needed to pass.
+    pass_mark: Mapped[int]
+    is_mandatory: Mapped[bool] = mapped_column(default=False)
+    #: {"digcomp": ["4.1", ...], "tt02": ["6.2", ...]}
+    competences: Mapped[dict] = mapped_column(default=dict)
+    #: Titles and summaries in both languages without diacritics, for search.
+    search_text: Mapped[str] = mapped_column(sa.Text)
+    is_published: Mapped[bool] = mapped_column(default=False)
+    published_dt: Mapped[dt.datetime | None]
+    #: Fingerprint of the pack's files: the same version imported twice is recognised.
+    pack_sha256: Mapped[str] = mapped_column(sa.String(64))
+    imported_dt: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    lessons: Mapped[list[Lesson]] = relationship(
+        back_populates="course", order_by="Lesson.number", cascade="all, delete-orphan")
+
+    def title(self, locale: str) -> str:
+        return self.title_en if locale == "en" else self.title_vi
+
+    def summary(self, locale: str) -> str:
+        return self.summary_en if locale == "en" else self.summary_vi
+
+
+class Lesson(Base):
+    __tablename__ = "lms_lessons"
+    __table_args__ = (sa.UniqueConstraint("course_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("lms_courses.id", ondelete="CASCADE"),
+                                           index=True)
+    number: Mapped[int]
+    slug: Mapped[str] = mapped_column(sa.String(80))
+    title_vi: Mapped[str] = mapped_column(sa.String(300))
+    title_en: Mapped[str] = mapped_column(sa.String(300))
+    minutes: Mapped[int]
+    competences: Mapped[list] = mapped_column(sa.JSON, default=list)
+    #: Markdown as written in the pack (kept for export).
+    source_vi: Mapped[str] = mapped_column(sa.Text)
+    source_en: Mapped[str] = mapped_column(sa.Text)
+    #: Sanitised HTML rendered once at import; media links hold MEDIA_URL_MARKER.
+    html_vi: Mapped[str] = mapped_column(sa.Text)
+    html_en: Mapped[str] = mapped_column(sa.Text)
+
+    course: Mapped[Course] = relationship(back_populates="lessons")
+
+    def title(self, locale: str) -> str:
+        return self.title_en if locale == "en" else self.title_vi
+
+    def html(self, locale: str) -> str:
+        return self.html_en if locale == "en" else self.html_vi
+
+
+class CourseMedia(Base):
+    """An image of a pack, kept in the database so every app server can serve it."""
+
+    __tablename__ = "lms_course_media"
+    __table_args__ = (sa.UniqueConstraint("course_id", "path"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("lms_courses.id", ondelete="CASCADE"),
+                                           index=True)
+    #: Path inside the pack, e.g. ``media/phishing-mail.png``.
+    path: Mapped[str] = mapped_column(sa.String(200))
+    content_type: Mapped[str] = mapped_column(sa.String(40))
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+
+
+class Enrollment(Base):
+    """A learner taking a course. One per learner and course code: a learner stays on
+    the version they enrolled in (see docs/content-packs.md, "New versions")."""
+
+    __tablename__ = "lms_enrollments"
+    __table_args__ = (sa.UniqueConstraint("learner_id", "course_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("lms_learners.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("lms_courses.id", ondelete="RESTRICT"),
+                                           index=True)
+    course_code: Mapped[str] = mapped_column(sa.String(32))
+    enrolled_dt: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: Lessons marked done, kept up to date with atomic SQL increments (no recounting on
+    #: every page; no read-modify-write in Python, which loses updates under concurrency).
+    lessons_done: Mapped[int] = mapped_column(default=0)
+    last_activity_dt: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    course: Mapped[Course] = relationship()
+
+
+class LessonProgress(Base):
+    __tablename__ = "lms_lesson_progress"
+    __table_args__ = (sa.UniqueConstraint("enrollment_id", "lesson_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("lms_enrollments.id", ondelete="CASCADE"), index=True)
+    lesson_id: Mapped[int] = mapped_column(sa.ForeignKey("lms_lessons.id", ondelete="CASCADE"),
+                                           index=True)
+    done_dt: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class CourseCompletion(Base):
+    """A course completed: at most one per learner and course code (a database rule)."""
+
+    __tablename__ = "lms_course_completions"
+    __table_args__ = (sa.UniqueConstraint("learner_id", "course_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("lms_learners.id", ondelete="CASCADE"), index=True)
+    course_code: Mapped[str] = mapped_column(sa.String(32), index=True)
+    #: The version it was earned on.
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("lms_courses.id", ondelete="RESTRICT"),
+                                           index=True)
+    completed_dt: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: Best final-quiz score in percent, None for a course without a quiz.
+    score_percent: Mapped[float | None]
+
+    course: Mapped[Course] = relationship()

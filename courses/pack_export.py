@@ -1,0 +1,59 @@
+"""Turning a stored course version back into content-pack files."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+import yaml
+
+from courses.models import Course, CourseMedia
+from lms.db import get_session
+from quizzes.models import Quiz
+
+
+def pack_files_of(course: Course) -> dict[str, bytes]:
+    files = {"course.yaml": _dump({
+        "code": course.code, "version": course.version, "topic": course.topic.value,
+        "title": {"vi": course.title_vi, "en": course.title_en},
+        "summary": {"vi": course.summary_vi, "en": course.summary_en},
+        "periods": course.periods, "minutes": course.minutes, "pass_mark": course.pass_mark,
+        "mandatory": course.is_mandatory, "competences": course.competences,
+    })}
+    for lesson in course.lessons:
+        for lang in ("vi", "en"):
+            front = _dump({"title": lesson.title(lang), "minutes": lesson.minutes,
+                           "competences": lesson.competences}).decode()
+            body = lesson.source_vi if lang == "vi" else lesson.source_en
+            name = f"lessons/{lesson.number:02d}-{lesson.slug}.{lang}.md"
+            files[name] = f"---\n{front}---\n{body}".encode()
+    for media in get_session().scalars(sa.select(CourseMedia).where(CourseMedia.course_id == course.id)):
+        files[media.path] = media.data
+    quiz = get_session().scalar(sa.select(Quiz).where(Quiz.course_id == course.id))
+    if quiz is not None:
+        files["quiz.yaml"] = _dump({"settings": {k: v for k, v in quiz.settings.items() if v is not None},
+                                    "questions": [_question(q) for q in quiz.questions]})
+    return files
+
+
+def _question(question) -> dict:
+    data = {"id": question.key, "type": question.type, "tags": question.tags, "text": question.text}
+    payload = question.payload
+    if question.type in ("single", "multiple"):
+        data["choices"] = [{key: value for key, value in (("text", c["text"]), ("correct", c["correct"]),
+                                                          ("feedback", c.get("feedback"))) if value is not None}
+                           for c in payload["choices"]]
+    elif question.type == "true_false":
+        data["answer"] = payload["answer"]
+    elif question.type == "short_answer":
+        texts = [answer["text"] for answer in payload["answers"]]
+        data["answers"] = {"vi": texts, "en": texts}
+        data["ignore_diacritics"] = payload.get("ignore_diacritics", False)
+    elif question.type == "numeric":
+        answer = payload["answers"][0]
+        data["answer"], data["tolerance"] = answer["value"], answer["tolerance"]
+    else:
+        data["payload"] = payload
+    data["explanation"] = question.explanation
+    return data
+
+
+def _dump(data) -> bytes:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100).encode("utf-8")

@@ -1,0 +1,131 @@
+"""Writing a validated pack into the database: a new course version, all or nothing.
+
+Re-importing the same version with the same files changes nothing; the same version
+with different files is refused (bump the version instead); a lower version than one
+already imported is refused too.
+"""
+from __future__ import annotations
+
+import hashlib
+import posixpath
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app
+
+from courses.models import Course, CourseMedia, Lesson
+from courses.pack_files import IMAGE_TYPES
+from courses.pack_validation import Pack
+from courses.rendering import render_markdown
+from lms import signals
+from lms.audit.operations import record_event
+from lms.db import get_session, utcnow
+from lms.i18n import _, strip_diacritics
+from quizzes.models import Question, Quiz
+
+#: Lesson HTML is stored with this in place of the media URL, which depends on where the
+#: LMS is mounted; views substitute the real URL (see courses.queries.lesson_html).
+MEDIA_URL_MARKER = "__lms_media__/"
+
+
+class PackImportError(ValueError):
+    """The pack is valid but cannot be imported next to what exists (message translated)."""
+
+
+@dataclass
+class PackImportResult:
+    course: Course
+    created: bool
+
+
+def import_pack(pack: Pack, *, publish: bool, actor=None) -> PackImportResult:
+    session = get_session()
+    existing = session.scalars(sa.select(Course).where(Course.code == pack.code)).all()
+    same_version = next((course for course in existing if course.version == pack.version), None)
+    if same_version is not None:
+        if same_version.pack_sha256 != pack.sha256:
+            raise PackImportError(_(
+                "Version %(version)d of %(code)s was already imported with different content: "
+                "raise the version number in course.yaml.", version=pack.version, code=pack.code))
+        if publish and not same_version.is_published:
+            publish_course(same_version, actor=actor)
+            return PackImportResult(same_version, created=False)
+        return PackImportResult(same_version, created=False)
+    newest = max((course.version for course in existing), default=0)
+    if pack.version < newest:
+        raise PackImportError(_("%(code)s already has version %(newest)d; a new version must be higher.",
+                                code=pack.code, newest=newest))
+    course = _create_course(pack)
+    session.add(course)
+    session.flush()
+    _add_media(course, pack)
+    _add_quiz(course, pack)
+    record_event("content.pack_imported", actor=actor, object_type="course", object_id=course.id,
+                 details={"code": pack.code, "version": pack.version})
+    signals.pack_imported.send(current_app._get_current_object(), course=course)
+    if publish:
+        publish_course(course, actor=actor)
+    return PackImportResult(course, created=True)
+
+
+def _create_course(pack: Pack) -> Course:
+    media_names = set(pack.media)
+
+    def resolve(src: str) -> str | None:
+        return MEDIA_URL_MARKER + src if src in media_names else None
+
+    return Course(
+        code=pack.code, version=pack.version, topic=pack.topic,
+        title_vi=pack.title["vi"], title_en=pack.title["en"],
+        summary_vi=pack.summary["vi"], summary_en=pack.summary["en"],
+        periods=pack.periods, minutes=pack.minutes, pass_mark=pack.pass_mark,
+        is_mandatory=pack.mandatory, competences=pack.competences,
+        search_text=strip_diacritics(" ".join([pack.code, *pack.title.values(), *pack.summary.values()])
+                                     .replace(",", " ").replace(".", " ")),
+        pack_sha256=pack.sha256,
+        lessons=[Lesson(number=lesson.number, slug=lesson.slug, title_vi=lesson.title["vi"],
+                        title_en=lesson.title["en"], minutes=lesson.minutes,
+                        competences=lesson.competences,
+                        source_vi=lesson.source["vi"], source_en=lesson.source["en"],
+                        html_vi=render_markdown(lesson.source["vi"], resolve),
+                        html_en=render_markdown(lesson.source["en"], resolve))
+                 for lesson in pack.lessons],
+    )
+
+
+def _add_media(course: Course, pack: Pack) -> None:
+    session = get_session()
+    for path, data in sorted(pack.media.items()):
+        session.add(CourseMedia(course_id=course.id, path=path, data=data,
+                                sha256=hashlib.sha256(data).hexdigest(),
+                                content_type=IMAGE_TYPES[posixpath.splitext(path)[1].lower()]))
+
+
+def _add_quiz(course: Course, pack: Pack) -> None:
+    if pack.quiz is None:
+        return
+    quiz = Quiz(course_id=course.id, settings=pack.quiz.settings, questions=[
+        Question(key=q.key, number=number, type=q.type, text=q.text, payload=q.payload,
+                 explanation=q.explanation, tags=q.tags)
+        for number, q in enumerate(pack.quiz.questions, start=1)])
+    get_session().add(quiz)
+
+
+def publish_course(course: Course, *, actor=None) -> None:
+    """Make this version the one new learners get (older versions stay for their learners)."""
+    if course.is_published:
+        return
+    course.is_published = True
+    course.published_dt = utcnow()
+    record_event("content.course_published", actor=actor, object_type="course", object_id=course.id,
+                 details={"code": course.code, "version": course.version})
+    get_session().flush()
+
+
+def unpublish_course(course: Course, *, actor=None) -> None:
+    if not course.is_published:
+        return
+    course.is_published = False
+    record_event("content.course_unpublished", actor=actor, object_type="course",
+                 object_id=course.id, details={"code": course.code, "version": course.version})
+    get_session().flush()

@@ -1,0 +1,322 @@
+"""Checking a whole content pack before anything is written.
+
+``validate_pack(files, question_types)`` returns a :class:`Pack` or every problem found,
+each naming the file, the line where it has one, and what is wrong.
+"""
+from __future__ import annotations
+
+import codecs
+import hashlib
+import posixpath
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from courses.models import Topic
+from courses.pack_files import IMAGE_TYPES, PackError
+from courses.rendering import image_references, link_problems
+from courses.yaml_lines import YamlError, line_of, load_with_lines
+from lms.i18n import _
+from quizzes.pack_quiz import PackQuiz, read_quiz
+
+COURSE_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}\Z")  # \Z: "$" would let a final "\n" in
+LESSON_NAME = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.(vi|en)\.md$")
+LANGUAGES = ("vi", "en")
+DIGCOMP = {f"{area}.{n}" for area, count in ((1, 3), (2, 6), (3, 4), (4, 4), (5, 4))
+           for n in range(1, count + 1)}
+#: Circular 02/2025/TT-BGDĐT: DigComp's 21 competences plus 6.1–6.3 on AI.
+TT02 = DIGCOMP | {"6.1", "6.2", "6.3"}
+COURSE_KEYS = {"code", "version", "topic", "title", "summary", "periods", "minutes",
+               "pass_mark", "mandatory", "competences"}
+#: A Vietnamese lesson must have at least this share of words with Vietnamese letters
+#: (diacritics or đ); English or unaccented text falls far below it.
+MIN_VIETNAMESE_WORD_SHARE = 0.2
+_VIETNAMESE_LETTERS = re.compile(r"[đĐ]|[^\W\d_a-zA-Z]", re.UNICODE)
+
+
+@dataclass
+class PackLesson:
+    number: int
+    slug: str
+    title: dict
+    minutes: int
+    competences: list
+    source: dict  # Markdown body per language
+
+
+@dataclass
+class Pack:
+    code: str
+    version: int
+    topic: Topic
+    title: dict
+    summary: dict
+    periods: int
+    minutes: int
+    pass_mark: int
+    mandatory: bool
+    competences: dict
+    lessons: list[PackLesson]
+    quiz: PackQuiz | None
+    media: dict[str, bytes] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def sha256(self) -> str:
+        digest = hashlib.sha256()
+        for name in sorted(self.files):
+            digest.update(name.encode() + b"\0" + hashlib.sha256(self.files[name]).digest())
+        return digest.hexdigest()
+
+
+def validate_pack(files: dict[str, bytes], question_types) -> tuple[Pack | None, list[PackError]]:
+    errors: list[PackError] = []
+    if "course.yaml" not in files:
+        errors.append(PackError("course.yaml", None, _("The pack has no course.yaml.")))
+    texts = _decode_texts(files, errors)
+    course = _read_course(texts.get("course.yaml"), errors) if "course.yaml" in texts else None
+    lessons = _read_lessons(texts, files, errors)
+    quiz = None
+    if "quiz.yaml" in texts:
+        quiz = _read_quiz_file(texts["quiz.yaml"], question_types, errors)
+    if errors or course is None:
+        return None, errors
+    media = {name: data for name, data in files.items() if name.startswith("media/")}
+    return Pack(**course, lessons=lessons, quiz=quiz, media=media, files=files), []
+
+
+def _decode_texts(files: dict[str, bytes], errors: list[PackError]) -> dict[str, str]:
+    texts = {}
+    for name, data in files.items():
+        if name.startswith("media/"):
+            _check_image(name, data, errors)
+            continue
+        data = data.removeprefix(codecs.BOM_UTF8)  # so error offsets count from here
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = data[:error.start].count(b"\n") + 1
+            errors.append(PackError(name, line, _("The file is not UTF-8 text.")))
+            continue
+        texts[name] = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
+    return texts
+
+
+_MAGIC = {".png": (b"\x89PNG",), ".jpg": (b"\xff\xd8",), ".jpeg": (b"\xff\xd8",),
+          ".gif": (b"GIF87a", b"GIF89a"), ".webp": (b"RIFF",)}
+
+
+def _check_image(name: str, data: bytes, errors: list[PackError]) -> None:
+    extension = posixpath.splitext(name)[1].lower()
+    if extension in IMAGE_TYPES and not data.startswith(_MAGIC[extension]):
+        errors.append(PackError(name, None, _("The file is not a real %(type)s image.",
+                                              type=extension[1:].upper())))
+
+
+# --- course.yaml ------------------------------------------------------------------------
+
+def _read_course(text: str, errors: list[PackError]) -> dict | None:
+    def fail(path, message):
+        errors.append(PackError("course.yaml", line_of(lines, path), message))
+
+    try:
+        data, lines = load_with_lines(text)
+    except YamlError as error:
+        errors.append(PackError("course.yaml", error.line, _("Invalid YAML: %(problem)s", problem=error.message)))
+        return None
+    if not isinstance(data, dict):
+        errors.append(PackError("course.yaml", 1, _("course.yaml must hold a mapping of course fields.")))
+        return None
+    before = len(errors)
+    for key in data:
+        if key not in COURSE_KEYS:
+            fail((key,), _("Unknown key \"%(key)s\".", key=key))
+    code = data.get("code")
+    if not isinstance(code, str) or not COURSE_CODE.match(code):
+        fail(("code",), _("The course code must be 2–32 capital letters, digits or '-'."))
+    topic = data.get("topic")
+    if not isinstance(topic, str) or topic not in {t.value for t in Topic}:
+        fail(("topic",), _("Unknown topic \"%(topic)s\"; use one of: %(topics)s.",
+                           topic=topic, topics=", ".join(t.value for t in Topic)))
+    title = _localised_field(data, "title", fail)
+    summary = _localised_field(data, "summary", fail)
+    numbers = {}
+    for key, minimum, maximum in (("version", 1, 10_000), ("periods", 1, 200),
+                                  ("minutes", 1, 10_000), ("pass_mark", 1, 100)):
+        value = data.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or not minimum <= value <= maximum:
+            fail((key,), _("\"%(key)s\" must be a whole number from %(min)d to %(max)d.",
+                           key=key, min=minimum, max=maximum))
+        numbers[key] = value
+    mandatory = data.get("mandatory", False)
+    if not isinstance(mandatory, bool):
+        fail(("mandatory",), _("\"mandatory\" must be true or false."))
+    competences = _read_competences(data.get("competences") or {}, fail)
+    if len(errors) > before:
+        return None
+    return dict(code=code, topic=Topic(topic), title=title, summary=summary,
+                mandatory=mandatory, competences=competences, **numbers)
+
+
+def _localised_field(data: dict, key: str, fail) -> dict | None:
+    value = data.get(key)
+    if not isinstance(value, dict):
+        fail((key,), _("\"%(key)s\" needs a Vietnamese (vi) and an English (en) text.", key=key))
+        return None
+    result = {}
+    for lang in LANGUAGES:
+        text = value.get(lang)
+        if not isinstance(text, str) or not text.strip():
+            fail((key,), _("\"%(key)s\" has no %(language)s text (%(lang)s).", key=key,
+                           language=_("Vietnamese") if lang == "vi" else _("English"), lang=lang))
+        else:
+            result[lang] = " ".join(text.split())
+    return result
+
+
+def _read_competences(value, fail) -> dict:
+    if not isinstance(value, dict):
+        fail(("competences",), _("\"competences\" must map digcomp and tt02 to lists."))
+        return {}
+    known = {"digcomp": DIGCOMP, "tt02": TT02}
+    result = {}
+    for framework, codes in value.items():
+        if framework not in known:
+            fail(("competences", framework), _("Unknown competence framework \"%(name)s\".", name=framework))
+            continue
+        if not isinstance(codes, list | None):
+            fail(("competences", framework), _("\"competences\" must map digcomp and tt02 to lists."))
+            continue
+        codes = [str(code) for code in (codes or [])]
+        unknown = [code for code in codes if code not in known[framework]]
+        if unknown:
+            fail(("competences", framework), _("Unknown %(framework)s competence: %(codes)s.",
+                                               framework=framework, codes=", ".join(unknown)))
+        result[framework] = codes
+    return result
+
+
+# --- lessons ----------------------------------------------------------------------------
+
+def _read_lessons(texts: dict[str, str], files: dict[str, bytes], errors: list[PackError]) -> list[PackLesson]:
+    by_number: dict[int, dict[str, tuple[str, str]]] = {}
+    for name in sorted(n for n in files if n.startswith("lessons/")):
+        match = LESSON_NAME.match(name.removeprefix("lessons/"))
+        if match is None:
+            errors.append(PackError(name, None, _(
+                "A lesson file is named NN-slug.vi.md or NN-slug.en.md, e.g. 01-phishing.vi.md.")))
+            continue
+        number, slug, lang = int(match[1]), match[2], match[3]
+        twins = by_number.setdefault(number, {})
+        if lang in twins or any(other_slug != slug for _n, other_slug in twins.values()):
+            errors.append(PackError(name, None, _("Duplicate lesson number %(number)02d.", number=number)))
+            continue
+        twins[lang] = (name, slug)
+    if not by_number:
+        errors.append(PackError("lessons/", None, _("The pack has no lessons.")))
+        return []
+    lessons = []
+    for expected, number in enumerate(sorted(by_number), start=1):
+        twins = by_number[number]
+        if number != expected:
+            errors.append(PackError(twins[next(iter(twins))][0], None, _(
+                "Lesson numbers must run 01, 02, … without gaps: expected %(expected)02d.",
+                expected=expected)))
+        for lang in LANGUAGES:
+            if lang not in twins:
+                present = next(iter(twins.values()))[0]
+                errors.append(PackError(present, None, _(
+                    "This lesson has no %(language)s twin (%(file)s).",
+                    language=_("Vietnamese") if lang == "vi" else _("English"),
+                    file=f"lessons/{number:02d}-{twins[next(iter(twins))][1]}.{lang}.md")))
+        parsed = {lang: _read_lesson_file(name, texts.get(name), files, errors)
+                  for lang, (name, _slug) in twins.items() if name in texts}
+        if set(parsed) == set(LANGUAGES) and all(parsed.values()):
+            vi, en = parsed["vi"], parsed["en"]
+            lessons.append(PackLesson(number, twins["vi"][1], {"vi": vi["title"], "en": en["title"]},
+                                      vi["minutes"], vi["competences"],
+                                      {"vi": vi["body"], "en": en["body"]}))
+    return lessons
+
+
+def _read_lesson_file(name: str, text: str | None, files: dict[str, bytes],
+                      errors: list[PackError]) -> dict | None:
+    if text is None:
+        return None
+    if not text.startswith("---\n"):
+        errors.append(PackError(name, 1, _("A lesson starts with front matter between two \"---\" lines.")))
+        return None
+    end = text.find("\n---\n", 3)
+    if end < 0:
+        errors.append(PackError(name, 1, _("The front matter is not closed by a \"---\" line.")))
+        return None
+    front, body = text[4:end + 1], text[end + 5:]
+    body_offset = front.count("\n") + 2  # lines before the body: both "---" and the front matter
+    before = len(errors)
+    try:
+        meta, lines = load_with_lines(front)
+    except YamlError as error:
+        errors.append(PackError(name, (error.line or 0) + 1, _("Invalid YAML: %(problem)s", problem=error.message)))
+        return None
+    if not isinstance(meta, dict):
+        errors.append(PackError(name, 2, _("The front matter must be a mapping (title, minutes, competences).")))
+        return None
+
+    def fail(key, message):
+        errors.append(PackError(name, (line_of(lines, (key,)) or 0) + 1, message))
+
+    title = meta.get("title")
+    if not isinstance(title, str) or not title.strip():
+        fail("title", _("The lesson has no title."))
+    minutes = meta.get("minutes")
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 120:
+        fail("minutes", _("\"minutes\" must be a whole number from 1 to 120."))
+    competences = meta.get("competences") or []
+    if not isinstance(competences, list):
+        fail("competences", _("\"competences\" must be a list, e.g. [\"4.1\", \"6.2\"]."))
+        competences = []
+    competences = [str(code) for code in competences]
+    unknown = [code for code in competences if code not in TT02]
+    if unknown:
+        fail("competences", _("Unknown competence: %(codes)s.", codes=", ".join(unknown)))
+    for key in meta:
+        if key not in ("title", "minutes", "competences"):
+            fail(key, _("Unknown key \"%(key)s\".", key=key))
+    if not body.strip():
+        errors.append(PackError(name, body_offset + 1, _("The lesson has no text.")))
+    for line, src in image_references(body):
+        if src not in files:
+            errors.append(PackError(name, body_offset + line, _(
+                "Broken image reference \"%(src)s\": put the image in media/ and refer to it as media/NAME.",
+                src=src)))
+    for line, href in link_problems(body):
+        errors.append(PackError(name, body_offset + line, _(
+            "Link \"%(href)s\" is not allowed: use http, https or mailto.", href=href[:80])))
+    if name.endswith(".vi.md") and body.strip() and vietnamese_word_share(body) < MIN_VIETNAMESE_WORD_SHARE:
+        errors.append(PackError(name, body_offset + 1, _(
+            "This does not read as Vietnamese with diacritics: check the language and the accents.")))
+    if len(errors) > before:
+        return None
+    return {"title": " ".join(title.split()), "minutes": minutes, "competences": competences,
+            "body": body}
+
+
+def vietnamese_word_share(text: str) -> float:
+    """Share of words holding a letter outside plain a–z (Vietnamese diacritics or đ)."""
+    words = [word for word in re.findall(r"[^\W\d_]+", text)]
+    if not words:
+        return 0.0
+    return sum(1 for word in words if _VIETNAMESE_LETTERS.search(word)) / len(words)
+
+
+# --- quiz.yaml --------------------------------------------------------------------------
+
+def _read_quiz_file(text: str, question_types, errors: list[PackError]) -> PackQuiz | None:
+    try:
+        data, lines = load_with_lines(text)
+    except YamlError as error:
+        errors.append(PackError("quiz.yaml", error.line, _("Invalid YAML: %(problem)s", problem=error.message)))
+        return None
+    quiz, problems = read_quiz(data, lines, question_types)
+    errors.extend(PackError("quiz.yaml", line, message) for line, message in problems)
+    return quiz

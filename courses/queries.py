@@ -1,0 +1,104 @@
+"""Read helpers for the catalog, course pages and a learner's progress."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import url_for
+from markupsafe import Markup
+
+from courses.models import Course, CourseCompletion, Enrollment, Lesson, LessonProgress, Topic
+from courses.pack_operations import MEDIA_URL_MARKER
+from lms.db import get_session
+from lms.i18n import strip_diacritics
+
+
+def current_versions_query():
+    """The newest published version of every course code."""
+    newest = (sa.select(Course.code, sa.func.max(Course.version).label("version"))
+              .where(Course.is_published.is_(True)).group_by(Course.code).subquery())
+    return sa.select(Course).join(newest, sa.and_(Course.code == newest.c.code,
+                                                  Course.version == newest.c.version))
+
+
+def catalog(topic: Topic | None, text: str | None) -> list[Course]:
+    query = current_versions_query()
+    if topic is not None:
+        query = query.where(Course.topic == topic)
+    phrase = strip_diacritics(text or "")
+    if phrase:
+        # The phrase must start at a word: "an toan" finds "An toàn thông tin" but not
+        # "điện toán" (whose letters also hold "an" and "toan").
+        query = query.where((" " + Course.search_text).contains(" " + phrase, autoescape=True))
+    courses = get_session().scalars(query.order_by(Course.is_mandatory.desc(), Course.title_vi)).all()
+    if phrase:
+        # Courses whose title holds the phrase come before those that only mention it.
+        courses = sorted(courses, key=lambda course: phrase not in strip_diacritics(
+            f"{course.title_vi} {course.title_en}"))
+    return list(courses)
+
+
+def current_course(code: str) -> Course | None:
+    return get_session().scalar(current_versions_query().where(Course.code == code))
+
+
+@dataclass
+class Progress:
+    """A learner's position in one course version."""
+
+    enrollment: Enrollment | None
+    done_lesson_ids: set[int]
+    lesson_total: int
+    completion: CourseCompletion | None
+
+    @property
+    def lessons_done(self) -> int:
+        return self.enrollment.lessons_done if self.enrollment else 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.lessons_done / self.lesson_total) if self.lesson_total else 0
+
+
+def enrollment_for(learner_id: int, code: str) -> Enrollment | None:
+    return get_session().scalar(sa.select(Enrollment).where(
+        Enrollment.learner_id == learner_id, Enrollment.course_code == code))
+
+
+def progress(learner_id: int, course: Course, enrollment: Enrollment | None) -> Progress:
+    session = get_session()
+    done = set()
+    if enrollment is not None:
+        done = set(session.scalars(sa.select(LessonProgress.lesson_id)
+                                   .where(LessonProgress.enrollment_id == enrollment.id)))
+    completion = session.scalar(sa.select(CourseCompletion).where(
+        CourseCompletion.learner_id == learner_id, CourseCompletion.course_code == course.code))
+    return Progress(enrollment, done, len(course.lessons), completion)
+
+
+def next_lesson(course: Course, done_lesson_ids: set[int]) -> Lesson | None:
+    """Where to continue: the first lesson not yet done."""
+    return next((lesson for lesson in course.lessons if lesson.id not in done_lesson_ids), None)
+
+
+def my_learning(learner_id: int) -> list[tuple[Enrollment, int, bool]]:
+    """(enrolment, lesson total, completed) for each course the learner is enrolled in."""
+    session = get_session()
+    totals = (sa.select(Lesson.course_id, sa.func.count().label("total"))
+              .group_by(Lesson.course_id).subquery())
+    rows = session.execute(
+        sa.select(Enrollment, totals.c.total, CourseCompletion.id)
+        .join(totals, totals.c.course_id == Enrollment.course_id)
+        .outerjoin(CourseCompletion, sa.and_(CourseCompletion.learner_id == Enrollment.learner_id,
+                                             CourseCompletion.course_code == Enrollment.course_code))
+        .where(Enrollment.learner_id == learner_id)
+        .options(sa.orm.joinedload(Enrollment.course))
+        .order_by(Enrollment.last_activity_dt.desc())).all()
+    return [(enrollment, total, completion_id is not None) for enrollment, total, completion_id in rows]
+
+
+def lesson_html(lesson: Lesson, locale: str) -> Markup:
+    """The stored, sanitised HTML with media links pointing where the LMS is mounted."""
+    base = url_for("lms.courses.media", course_id=lesson.course_id, path="X")[:-1]
+    # Safe: the HTML was sanitised at import; only the marker is replaced.
+    return Markup(lesson.html(locale).replace(MEDIA_URL_MARKER, base))

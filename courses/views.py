@@ -1,0 +1,124 @@
+"""Learner pages: catalog, course, lessons, progress, my learning (load → authorize → act)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+
+from courses import operations, queries
+from courses.forms import TOPIC_LABELS, ButtonForm, CatalogFilterForm
+from courses.models import Course, CourseMedia, Topic
+from lms.auth.access import require
+from lms.auth.principal import current_principal
+from lms.db import get_session
+from lms.i18n import _, current_locale
+
+
+def _current_course_or_404(code: str) -> Course:
+    course = queries.current_course(code)
+    if course is None:
+        abort(404)
+    return course
+
+
+def _course_for_learner(code: str):
+    """The version this learner studies: their enrolment's, else the newest published."""
+    learner = current_principal().learner
+    enrollment = queries.enrollment_for(learner.id, code)
+    course = enrollment.course if enrollment else _current_course_or_404(code)
+    return learner, course, enrollment
+
+
+@require("learn")
+def catalog():
+    form = CatalogFilterForm(request.args)
+    topic = Topic(form.topic.data) if form.topic.data in {t.value for t in Topic} else None
+    courses = queries.catalog(topic, form.q.data if form.validate() else None)
+    learner = current_principal().learner
+    progress = {course.code: queries.progress(learner.id, course,
+                                              queries.enrollment_for(learner.id, course.code))
+                for course in courses}
+    return render_template("lms/courses/catalog.html", form=form, courses=courses,
+                           progress=progress, topic_labels=TOPIC_LABELS)
+
+
+@require("learn")
+def course(code: str):
+    learner, course, enrollment = _course_for_learner(code)
+    progress = queries.progress(learner.id, course, enrollment)
+    return render_template("lms/courses/course.html", course=course, progress=progress,
+                           next_lesson=queries.next_lesson(course, progress.done_lesson_ids),
+                           topic_labels=TOPIC_LABELS, button_form=ButtonForm())
+
+
+@require("learn")
+def enrol(code: str):
+    course = _current_course_or_404(code)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    learner = current_principal().learner
+    enrollment = operations.enrol(learner, course)
+    get_session().commit()
+    progress = queries.progress(learner.id, enrollment.course, enrollment)
+    target = queries.next_lesson(enrollment.course, progress.done_lesson_ids)
+    if target is None:
+        return redirect(url_for("lms.courses.course", code=code))
+    return redirect(url_for("lms.courses.lesson", code=code, number=target.number))
+
+
+@require("learn")
+def lesson(code: str, number: int):
+    learner, course, enrollment = _course_for_learner(code)
+    if enrollment is None:
+        flash(_("Start the course first: your progress is then saved as you go."), "info")
+        return redirect(url_for("lms.courses.course", code=code))
+    lesson = next((item for item in course.lessons if item.number == number), None)
+    if lesson is None:
+        abort(404)
+    progress = queries.progress(learner.id, course, enrollment)
+    previous = next((item for item in course.lessons if item.number == number - 1), None)
+    following = next((item for item in course.lessons if item.number == number + 1), None)
+    return render_template("lms/courses/lesson.html", course=course, lesson=lesson,
+                           body=queries.lesson_html(lesson, current_locale()),
+                           progress=progress, previous=previous, following=following,
+                           is_done=lesson.id in progress.done_lesson_ids, button_form=ButtonForm())
+
+
+@require("learn")
+def lesson_done(code: str, number: int):
+    learner, course, enrollment = _course_for_learner(code)
+    lesson = next((item for item in course.lessons if item.number == number), None)
+    if lesson is None or enrollment is None:
+        abort(404)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    operations.mark_lesson_done(enrollment, lesson, learner)
+    get_session().commit()
+    following = next((item for item in course.lessons if item.number == number + 1), None)
+    if following is not None:
+        return redirect(url_for("lms.courses.lesson", code=code, number=following.number))
+    flash(_("You have read every lesson of this course."), "success")
+    return redirect(url_for("lms.courses.course", code=code))
+
+
+@require("learn")
+def my_learning():
+    rows = queries.my_learning(current_principal().learner.id)
+    return render_template("lms/courses/my_learning.html", rows=rows)
+
+
+@require("learn")
+def media(course_id: int, path: str):
+    item = get_session().scalar(sa.select(CourseMedia).where(
+        CourseMedia.course_id == course_id, CourseMedia.path == path))
+    if item is None:
+        abort(404)
+    return _media_response(item)
+
+
+def _media_response(item: CourseMedia):
+    response = Response(item.data, mimetype=item.content_type)
+    # A course version never changes: its images can be cached for a year.
+    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+    response.headers["ETag"] = f'"{item.sha256}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response.make_conditional(request)

@@ -1,0 +1,85 @@
+"""YAML loading that remembers the line of every key, so errors can point at it."""
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+Path = tuple  # e.g. ("title", "vi") or ("questions", 3, "choices", 0)
+
+
+class YamlError(ValueError):
+    def __init__(self, line: int | None, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+#: Deeper nesting than any pack needs; deeper still would overflow the recursive composer.
+MAX_DEPTH = 50
+#: Most values a document may hold once aliases are expanded: aliases are fine (our own
+#: export writes them for shared lists), but nested ones ("billion laughs") or a recursive
+#: one would expand without end when walked here or formatted into an error message.
+MAX_NODES = 200_000
+
+
+class _PackLoader(yaml.SafeLoader):
+    """SafeLoader that refuses nesting deeper than MAX_DEPTH while composing."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise YamlError(mark.line + 1, f"more than {MAX_DEPTH} levels of nesting")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def load_with_lines(text: str) -> tuple[Any, dict[Path, int]]:
+    """Parse ``text`` safely; return the data and {path: 1-based line} for every node."""
+    loader = _PackLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or str(error)
+        raise YamlError(mark.line + 1 if mark else None, problem) from None
+    finally:
+        loader.dispose()
+    lines: dict[Path, int] = {}
+    if node is not None:
+        _walk(node, (), lines, [MAX_NODES])
+    return data, lines
+
+
+def _walk(node, path: Path, lines: dict[Path, int], budget: list[int]) -> None:
+    budget[0] -= 1
+    if budget[0] < 0 or len(path) > 2 * MAX_DEPTH:  # only aliases get this big or deep
+        raise YamlError(node.start_mark.line + 1,
+                        f"aliases expand to more than {MAX_NODES} values or recurse")
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            lines[path + (key,)] = key_node.start_mark.line + 1
+            _walk(value_node, path + (key,), lines, budget)
+            lines[path + (key,)] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, path + (index,), lines, budget)
+
+
+def line_of(lines: dict[Path, int], path: Path) -> int | None:
+    """The line of ``path``, or of its nearest parent that has one."""
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return lines.get(())

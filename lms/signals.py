@@ -1,0 +1,25 @@
+"""Documented signals: the LMS's extension points for credits, certificates and hosts.
+
+Connect with ``course_completed.connect(receiver, sender=app)`` (or without ``sender`` for
+every app). Receivers run inside the request's transaction: they may add rows to the
+LMS session (they are committed with the completion) and must not commit themselves.
+"""
+from blinker import Namespace
+
+_signals = Namespace()
+
+course_completed = _signals.signal("lms.course-completed")
+course_completed.__doc__ = """Sent once when a learner completes a course.
+
+:param sender: the Flask app.
+:param completion: the new :class:`courses.models.CourseCompletion` (flushed, has an id).
+:param learner: the :class:`lms.accounts.models.Learner` who completed it.
+:param course: the :class:`courses.models.Course` version it was completed on.
+"""
+
+pack_imported = _signals.signal("lms.pack-imported")
+pack_imported.__doc__ = """Sent when a content pack creates a new course version.
+
+:param sender: the Flask app.
+:param course: the new :class:`courses.models.Course` row (not yet committed).
+"""
