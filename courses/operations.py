@@ -49,9 +49,18 @@ def mark_lesson_done(enrollment: Enrollment, lesson: Lesson, learner) -> bool:
         .values(lessons_done=Enrollment.lessons_done + 1, last_activity_dt=utcnow())
         .execution_options(synchronize_session=False))
     session.refresh(enrollment)
-    if not _has_quiz(enrollment.course_id):
-        complete_course_if_done(enrollment, learner, quiz_score_percent=None)
+    complete_course_if_done(enrollment, learner, quiz_score_percent=_passing_quiz_score(enrollment))
     return True
+
+
+def _passing_quiz_score(enrollment: Enrollment) -> float | None:
+    """Best score of a passed final quiz (the quiz may be passed before the last lesson)."""
+    from quizzes import operations as quiz_operations
+
+    quiz = get_session().scalar(sa.select(Quiz).where(Quiz.course_id == enrollment.course_id))
+    if quiz is None or not quiz_operations.has_passed(quiz, enrollment.learner_id):
+        return None
+    return quiz_operations.best_score_percent(quiz, enrollment.learner_id)
 
 
 def _has_quiz(course_id: int) -> bool:

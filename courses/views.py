@@ -45,8 +45,11 @@ def catalog():
 def course(code: str):
     learner, course, enrollment = _course_for_learner(code)
     progress = queries.progress(learner.id, course, enrollment)
+    from quizzes.queries import quiz_of_course
+
     return render_template("lms/courses/course.html", course=course, progress=progress,
                            next_lesson=queries.next_lesson(course, progress.done_lesson_ids),
+                           has_quiz=quiz_of_course(course.id) is not None,
                            topic_labels=TOPIC_LABELS, button_form=ButtonForm())
 
 

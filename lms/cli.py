@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 lms_cli = AppGroup("lms", help="Digital-skills LMS: database, accounts, content.")
 db_cli = AppGroup("db", help="Database schema (Alembic migrations owned by the LMS).")
@@ -19,8 +19,11 @@ def init_app(app: Flask) -> None:
 
 def _add_feature_commands() -> None:
     from courses.cli import COMMANDS as course_commands
+    from quizzes.cli import COMMANDS as quiz_commands
 
-    for command in course_commands:
+    for command in course_commands + quiz_commands:
+        # Plain click commands: give them the app context AppGroup.command would.
+        command.callback = with_appcontext(command.callback)
         lms_cli.add_command(command)
 
 

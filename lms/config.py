@@ -44,6 +44,8 @@ DEFAULTS: dict[str, object] = {
     "LMS_MAX_UPLOAD_BYTES": 5 * 1024 * 1024,
     #: Most rows one learner import may hold; bigger files must be split.
     "LMS_IMPORT_MAX_ROWS": 20000,
+    #: Seconds after a quiz deadline during which answers are still accepted (network lag).
+    "LMS_QUIZ_GRACE_SECONDS": 30,
     #: Rows per page in admin lists.
     "LMS_PAGE_SIZE": 50,
 }

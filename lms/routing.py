@@ -16,6 +16,7 @@ def make_parent_blueprint(state: LMSState) -> TemplatedBlueprint:
     from lms import core_views, errors
     from courses.blueprint import courses_blueprint
     from lms.admin.blueprint import admin_blueprint
+    from quizzes.blueprint import quizzes_blueprint
 
     bp = TemplatedBlueprint(
         "lms", __name__, static_folder=str(STATIC_DIR), static_url_path="/static"
@@ -31,6 +32,7 @@ def make_parent_blueprint(state: LMSState) -> TemplatedBlueprint:
         bp.register_blueprint(auth_blueprint)
     bp.register_blueprint(admin_blueprint)
     bp.register_blueprint(courses_blueprint)
+    bp.register_blueprint(quizzes_blueprint)
     return bp
 
 
@@ -59,6 +61,7 @@ def _template_context() -> dict:
 
     from lms.auth.principal import current_principal
     from lms.policy import can
+    from quizzes import review
 
     principal = current_principal()
     return {
@@ -73,6 +76,9 @@ def _template_context() -> dict:
         "format_moment": i18n.format_moment,
         "localized": i18n.localized,
         "csrf_field": _csrf_field,
+        "describe_answer": review.describe_answer,
+        "describe_correct": review.describe_correct,
+        "feedback_for": review.feedback_for,
         "lms_language_form": _language_form,
         "lms_logout_form": _logout_form,
     }

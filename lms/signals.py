@@ -23,3 +23,10 @@ pack_imported.__doc__ = """Sent when a content pack creates a new course version
 :param sender: the Flask app.
 :param course: the new :class:`courses.models.Course` row (not yet committed).
 """
+
+quiz_submitted = _signals.signal("lms.quiz-submitted")
+quiz_submitted.__doc__ = """Sent once when an attempt is graded (by the learner or at its deadline).
+
+:param sender: the Flask app.
+:param attempt: the graded :class:`quizzes.models.Attempt` (score and passed set).
+"""

@@ -45,6 +45,15 @@ ACCESS = {
     "lms.courses.preview": ("GET", "/author/courses/{course}/preview", AUTHORS),
     "lms.courses.publish": ("POST", "/author/courses/{course}/publish", AUTHORS),
     "lms.courses.unpublish": ("POST", "/author/courses/{course}/unpublish", AUTHORS),
+    "lms.quizzes.overview": ("GET", "/courses/{code}/quiz", SIGNED_IN),
+    "lms.quizzes.start": ("POST", "/courses/{code}/quiz/start", SIGNED_IN),
+    # {attempt} is the visitor's own attempt: anyone else's is a 404 (tested in tests/quizzes).
+    "lms.quizzes.attempt": ("GET", "/attempts/{attempt}", SIGNED_IN),
+    "lms.quizzes.question": ("GET", "/attempts/{attempt}/questions/1", SIGNED_IN),
+    "lms.quizzes.submit": ("GET", "/attempts/{attempt}/submit", SIGNED_IN),
+    "lms.quizzes.result": ("GET", "/attempts/{attempt}/result", SIGNED_IN),
+    "lms.quizzes.upload_gift": ("GET", "/author/courses/{course}/gift", AUTHORS),
+    "lms.quizzes.export_gift": ("GET", "/author/courses/{course}/gift/export", AUTHORS),
 }
 
 #: Routes whose allowed outcome is a redirect to the sign-in page.
@@ -80,15 +89,21 @@ def world(create_unit, create_learner, create_course, app_context, db):
         "admin": create_learner("Quản Trị", username="m-admin", unit=unit, roles=[Role.ADMIN]),
     }
     target = create_learner("Đối Tượng", username="m-target", unit=unit, roles=[Role.AUTHOR])
-    course = create_course(code="MATRIX01")
+    course = create_course(code="MATRIX01", quiz=True)
     from courses import operations
+    from quizzes import operations as quiz_operations
+    from quizzes.queries import quiz_of_course
 
-    with app_context():  # enrolled, so lesson routes answer instead of redirecting
-        for person in people.values():
+    attempts = {}
+    with app_context():  # enrolled, each with an attempt, so these routes answer
+        quiz = quiz_of_course(course.id)
+        for role, person in people.items():
             operations.enrol(person, course)
+            attempts[role] = quiz_operations.start_attempt(quiz, person.id).id
         db.commit()
     return {"people": people, "unit": unit.id, "learner": target.id,
-            "grant": target.role_grants[0].id, "code": course.code, "course": course.id}
+            "grant": target.role_grants[0].id, "code": course.code, "course": course.id,
+            "attempts": attempts}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -96,7 +111,8 @@ def world(create_unit, create_learner, create_course, app_context, db):
 def test_access(app, client, login, world, endpoint, role):
     method, template, allowed = ACCESS[endpoint]
     url = template.format(unit=world["unit"], learner=world["learner"], grant=world["grant"],
-                          code=world["code"], course=world["course"])
+                          code=world["code"], course=world["course"],
+                          attempt=world["attempts"].get(role, world["attempts"]["learner"]))
     if role != "anonymous":
         assert login(f"m-{role}").status_code == 302
     response = client.open(url, method=method)

@@ -56,6 +56,12 @@ def _seed() -> None:
     operations.grant_role(admin, Role.ADMIN, None, actor=None)
     learner = operations.create_learner(full_name="Lò Thị Hoa", staff_code="NV01", org_unit=museum)
     operations.create_account(learner, "hocvien", PASSWORD)
+    # Each browser test signs in as its own person: language choices and progress of
+    # one test must not leak into another.
+    for number, username in enumerate(("docgia", "thisinh"), start=2):
+        person = operations.create_learner(full_name=f"Học Viên {number}", staff_code=f"NV0{number}",
+                                           org_unit=museum)
+        operations.create_account(person, username, PASSWORD)
     get_session().commit()
     _import_shipped_packs()
 

@@ -7,7 +7,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_learner_reads_the_cybersecurity_course(page, live_server, sign_in):
-    sign_in("hocvien")
+    sign_in("docgia")
     page.get_by_role("link", name="Khóa học", exact=True).click()
     assert serious_violations(page) == []
     page.get_by_label("Tìm khóa học").fill("an toan")

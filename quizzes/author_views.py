@@ -1,0 +1,62 @@
+"""Authors: import Moodle GIFT questions into a course version's quiz, export them."""
+from __future__ import annotations
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
+
+from courses.models import Course
+from lms.auth.access import require
+from lms.db import get_session
+from lms.i18n import _, _l
+from quizzes.gift_import import GiftImportError, import_gift, quiz_as_gift
+from quizzes.queries import quiz_of_course
+
+
+class GiftUploadForm(FlaskForm):
+    gift = FileField(_l("GIFT file (.txt or .gift)"), validators=[
+        FileRequired(), FileAllowed(["txt", "gift"], _l("Upload a .txt or .gift file."))])
+    lang = SelectField(_l("Language of the questions"),
+                       choices=[SelectChoice("vi", "Tiếng Việt"), SelectChoice("en", "English")])
+
+
+def _load_course(course_id: int) -> Course:
+    course = get_session().get(Course, course_id)
+    if course is None:
+        abort(404)
+    return course
+
+
+@require("content.author")
+def upload_gift(course_id: int):
+    course = _load_course(course_id)
+    form = GiftUploadForm()
+    problems = []
+    if form.validate_on_submit():
+        limit = current_app.config["LMS_MAX_UPLOAD_BYTES"]
+        data = form.gift.data.read(limit + 1)
+        if len(data) > limit:
+            abort(413)
+        try:
+            added = import_gift(course, quiz_of_course(course.id), data, lang=form.lang.data)
+        except GiftImportError as error:
+            get_session().rollback()
+            problems = error.messages
+        else:
+            get_session().commit()
+            flash(_("%(count)d questions were added to the final quiz.", count=added), "success")
+            return redirect(url_for("lms.courses.preview", course_id=course.id))
+    return render_template("lms/quizzes/upload_gift.html", course=course, form=form, problems=problems)
+
+
+@require("content.author")
+def export_gift(course_id: int):
+    course = _load_course(course_id)
+    quiz = quiz_of_course(course.id)
+    if quiz is None:
+        abort(404)
+    lang = request.args.get("lang") if request.args.get("lang") in ("vi", "en") else "vi"
+    return Response(quiz_as_gift(quiz, lang), mimetype="text/plain", headers={
+        "Content-Disposition": f'attachment; filename="{course.code}-v{course.version}.{lang}.gift.txt"'})

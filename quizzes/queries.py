@@ -1,0 +1,35 @@
+"""Read helpers for quiz pages: what a learner may see of an attempt, and when."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from lms.db import get_session
+from quizzes.models import Attempt, AttemptState, Question, Quiz, Response
+
+
+def quiz_of_course(course_id: int) -> Quiz | None:
+    return get_session().scalar(sa.select(Quiz).where(Quiz.course_id == course_id))
+
+
+def attempt_questions(attempt: Attempt) -> list[Question]:
+    """The attempt's questions in the order drawn for it."""
+    by_id = {q.id: q for q in get_session().scalars(
+        sa.select(Question).where(Question.id.in_(attempt.question_ids)))}
+    return [by_id[question_id] for question_id in attempt.question_ids]
+
+
+def responses_by_question(attempt: Attempt) -> dict[int, Response]:
+    return {r.question_id: r for r in get_session().scalars(
+        sa.select(Response).where(Response.attempt_id == attempt.id))}
+
+
+def may_review(attempt: Attempt, *, has_passed: bool, attempts_left: int | None) -> bool:
+    """Whether correct answers and explanations may be shown (the quiz's review policy)."""
+    if attempt.state != AttemptState.SUBMITTED:
+        return False  # never before grading
+    policy = attempt.quiz.settings.get("review", "after_passing")
+    if policy == "after_passing":
+        return has_passed
+    if policy == "after_last_attempt":
+        return attempts_left == 0
+    return False

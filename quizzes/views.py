@@ -1,0 +1,185 @@
+"""Quiz pages. Nothing served before grading reveals an answer key: question pages are
+built from the question type's public view only."""
+from __future__ import annotations
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+
+from courses import queries as course_queries
+from lms.auth.access import require
+from lms.auth.principal import current_principal
+from lms.db import get_session, utcnow
+from lms.extension import get_state
+from lms.i18n import _, current_locale
+from quizzes import operations, queries
+from quizzes.forms import AttemptForm
+from quizzes.models import Attempt, AttemptState
+
+
+def _course_and_quiz(code: str):
+    learner = current_principal().learner
+    enrollment = course_queries.enrollment_for(learner.id, code)
+    if enrollment is None:
+        course = course_queries.current_course(code)
+        if course is None:
+            abort(404)
+        return learner, course, None, queries.quiz_of_course(course.id)
+    return learner, enrollment.course, enrollment, queries.quiz_of_course(enrollment.course_id)
+
+
+def _load_own_attempt(attempt_id: int) -> Attempt:
+    """The learner's own attempt; anyone else's is a 404 (not even its existence leaks)."""
+    attempt = get_session().get(Attempt, attempt_id)
+    if attempt is None or attempt.learner_id != current_principal().learner.id:
+        abort(404)
+    if operations.close_if_overdue(attempt):
+        get_session().commit()
+        flash(_("The time for this attempt is over; your saved answers were graded."), "info")
+    return attempt
+
+
+def _attempts_left(quiz, learner_id) -> int | None:
+    limit = quiz.settings.get("max_attempts")
+    return None if not limit else max(limit - len(operations.finished_attempts(quiz, learner_id)), 0)
+
+
+@require("learn")
+def overview(code: str):
+    learner, course, enrollment, quiz = _course_and_quiz(code)
+    if quiz is None:
+        abort(404)
+    return render_template(
+        "lms/quizzes/overview.html", course=course, quiz=quiz, enrollment=enrollment,
+        open_attempt=operations.open_attempt(quiz, learner.id),
+        finished=operations.finished_attempts(quiz, learner.id),
+        attempts_left=_attempts_left(quiz, learner.id),
+        cannot_start=operations.why_cannot_start(quiz, learner.id, utcnow()),
+        best=operations.best_score_percent(quiz, learner.id), form=AttemptForm())
+
+
+@require("learn")
+def start(code: str):
+    learner, course, enrollment, quiz = _course_and_quiz(code)
+    if quiz is None or enrollment is None:
+        abort(404)
+    if not AttemptForm().validate_on_submit():
+        abort(400)
+    try:
+        attempt = operations.start_attempt(quiz, learner.id)
+    except operations.QuizError as error:
+        flash(str(error), "error")
+        return redirect(url_for("lms.quizzes.overview", code=code))
+    get_session().commit()
+    return redirect(url_for("lms.quizzes.question", attempt_id=attempt.id, position=1))
+
+
+@require("learn")
+def attempt(attempt_id: int):
+    attempt = _load_own_attempt(attempt_id)
+    if attempt.state == AttemptState.SUBMITTED:
+        return redirect(url_for("lms.quizzes.result", attempt_id=attempt.id))
+    answered = queries.responses_by_question(attempt)
+    position = next((index for index, qid in enumerate(attempt.question_ids, start=1)
+                     if qid not in answered), 1)
+    return redirect(url_for("lms.quizzes.question", attempt_id=attempt.id, position=position))
+
+
+@require("learn")
+def question(attempt_id: int, position: int):
+    attempt = _load_own_attempt(attempt_id)
+    if attempt.state == AttemptState.SUBMITTED:
+        if request.method == "POST" and _wants_json():
+            return jsonify(saved=False, error=_("This attempt has been submitted; answers can no longer change.")), 409
+        return redirect(url_for("lms.quizzes.result", attempt_id=attempt.id))
+    questions = queries.attempt_questions(attempt)
+    if not 1 <= position <= len(questions):
+        abort(404)
+    current = questions[position - 1]
+    form = AttemptForm()
+    if request.method == "POST":
+        return _save_and_move(attempt, current, position, len(questions), form)
+    responses = queries.responses_by_question(attempt)
+    question_type = get_state().question_types.get(current.type)
+    view = question_type.public_view(current.payload, attempt.choice_orders.get(str(current.id)),
+                                     current_locale())
+    saved = responses.get(current.id)
+    return render_template("lms/quizzes/question.html", attempt=attempt, question=current,
+                           view=view, saved=saved.answer if saved else {}, position=position,
+                           total=len(questions), answered={qid for qid in responses}, form=form,
+                           question_ids=attempt.question_ids)
+
+
+def _wants_json() -> bool:
+    """The autosave script asks for JSON; a plain form post wants a page."""
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _save_and_move(attempt, current, position, total, form):
+    wants_json = _wants_json()
+    if not form.validate_on_submit():
+        if wants_json:
+            return jsonify(saved=False, error=_("The form has expired. Please reload the page.")), 400
+        abort(400)
+    answer = get_state().question_types.get(current.type).response_from_form(request.form, "answer")
+    try:
+        operations.save_answer(attempt, current, answer)
+        get_session().commit()
+    except operations.QuizError as error:
+        get_session().rollback()
+        if wants_json:
+            return jsonify(saved=False, error=str(error)), 409
+        flash(str(error), "error")
+        return redirect(url_for("lms.quizzes.attempt", attempt_id=attempt.id))
+    if wants_json:  # the autosave script: nothing else to do
+        return jsonify(saved=True)
+    target = request.form.get("go", "next")
+    if target == "submit" or (target == "next" and position == total):
+        return redirect(url_for("lms.quizzes.submit", attempt_id=attempt.id))
+    if target == "previous":
+        position = max(position - 1, 1)
+    elif target.isdigit():
+        position = min(max(int(target), 1), total)
+    else:
+        position = min(position + 1, total)
+    return redirect(url_for("lms.quizzes.question", attempt_id=attempt.id, position=position))
+
+
+@require("learn")
+def submit(attempt_id: int):
+    attempt = _load_own_attempt(attempt_id)
+    form = AttemptForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        operations.submit_attempt(attempt)  # a second submit simply returns the stored result
+        get_session().commit()
+        return redirect(url_for("lms.quizzes.result", attempt_id=attempt.id))
+    if attempt.state == AttemptState.SUBMITTED:
+        return redirect(url_for("lms.quizzes.result", attempt_id=attempt.id))
+    answered = queries.responses_by_question(attempt)
+    unanswered = [index for index, qid in enumerate(attempt.question_ids, start=1)
+                  if qid not in answered or not answered[qid].answer]
+    return render_template("lms/quizzes/submit.html", attempt=attempt, unanswered=unanswered,
+                           form=form)
+
+
+@require("learn")
+def result(attempt_id: int):
+    attempt = _load_own_attempt(attempt_id)
+    if attempt.state != AttemptState.SUBMITTED:
+        return redirect(url_for("lms.quizzes.attempt", attempt_id=attempt.id))
+    learner_id = attempt.learner_id
+    quiz = attempt.quiz
+    attempts_left = _attempts_left(quiz, learner_id)
+    review = queries.may_review(attempt, has_passed=operations.has_passed(quiz, learner_id),
+                                attempts_left=attempts_left)
+    rows = []
+    if review:
+        responses = queries.responses_by_question(attempt)
+        for question in queries.attempt_questions(attempt):
+            response = responses.get(question.id)
+            rows.append((question, response))
+    completion = course_queries.progress(learner_id, quiz.course,
+                                         course_queries.enrollment_for(learner_id, quiz.course.code)).completion
+    return render_template("lms/quizzes/result.html", attempt=attempt, quiz=quiz, review=review,
+                           rows=rows, attempts_left=attempts_left, completion=completion,
+                           best=operations.best_score_percent(quiz, learner_id))

@@ -1,0 +1,300 @@
+"""The quiz engine as a learner meets it: start, save, resume, submit, review, limits,
+waits, deadlines; no answer key before grading; completion once."""
+import datetime as dt
+import json
+import re
+
+import pytest
+import sqlalchemy as sa
+import yaml
+
+from courses.models import CourseCompletion
+from quizzes.models import Attempt, AttemptState, Response
+from tests.conftest import pack_files
+
+QUESTIONS = [
+    {"id": "phishing", "type": "single", "tags": ["mail"],
+     "text": {"vi": "Thư nào đáng ngờ nhất?", "en": "Which mail is most suspicious?"},
+     "choices": [
+         {"text": {"vi": "Thư yêu cầu gửi mã OTP", "en": "Asks for the OTP"}, "correct": True,
+          "feedback": {"vi": "PHẢN-HỒI-ĐÚNG-OTP", "en": "FEEDBACK-RIGHT-OTP"}},
+         {"text": {"vi": "Thư mời họp nội bộ", "en": "Internal meeting"}, "correct": False,
+          "feedback": {"vi": "PHẢN-HỒI-SAI-HỌP", "en": "FEEDBACK-WRONG-MEETING"}}],
+     "explanation": {"vi": "GIẢI-THÍCH-OTP", "en": "EXPLANATION-OTP"}},
+    {"id": "twofa", "type": "multiple", "tags": ["account"],
+     "text": {"vi": "Chọn các cách bảo vệ tài khoản", "en": "Pick ways to protect an account"},
+     "choices": [
+         {"text": {"vi": "Bật xác thực hai lớp", "en": "Turn on 2FA"}, "correct": True},
+         {"text": {"vi": "Dùng cụm mật khẩu dài", "en": "Use a long passphrase"}, "correct": True},
+         {"text": {"vi": "Chia sẻ mật khẩu qua Zalo", "en": "Share it on Zalo"}, "correct": False}],
+     "explanation": {"vi": "GIẢI-THÍCH-2FA", "en": "EXPLANATION-2FA"}},
+    {"id": "report", "type": "true_false", "tags": ["incident"],
+     "text": {"vi": "Cần báo ngay cho bộ phận CNTT khi nghi bị tấn công.", "en": "Report at once."},
+     "answer": True, "explanation": {"vi": "GIẢI-THÍCH-BÁO", "en": "EXPLANATION-REPORT"}},
+    {"id": "otp-digits", "type": "numeric", "tags": ["account"],
+     "text": {"vi": "Mã OTP ngân hàng thường có bao nhiêu chữ số?", "en": "How many digits?"},
+     "answer": 6, "tolerance": 0, "explanation": {"vi": "GIẢI-THÍCH-SỐ", "en": "EXPLANATION-DIGITS"}},
+    {"id": "malware", "type": "short_answer", "tags": ["mail"],
+     "text": {"vi": "Phần mềm độc hại gọi tắt là gì?", "en": "Short name of malicious software?"},
+     "answers": {"vi": ["mã độc"], "en": ["malware"]}, "ignore_diacritics": True,
+     "explanation": {"vi": "GIẢI-THÍCH-MÃ-ĐỘC", "en": "EXPLANATION-MALWARE"}},
+]
+CORRECT = {"phishing": {"answer": "a"}, "twofa": {"answer": ["a", "b"]}, "report": {"answer": "true"},
+           "otp-digits": {"answer": "6"}, "malware": {"answer": "MA DOC"}}
+WRONG = {"phishing": {"answer": "b"}, "twofa": {"answer": ["c"]}, "report": {"answer": "false"},
+         "otp-digits": {"answer": "4"}, "malware": {"answer": "virus"}}
+#: Strings that only the answer key holds: none may appear before grading.
+SECRETS = ["PHẢN-HỒI", "FEEDBACK-", "GIẢI-THÍCH", "EXPLANATION", "mã độc", "malware",
+           '"correct"', "data-correct", "fraction", "tolerance"]
+
+
+def quiz_pack(**settings):
+    files = pack_files(code="QUIZT1", lessons=1, media=False)
+    base = {"questions_per_attempt": 5, "review": "after_passing", "max_attempts": 3}
+    base.update(settings)
+    files["quiz.yaml"] = yaml.safe_dump({"settings": {k: v for k, v in base.items() if v is not None},
+                                         "questions": QUESTIONS}, allow_unicode=True).encode()
+    return files
+
+
+@pytest.fixture
+def make_quiz_course(app, db, app_context):
+    from courses.pack_operations import import_pack
+    from courses.pack_validation import validate_pack
+
+    def make(**settings):
+        with app_context():
+            pack, errors = validate_pack(quiz_pack(**settings), app.extensions["lms"].question_types)
+            assert errors == [], errors
+            course = import_pack(pack, publish=True).course
+            db.commit()
+        return course
+
+    return make
+
+
+@pytest.fixture
+def learner_client(client, create_learner, login):
+    create_learner("Lò Thị Hoa", username="hoa")
+    login("hoa")
+    return client
+
+
+def start(client, code="QUIZT1"):
+    client.post(f"/courses/{code}/enrol")
+    response = client.post(f"/courses/{code}/quiz/start")
+    match = re.match(r"/attempts/(\d+)/questions/1$", response.headers.get("Location", ""))
+    assert match, response.headers.get("Location")
+    return int(match.group(1))
+
+
+def keys_in_order(db, attempt_id):
+    db.expire_all()
+    attempt = db.get(Attempt, attempt_id)
+    from quizzes.models import Question
+
+    keys = {q.id: q.key for q in db.scalars(sa.select(Question).where(Question.id.in_(attempt.question_ids)))}
+    return [keys[qid] for qid in attempt.question_ids]
+
+
+def choice_for(db, attempt_id, key, wanted):
+    """Answers are given by choice id; ids are fixed per pack, order is shuffled per attempt."""
+    return wanted
+
+
+def answer_all(client, db, attempt_id, answers):
+    for position, key in enumerate(keys_in_order(db, attempt_id), start=1):
+        response = client.post(f"/attempts/{attempt_id}/questions/{position}",
+                               data={**answers[key], "go": "next"})
+        assert response.status_code == 302, response.get_data(as_text=True)[:300]
+
+
+def test_pages_before_grading_hold_no_answer_key(learner_client, make_quiz_course, db):
+    make_quiz_course()
+    attempt_id = start(learner_client)
+    pages = [learner_client.get("/courses/QUIZT1/quiz"), learner_client.get(f"/attempts/{attempt_id}")]
+    for position in range(1, 6):
+        pages.append(learner_client.get(f"/attempts/{attempt_id}/questions/{position}"))
+        pages.append(learner_client.post(f"/attempts/{attempt_id}/questions/{position}",
+                                         data=WRONG[keys_in_order(db, attempt_id)[position - 1]],
+                                         headers={"Accept": "application/json"}))
+    pages.append(learner_client.get(f"/attempts/{attempt_id}/submit"))
+    for language in ("vi", "en"):
+        learner_client.post("/language", data={"locale": language, "next": "/"})
+        pages += [learner_client.get(f"/attempts/{attempt_id}/questions/{n}") for n in range(1, 6)]
+    for page in pages:
+        assert page.status_code in (200, 302)
+        body = page.get_data(as_text=True)
+        for secret in SECRETS:
+            assert secret.casefold() not in body.casefold(), (secret, page.request.path)
+    json_bodies = [json.loads(p.get_data(as_text=True)) for p in pages if p.is_json]
+    assert json_bodies and all(body == {"saved": True} for body in json_bodies)
+
+
+def test_answers_survive_reload_and_another_device(app, learner_client, make_quiz_course, db):
+    make_quiz_course()
+    attempt_id = start(learner_client)
+    first_key = keys_in_order(db, attempt_id)[0]
+    learner_client.post(f"/attempts/{attempt_id}/questions/1", data={**CORRECT[first_key], "go": "next"})
+    other = app.test_client()
+    other.post("/auth/login", data={"username": "hoa", "password": "correct horse battery"})
+    # Resuming on the other device lands on the first unanswered question …
+    assert other.get(f"/attempts/{attempt_id}").headers["Location"].endswith("/questions/2")
+    # … and the saved answer is shown checked or filled in.
+    page = other.get(f"/attempts/{attempt_id}/questions/1").get_data(as_text=True)
+    assert "checked" in page or 'value="6"' in page or 'value="MA DOC"' in page
+    # Starting again resumes the same attempt instead of opening a second one.
+    assert other.post("/courses/QUIZT1/quiz/start").headers["Location"].startswith(f"/attempts/{attempt_id}/")
+
+
+def test_pass_completes_the_course_once(learner_client, make_quiz_course, db):
+    course = make_quiz_course()
+    learner_client.post("/courses/QUIZT1/enrol")
+    learner_client.post("/courses/QUIZT1/lessons/1/done")
+    assert db.scalars(sa.select(CourseCompletion)).all() == []  # the quiz is still to pass
+    attempt_id = start(learner_client)
+    answer_all(learner_client, db, attempt_id, CORRECT)
+    for _ in range(2):  # double click on submit
+        response = learner_client.post(f"/attempts/{attempt_id}/submit")
+        assert response.headers["Location"] == f"/attempts/{attempt_id}/result"
+    page = learner_client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
+    assert "100.0%" in page
+    assert "GIẢI-THÍCH-OTP" in page  # review after passing
+    completions = db.scalars(sa.select(CourseCompletion)).all()
+    assert [(c.course_id, c.score_percent) for c in completions] == [(course.id, 100.0)]
+
+
+def test_fail_shows_no_answers_under_after_passing(learner_client, make_quiz_course, db):
+    make_quiz_course()
+    attempt_id = start(learner_client)
+    answer_all(learner_client, db, attempt_id, WRONG)
+    learner_client.post(f"/attempts/{attempt_id}/submit")
+    page = learner_client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
+    assert "0.0%" in page
+    for secret in ("GIẢI-THÍCH", "PHẢN-HỒI"):
+        assert secret not in page
+    assert db.scalars(sa.select(CourseCompletion)).all() == []
+
+
+def test_review_after_last_attempt(learner_client, make_quiz_course, db):
+    make_quiz_course(review="after_last_attempt", max_attempts=2)
+    for number in (1, 2):
+        attempt_id = start(learner_client)
+        answer_all(learner_client, db, attempt_id, WRONG)
+        learner_client.post(f"/attempts/{attempt_id}/submit")
+        page = learner_client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
+        assert ("GIẢI-THÍCH-OTP" in page) == (number == 2)
+    response = learner_client.post("/courses/QUIZT1/quiz/start")
+    assert response.headers["Location"] == "/courses/QUIZT1/quiz"
+    assert "đã dùng hết 2 lượt" in learner_client.get("/courses/QUIZT1/quiz").get_data(as_text=True)
+
+
+def test_review_never(learner_client, make_quiz_course, db):
+    make_quiz_course(review="never")
+    attempt_id = start(learner_client)
+    answer_all(learner_client, db, attempt_id, CORRECT)
+    learner_client.post(f"/attempts/{attempt_id}/submit")
+    page = learner_client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
+    assert "100.0%" in page and "GIẢI-THÍCH" not in page
+
+
+def test_wait_between_attempts(learner_client, make_quiz_course, db):
+    make_quiz_course(wait_minutes=30)
+    attempt_id = start(learner_client)
+    learner_client.post(f"/attempts/{attempt_id}/submit")
+    learner_client.post("/courses/QUIZT1/quiz/start")
+    assert db.scalar(sa.select(sa.func.count()).select_from(Attempt)) == 1
+    attempt = db.get(Attempt, attempt_id)
+    attempt.submitted_dt -= dt.timedelta(minutes=31)
+    db.commit()
+    assert start(learner_client) != attempt_id
+
+
+def test_best_attempt_counts(learner_client, make_quiz_course, db):
+    make_quiz_course()
+    first = start(learner_client)
+    answer_all(learner_client, db, first, CORRECT)
+    learner_client.post(f"/attempts/{first}/submit")
+    second = start(learner_client)
+    answer_all(learner_client, db, second, WRONG)
+    learner_client.post(f"/attempts/{second}/submit")
+    page = learner_client.get("/courses/QUIZT1/quiz").get_data(as_text=True)
+    assert "100.0%" in page
+
+
+def test_deadline_is_enforced_by_the_server(learner_client, make_quiz_course, db, app):
+    make_quiz_course(time_limit_minutes=10)
+    attempt_id = start(learner_client)
+    first_key = keys_in_order(db, attempt_id)[0]
+    learner_client.post(f"/attempts/{attempt_id}/questions/1", data=CORRECT[first_key])
+    attempt = db.get(Attempt, attempt_id)
+    # Within the grace after the deadline: still accepted.
+    attempt.deadline_dt = attempt.deadline_dt - dt.timedelta(minutes=10, seconds=10)
+    db.commit()
+    assert learner_client.post(f"/attempts/{attempt_id}/questions/2", data=CORRECT[keys_in_order(db, attempt_id)[1]],
+                               headers={"Accept": "application/json"}).json == {"saved": True}
+    # Past the grace: closed and graded on the saved answers at the next access.
+    attempt.deadline_dt = attempt.deadline_dt - dt.timedelta(minutes=1)
+    db.commit()
+    response = learner_client.post(f"/attempts/{attempt_id}/questions/3", data=CORRECT[keys_in_order(db, attempt_id)[2]],
+                                   headers={"Accept": "application/json"})
+    assert response.status_code == 409
+    db.expire_all()
+    attempt = db.get(Attempt, attempt_id)
+    assert attempt.state == AttemptState.SUBMITTED and attempt.closed_by_deadline
+    assert attempt.score == pytest.approx(2 / 5)
+    assert db.scalar(sa.select(sa.func.count()).select_from(Response)
+                     .where(Response.attempt_id == attempt_id)) == 2
+
+
+def test_close_overdue_command(app, learner_client, make_quiz_course, db):
+    make_quiz_course(time_limit_minutes=5)
+    attempt_id = start(learner_client)
+    attempt = db.get(Attempt, attempt_id)
+    attempt.deadline_dt = attempt.deadline_dt - dt.timedelta(hours=1)
+    db.commit()
+    result = app.test_cli_runner().invoke(args=["lms", "close-overdue"])
+    assert result.exit_code == 0 and "1 overdue" in result.output
+    db.expire_all()
+    assert db.get(Attempt, attempt_id).state == AttemptState.SUBMITTED
+
+
+def test_someone_elses_attempt_is_404(app, learner_client, make_quiz_course, create_learner, db):
+    make_quiz_course()
+    attempt_id = start(learner_client)
+    create_learner("Người Khác", username="khac", roles=["admin"])
+    other = app.test_client()
+    other.post("/auth/login", data={"username": "khac", "password": "correct horse battery"})
+    for url in (f"/attempts/{attempt_id}", f"/attempts/{attempt_id}/questions/1",
+                f"/attempts/{attempt_id}/submit", f"/attempts/{attempt_id}/result"):
+        assert other.get(url).status_code == 404, url
+    assert other.post(f"/attempts/{attempt_id}/submit").status_code == 404
+
+
+def test_one_attempt_in_progress_is_a_database_rule(db, make_quiz_course, create_learner):
+    course = make_quiz_course()
+    learner = create_learner()
+    from quizzes.models import Quiz
+
+    quiz = db.scalars(sa.select(Quiz).where(Quiz.course_id == course.id)).one()
+    db.add(Attempt(quiz_id=quiz.id, learner_id=learner.id, number=1, question_ids=[]))
+    db.add(Attempt(quiz_id=quiz.id, learner_id=learner.id, number=2, question_ids=[]))
+    with pytest.raises(sa.exc.IntegrityError):
+        db.flush()
+
+
+def test_questions_are_drawn_per_tag(app, app_context, make_quiz_course, create_learner, db):
+    import random
+
+    from quizzes import operations
+    from quizzes.models import Quiz
+
+    course = make_quiz_course(questions_per_attempt=None)
+    learner = create_learner()
+    with app_context():
+        quiz = db.scalars(sa.select(Quiz).where(Quiz.course_id == course.id)).one()
+        quiz.settings = {**quiz.settings, "questions_per_tag": {"mail": 1, "account": 2}}
+        attempt = operations.start_attempt(quiz, learner.id, rng=random.Random(7))
+        keys = keys_in_order(db, attempt.id)
+    tags = {q["id"]: q["tags"][0] for q in QUESTIONS}
+    assert sorted(tags[key] for key in keys) == ["account", "account", "mail"]
