@@ -1,0 +1,83 @@
+"""A learner takes the cybersecurity final quiz, reloads mid-way and finds the answers
+kept, submits, passes, sees the result and the course marked complete."""
+import pytest
+import sqlalchemy as sa
+
+from tests.browser.test_browser_auth import serious_violations
+
+pytestmark = pytest.mark.browser
+
+
+def correct_answers(live_app, username):
+    """The key of the learner's attempt, read from the database by the test (the pages
+    never carry it): [(type, payload)] in the attempt's order."""
+    from lms.accounts.models import Learner, User
+    from lms.db import get_session
+    from quizzes.models import Attempt, Question
+
+    with live_app.app_context():
+        session = get_session()
+        learner_id = session.scalar(sa.select(Learner.id).join(User).where(User.username == username))
+        attempt = session.scalars(sa.select(Attempt).where(Attempt.learner_id == learner_id)
+                                  .order_by(Attempt.id.desc())).first()
+        questions = {q.id: q for q in session.scalars(sa.select(Question).where(Question.id.in_(attempt.question_ids)))}
+        return [(questions[qid].type, questions[qid].payload) for qid in attempt.question_ids]
+
+
+def answer(page, question_type, payload):
+    if question_type in ("single", "multiple"):
+        for choice in payload["choices"]:
+            if choice["correct"]:
+                page.locator(f"input[name='answer'][value='{choice['id']}']").check()
+    elif question_type == "true_false":
+        page.locator(f"input[name='answer'][value='{'true' if payload['answer'] else 'false'}']").check()
+    elif question_type == "numeric":
+        page.locator("input[name='answer']").fill(f"{payload['answers'][0]['value']:g}")
+    else:
+        page.locator("input[name='answer']").fill(payload["answers"][0]["text"])
+
+
+def test_take_the_cybersecurity_quiz(page, live_app, live_server, sign_in):
+    sign_in("thisinh")
+    page.goto(f"{live_server}/courses/CYBER01")
+    page.get_by_role("button", name="Bắt đầu học").click()
+    for _number in range(5):
+        page.locator("form[action$='/done'] button").click()
+    page.get_by_role("link", name="Bài kiểm tra cuối khóa").click()
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Bắt đầu làm bài").click()
+    key = correct_answers(live_app, "thisinh")
+    assert serious_violations(page) == []
+    half = len(key) // 2
+    for position, (question_type, payload) in enumerate(key[:half], start=1):
+        assert page.url.endswith(f"/questions/{position}")
+        answer(page, question_type, payload)
+        page.get_by_role("button", name="Lưu và sang câu tiếp").click()
+    # The connection drops; the learner comes back: earlier answers are still there.
+    page.reload()
+    page.goto(f"{live_server}/courses/CYBER01/quiz")
+    page.get_by_role("link", name="Tiếp tục lượt làm bài đang dở").click()
+    assert page.url.endswith(f"/questions/{half + 1}")
+    page.get_by_role("button", name="Lưu và quay lại").click()
+    question_type, payload = key[half - 1]
+    if question_type in ("single", "true_false"):
+        assert page.locator("input[name='answer']:checked").count() == 1
+    elif question_type == "multiple":
+        assert page.locator("input[name='answer']:checked").count() >= 1
+    else:
+        assert page.locator("input[name='answer']").input_value() != ""
+    page.get_by_role("button", name="Lưu và sang câu tiếp").click()
+    for position, (question_type, payload) in enumerate(key[half:], start=half + 1):
+        assert page.url.endswith(f"/questions/{position}")
+        answer(page, question_type, payload)
+        last = position == len(key)
+        page.get_by_role("button", name="Lưu và kết thúc" if last else "Lưu và sang câu tiếp").click()
+    assert "Anh/chị đã trả lời tất cả các câu hỏi." in page.content()
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Nộp bài để chấm điểm").click()
+    assert "Điểm: 100.0%" in page.content()
+    assert "Đạt" in page.locator(".lms-score").inner_text()
+    assert "Đã hoàn thành khóa học ngày" in page.content()
+    assert serious_violations(page) == []
+    page.goto(f"{live_server}/my-learning")
+    assert "Đã hoàn thành" in page.locator(".lms-cards").inner_text()
