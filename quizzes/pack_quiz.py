@@ -20,7 +20,8 @@ SCORING_MODES = ("all_or_nothing", "partial")
 LANGUAGES = ("vi", "en")
 
 DEFAULT_SETTINGS = {
-    "questions_per_attempt": None, "shuffle_questions": True, "shuffle_choices": True,
+    "questions_per_attempt": None, "questions_per_tag": None,
+    "shuffle_questions": True, "shuffle_choices": True,
     "time_limit_minutes": None, "max_attempts": None, "wait_minutes": 0,
     "review": "after_passing", "multiple_scoring": "all_or_nothing",
 }
@@ -68,6 +69,10 @@ def _read_settings(raw: Any, pool_size: int, fail) -> dict:
         path = ("settings", key)
         if key not in DEFAULT_SETTINGS:
             fail(path, _("Unknown setting \"%(key)s\".", key=key))
+        elif key == "questions_per_tag":
+            if not isinstance(value, dict) or not all(
+                    isinstance(tag, str) and _is_whole(count, minimum=1) for tag, count in value.items()):
+                fail(path, _("\"questions_per_tag\" must map tags to whole numbers of at least 1."))
         elif key.startswith("shuffle_"):
             if not isinstance(value, bool):
                 fail(path, _("\"%(key)s\" must be true or false.", key=key))
