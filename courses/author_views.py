@@ -10,19 +10,12 @@ from courses.forms import TOPIC_LABELS, ButtonForm, PackUploadForm
 from courses.models import Course
 from courses.pack_files import PackFilesError, read_zip
 from courses.pack_validation import validate_pack
-from courses.queries import lesson_html
+from courses.queries import course_version_or_404, lesson_html
 from lms.auth.access import require
 from lms.auth.principal import current_principal
 from lms.db import get_session
 from lms.extension import get_state
 from lms.i18n import _
-
-
-def _load_course(course_id: int) -> Course:
-    course = get_session().get(Course, course_id)
-    if course is None:
-        abort(404)
-    return course
 
 
 @require("content.author")
@@ -63,7 +56,7 @@ def upload_pack():
 
 @require("content.author")
 def preview(course_id: int):
-    course = _load_course(course_id)
+    course = course_version_or_404(course_id)
     locale = request.args.get("lang") if request.args.get("lang") in ("vi", "en") else "vi"
     from quizzes.models import Quiz
 
@@ -75,7 +68,7 @@ def preview(course_id: int):
 
 @require("content.author")
 def publish(course_id: int):
-    course = _load_course(course_id)
+    course = course_version_or_404(course_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
     pack_operations.publish_course(course, actor=current_principal().learner)
@@ -86,7 +79,7 @@ def publish(course_id: int):
 
 @require("content.author")
 def unpublish(course_id: int):
-    course = _load_course(course_id)
+    course = course_version_or_404(course_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
     pack_operations.unpublish_course(course, actor=current_principal().learner)

@@ -38,6 +38,16 @@ def catalog(topic: Topic | None, text: str | None) -> list[Course]:
     return list(courses)
 
 
+def course_version_or_404(course_id: int) -> Course:
+    """A course version by id, for authors' pages (drafts included)."""
+    from flask import abort
+
+    course = get_session().get(Course, course_id)
+    if course is None:
+        abort(404)
+    return course
+
+
 def current_course(code: str) -> Course | None:
     return get_session().scalar(current_versions_query().where(Course.code == code))
 

@@ -7,7 +7,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
-from courses.models import Course
+from courses.queries import course_version_or_404
 from lms.auth.access import require
 from lms.db import get_session
 from lms.i18n import _, _l
@@ -22,16 +22,9 @@ class GiftUploadForm(FlaskForm):
                        choices=[SelectChoice("vi", "Tiếng Việt"), SelectChoice("en", "English")])
 
 
-def _load_course(course_id: int) -> Course:
-    course = get_session().get(Course, course_id)
-    if course is None:
-        abort(404)
-    return course
-
-
 @require("content.author")
 def upload_gift(course_id: int):
-    course = _load_course(course_id)
+    course = course_version_or_404(course_id)
     form = GiftUploadForm()
     problems = []
     if form.validate_on_submit():
@@ -53,7 +46,7 @@ def upload_gift(course_id: int):
 
 @require("content.author")
 def export_gift(course_id: int):
-    course = _load_course(course_id)
+    course = course_version_or_404(course_id)
     quiz = quiz_of_course(course.id)
     if quiz is None:
         abort(404)

@@ -176,3 +176,12 @@ def test_audit_log_lists_and_filters(client, admin, db):
     assert "<td><code>auth.login</code></td>" not in page
     page = client.get("/admin/audit").get_data(as_text=True)
     assert "<td><code>auth.login</code></td>" in page
+
+
+def test_taken_username_is_reported_on_its_field_and_nothing_is_saved(client, admin, create_unit, db):
+    unit = create_unit()
+    response = client.post("/admin/learners/new", data={
+        "full_name": "Người Mới", "staff_code": "NV300", "org_unit_id": unit.id, "username": "boss"})
+    page = response.get_data(as_text=True)
+    assert 'id="username-error"' in page and "boss" in page
+    assert db.scalars(sa.select(Learner).where(Learner.staff_code == "NV300")).all() == []

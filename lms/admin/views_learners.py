@@ -56,23 +56,38 @@ def new_learner():
     form = LearnerForm()
     form.org_unit_id.choices = _unit_choices()
     if form.validate_on_submit():
-        try:
+        response = _save_learner(form, None, _("The learner has been created."))
+        if response is not None:
+            return response
+    return render_template("lms/admin/learner_form.html", form=form, learner=None)
+
+
+def _save_learner(form: LearnerForm, learner: Learner | None, success: str):
+    """Create or update the profile, and the account when a username is given for a
+    person without one. Returns the redirect, or None with the error on its field."""
+    try:
+        if learner is None:
             learner = operations.create_learner(**_profile_fields(form))
-            password = None
-            if form.username.data:
-                password = secrets.token_urlsafe(9)
-                operations.create_account(learner, form.username.data, password,
-                                          must_change_password=True)
+        else:
+            operations.apply_profile(learner, _profile_fields(form))
+    except operations.AccountError as error:
+        get_session().rollback()
+        form.staff_code.errors.append(str(error))
+        return None
+    password = None
+    if learner.user is None and form.username.data:
+        password = secrets.token_urlsafe(9)
+        try:
+            operations.create_account(learner, form.username.data, password, must_change_password=True)
         except operations.AccountError as error:
             get_session().rollback()
-            form.staff_code.errors.append(str(error))
-        else:
-            get_session().commit()
-            flash(_("The learner has been created."), "success")
-            if password:
-                _flash_temporary_password(learner, password)
-            return redirect(url_for("lms.admin.edit_learner", learner_id=learner.id))
-    return render_template("lms/admin/learner_form.html", form=form, learner=None)
+            form.username.errors.append(str(error))
+            return None
+    get_session().commit()
+    flash(success, "success")
+    if password:
+        _flash_temporary_password(learner, password)
+    return redirect(url_for("lms.admin.edit_learner", learner_id=learner.id))
 
 
 def _flash_temporary_password(learner: Learner, password: str) -> None:
@@ -92,22 +107,9 @@ def edit_learner(learner_id: int):
     if learner.user is not None:
         form.username.render_kw = {"readonly": True}
     if form.validate_on_submit():
-        try:
-            operations.apply_profile(learner, _profile_fields(form))
-            password = None
-            if learner.user is None and form.username.data:
-                password = secrets.token_urlsafe(9)
-                operations.create_account(learner, form.username.data, password,
-                                          must_change_password=True)
-        except operations.AccountError as error:
-            get_session().rollback()
-            form.staff_code.errors.append(str(error))
-        else:
-            get_session().commit()
-            flash(_("The learner has been saved."), "success")
-            if password:
-                _flash_temporary_password(learner, password)
-            return redirect(url_for("lms.admin.edit_learner", learner_id=learner.id))
+        response = _save_learner(form, learner, _("The learner has been saved."))
+        if response is not None:
+            return response
     grant_form = GrantRoleForm()
     grant_form.org_unit_id.choices = _unit_choices()
     return render_template("lms/admin/learner_form.html", form=form, learner=learner,
