@@ -679,7 +679,7 @@ def print_round(report: RoundReport) -> None:
           f"server log: {report.log_tracebacks} tracebacks, {report.log_locked} 'locked'")
     for problem in (i.flow_failures + i.duplicate_attempts + i.not_submitted_or_unscored)[:10]:
         print(f"    ! {problem}")
-    print(f"  => {'PASS' if report.ok else 'FAIL'}")
+    print(f"  => {'PASS' if report.ok else 'FAIL'}", flush=True)
 
 
 def print_summary(reports: list[RoundReport]) -> None:
@@ -779,16 +779,23 @@ def main(argv=None) -> int:
     print(f"quiz_submit: {args.learners} learners, workers {args.worker_counts}, "
           f"databases {args.database_list}, {args.double_ratio:.0%} double submits, "
           f"CSRF on (tokens scraped), {os.cpu_count()} CPUs")
-    reports, began = [], time.perf_counter()
+    reports, broken, began = [], [], time.perf_counter()
     for database in args.database_list:
         for workers in args.worker_counts:
-            print(f"\n[{database}, {workers} sync workers]")
-            report = run_round(database, workers, args)
+            print(f"\n[{database}, {workers} sync workers]", flush=True)
+            try:
+                report = run_round(database, workers, args)
+            except Exception as error:  # setup or server failure: report it, try the next round
+                broken.append(f"{database}/{workers} workers: {type(error).__name__}: {error}")
+                print(f"  ROUND FAILED: {broken[-1]}", flush=True)
+                continue
             print(f"  database: {report.detail}")
             print_round(report)
             reports.append(report)
     print_summary(reports)
-    passed = all(r.ok for r in reports)
+    for problem in broken:
+        print(f"ROUND NOT RUN: {problem.splitlines()[0]}")
+    passed = bool(reports) and not broken and all(r.ok for r in reports)
     print(f"\n{'ALL INTEGRITY CHECKS PASSED' if passed else 'INTEGRITY CHECKS FAILED'} "
           f"({time.perf_counter() - began:.0f} s)")
     return 0 if passed else 1

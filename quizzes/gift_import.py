@@ -4,7 +4,8 @@ from __future__ import annotations
 from lms.db import get_session
 from lms.extension import get_state
 from lms.i18n import _
-from quizzes.gift import GiftParseError, ParsedQuestion, export_gift, parse_gift
+from quizzes.gift import GiftParseError, ParsedQuestion, parse_gift
+from quizzes.gift_export import export_gift
 from quizzes.models import Question, Quiz
 from quizzes.pack_quiz import DEFAULT_SETTINGS
 

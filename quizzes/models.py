@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import Base, enum_column, utcnow
+
+if TYPE_CHECKING:
+    from courses.models import Course
 
 
 class Quiz(Base):
@@ -24,7 +28,7 @@ class Quiz(Base):
 
     questions: Mapped[list[Question]] = relationship(
         back_populates="quiz", order_by="Question.number", cascade="all, delete-orphan")
-    course: Mapped["Course"] = relationship("Course")
+    course: Mapped[Course] = relationship("Course")
 
 
 class Question(Base):

@@ -17,8 +17,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from lms import create_app
-from lms.db import get_session
 from lms.migrations_runner import upgrade
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"

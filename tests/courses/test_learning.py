@@ -4,7 +4,7 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from courses import operations, queries
+from courses import operations
 from courses.models import CourseCompletion, Enrollment, LessonProgress
 from lms import signals
 

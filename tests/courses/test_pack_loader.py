@@ -491,7 +491,7 @@ def test_disallowed_files_are_refused(tmp_path, name):
     assert from_folder.value.errors == [PackError(name, None, NOT_ALLOWED)]
 
 
-def test_hidden_files_of_a_folder_are_skipped(tmp_path, registry):
+def test_hidden_files_of_a_folder_are_skipped(tmp_path):
     files = pack_files()
     files[".git/config"] = b"[core]\n"
     files[".DS_Store"] = b"\x00\x00"

@@ -35,7 +35,7 @@ def course_rows(db, code="TEST01") -> list[Course]:
 
 def error_rows(page: str) -> list[tuple[str, str, str]]:
     """(file, line, problem) of every row of the upload page's error table."""
-    table = re.search(r'<table class="lms-table">.*?<tbody>(.*?)</tbody>', page, re.S)
+    table = re.search(r'<table class="lms-table">.*?<tbody>(.*?)</tbody>', page, re.DOTALL)
     assert table, "the page shows no error table"
     return [tuple(html.unescape(cell) for cell in row)
             for row in re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>", table.group(1))]
@@ -128,8 +128,8 @@ def test_zip_with_errors_lists_them_and_writes_nothing(author_client, db):
     assert response.status_code == 200
     assert sorted(error_rows(response.text)) == sorted([
         ("course.yaml", str(pass_mark_line), '"pass_mark" must be a whole number from 1 to 100.'),
-        ("lessons/01-bai-1.vi.md", "11", 'Broken image reference "media/missing.png": put the image '
-                                         "in media/ and refer to it as media/NAME."),
+        ("lessons/01-bai-1.vi.md", "11", ('Broken image reference "media/missing.png": put the '
+                                          "image in media/ and refer to it as media/NAME.")),
         ("lessons/02-bai-2.vi.md", "—", "This lesson has no English twin (lessons/02-bai-2.en.md)."),
     ])
     assert "3 problems found — nothing was imported" in response.text

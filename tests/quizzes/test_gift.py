@@ -10,7 +10,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from quizzes.gift import SUPPORTED_FORMATS, GiftParseError, ParsedQuestion, export_gift, parse_gift
+from quizzes.gift import SUPPORTED_FORMATS, GiftParseError, ParsedQuestion, parse_gift
+from quizzes.gift_export import export_gift
 from quizzes.grading import grade_multiple
 from quizzes.question_types import default_registry
 
