@@ -45,6 +45,7 @@ instance/lms.cfg:
 ## Build the wheel, install it in a fresh venv outside the checkout and smoke-test it.
 wheel-check: setup-test
 	bash scripts/wheel-check.sh
+bench: setup-test ; $(BIN)/python bench/quiz_submit.py $(BENCH_ARGS)
 
 ## Refresh the translation catalogs after changing UI strings.
 translations: setup

@@ -27,6 +27,7 @@ import argparse
 import contextlib
 import http.client
 import json
+import math
 import os
 import random
 import re
@@ -366,6 +367,17 @@ def run_learners(port: int, usernames: list[str], double_ratio: float,
     return PhaseResult(recorder, seconds), outcomes
 
 
+def warm_up(port: int, usernames: list[str], seed: int) -> None:
+    """One untimed learner per worker: templates, catalogs and caches load before timing.
+
+    Their accounts are separate, so the timed learners still start from scratch.
+    """
+    _, outcomes = run_learners(port, usernames, 0.0, seed + 7919)
+    failed = [f"{o.username}: {o.error}" for o in outcomes if o.error]
+    if failed:
+        raise RuntimeError("warm-up learners failed: " + "; ".join(failed))
+
+
 # --- databases -------------------------------------------------------------------------
 
 class SqliteTarget:
@@ -471,7 +483,7 @@ def create_learners(env: dict[str, str], count: int) -> list[str]:
     from lms.db import get_session
     from lms.extension import get_state
 
-    usernames = [f"bench{i:04d}" for i in range(1, count + 1)]
+    usernames = [f"bench{i:04d}" for i in range(1, count + 1)]  # the last ones warm up
     with patched_environ(env):
         app = create_app()
     with app.app_context():
@@ -495,31 +507,39 @@ def free_port() -> int:
 class Gunicorn:
     """gunicorn as a subprocess; :meth:`stop` is safe to call more than once."""
 
-    def __init__(self, env: dict[str, str], workers: int, log_path: Path):
+    def __init__(self, env: dict[str, str], workers: int, workdir: Path):
         self.port = free_port()
-        self.log_path = log_path
-        self._log = open(log_path, "w")
-        command = [str(VENV_BIN / "gunicorn"), "--workers", str(workers),
-                   "--worker-class", "sync", "--bind", f"127.0.0.1:{self.port}", "wsgi:app"]
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self._log,
-                                        stderr=subprocess.STDOUT)
+        self.workers = workers
+        self.log_path = workdir / "gunicorn.log"
+        self.ready_dir = workdir / "ready"
+        self.ready_dir.mkdir()
+        self._log = open(self.log_path, "w")
+        command = [str(VENV_BIN / "gunicorn"), "--config", str(ROOT / "bench" / "gunicorn_ready.py"),
+                   "--workers", str(workers), "--worker-class", "sync",
+                   "--bind", f"127.0.0.1:{self.port}", "wsgi:app"]
+        self.process = subprocess.Popen(command, cwd=ROOT, env={**env, "LMS_BENCH_READY_DIR": str(self.ready_dir)},
+                                        stdout=self._log, stderr=subprocess.STDOUT)
 
     def wait_healthy(self, timeout: float = 60) -> None:
+        """Until every worker has loaded the app (marker files) and /healthz answers 200."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited early:\n{self.log_tail()}")
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                connection.request("GET", "/healthz")
-                if connection.getresponse().status == 200:
-                    return
-            except OSError:
-                pass
-            finally:
-                connection.close()
+            if len(list(self.ready_dir.iterdir())) >= self.workers and self._healthz_ok():
+                return
             time.sleep(0.2)
         raise RuntimeError(f"gunicorn not healthy after {timeout}s:\n{self.log_tail()}")
+
+    def _healthz_ok(self) -> bool:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+        try:
+            connection.request("GET", "/healthz")
+            return connection.getresponse().status == 200
+        except OSError:
+            return False
+        finally:
+            connection.close()
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -610,8 +630,8 @@ def percentile(values: list[float], pct: float) -> float:
     if not values:
         return float("nan")
     ordered = sorted(values)
-    rank = max(1, round(pct / 100 * len(ordered) + 0.4999))
-    return ordered[min(rank, len(ordered)) - 1]
+    rank = max(1, math.ceil(pct / 100 * len(ordered)))
+    return ordered[rank - 1]
 
 
 @dataclass
@@ -624,6 +644,7 @@ class RoundReport:
     integrity: Integrity
     log_tracebacks: int
     log_locked: int
+    baseline_after: PhaseResult
 
     def latencies(self, phase: PhaseResult, kind: str) -> list[float]:
         return [r.latency for r in phase.recorder.of_kind(kind) if r.error is None]
@@ -632,8 +653,8 @@ class RoundReport:
         values = self.latencies(self.learners, kind)
         return percentile(values, 50), percentile(values, 95)
 
-    def baseline_stats(self) -> tuple[float, float]:
-        values = self.latencies(self.baseline, "healthz")
+    def baseline_stats(self, phase: PhaseResult | None = None) -> tuple[float, float]:
+        values = self.latencies(phase or self.baseline, "healthz")
         return percentile(values, 50), percentile(values, 95)
 
     def errors(self, phase: PhaseResult) -> dict[str, int]:
@@ -647,10 +668,9 @@ class RoundReport:
 
     @property
     def ok(self) -> bool:
-        problems = self.errors(self.learners)
-        baseline = self.errors(self.baseline)
-        return (self.integrity.ok and not any(problems.values()) and not any(baseline.values())
-                and self.log_locked == 0)
+        phases = (self.baseline, self.learners, self.baseline_after)
+        return (self.integrity.ok and self.log_locked == 0
+                and not any(any(self.errors(phase).values()) for phase in phases))
 
 
 def ms(seconds: float) -> str:
@@ -663,6 +683,10 @@ def print_round(report: RoundReport) -> None:
     print(f"  baseline GET /healthz: {len(report.baseline.recorder.records)} req, "
           f"{report.baseline.rate:.0f} req/s, p50 {ms(b50)} ms, p95 {ms(b95)} ms, "
           f"errors {report.errors(report.baseline)}")
+    a50, a95 = report.baseline_stats(report.baseline_after)
+    print(f"  baseline again after the learners: {report.baseline_after.rate:.0f} req/s, "
+          f"p50 {ms(a50)} ms, p95 {ms(a95)} ms (p50 drift {(a50 / b50 - 1) * 100:+.0f} %), "
+          f"errors {report.errors(report.baseline_after)}")
     print(f"  learner phase: {len(report.learners.recorder.records)} req in "
           f"{report.learners.seconds:.1f} s = {report.learners.rate:.0f} req/s, "
           f"errors {report.errors(report.learners)}")
@@ -708,7 +732,7 @@ def print_summary(reports: list[RoundReport]) -> None:
     print("-" * len(header))
     for r in reports:
         i, e = r.integrity, r.errors(r.learners)
-        eb = r.errors(r.baseline)
+        eb = {k: r.errors(r.baseline)[k] + r.errors(r.baseline_after)[k] for k in e}
         print(f"{r.database:<11}{r.workers:>3} {f'{i.completed}/{i.learners}':>10} "
               f"{len(i.duplicate_attempts):>8} {len(i.not_submitted_or_unscored):>9} "
               f"{f'{i.answers_saved}/{i.answers_in_db}':>11} {i.lost_answers:>5} "
@@ -729,16 +753,21 @@ def run_round(database: str, workers: int, args) -> RoundReport:
         env = server_env(target.url, workdir / "instance")
         flask_cli(env, "db", "upgrade")
         flask_cli(env, "import-pack", "--shipped")
-        usernames = create_learners(env, args.learners)
-        server = Gunicorn(env, workers, workdir / "gunicorn.log")
+        everyone = create_learners(env, args.learners + workers)
+        usernames, warmup_names = everyone[:args.learners], everyone[args.learners:]
+        server = Gunicorn(env, workers, workdir)
         server.wait_healthy()
+        warm_up(server.port, warmup_names, args.seed)
+        load = os.getloadavg()[0]
         baseline = run_baseline(server.port, args.learners, args.healthz_per_thread)
         learners, outcomes = run_learners(server.port, usernames, args.double_ratio, args.seed)
+        # The same baseline again: if it moved a lot, something else shared the CPU.
+        baseline_after = run_baseline(server.port, args.learners, args.healthz_per_thread)
         server.stop()  # every response is in: the database is quiet before it is read
         tracebacks, locked = server.log_counts()
         integrity = check_database(target.url, outcomes)
-        return RoundReport(database, workers, target.describe(), baseline, learners, integrity,
-                           tracebacks, locked)
+        return RoundReport(database, workers, f"{target.describe()}, load avg {load:.2f}",
+                           baseline, learners, integrity, tracebacks, locked, baseline_after)
     finally:
         if server is not None:
             server.stop()

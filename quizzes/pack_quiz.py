@@ -56,7 +56,9 @@ def read_quiz(data: Any, lines: dict, question_types) -> tuple[PackQuiz | None, 
         if key not in ("settings", "questions"):
             fail((key,), _("Unknown key \"%(key)s\".", key=key))
     questions = _read_questions(data.get("questions"), question_types, fail)
-    settings = _read_settings(data.get("settings") or {}, len(questions), fail)
+    # The pool as written: an invalid question has its own error, not a second one here.
+    pool_size = len(data["questions"]) if isinstance(data.get("questions"), list) else 0
+    settings = _read_settings(data.get("settings") or {}, pool_size, fail)
     return (PackQuiz(settings, questions) if not errors else None), errors
 
 
