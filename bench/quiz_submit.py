@@ -511,12 +511,17 @@ class Gunicorn:
         self.port = free_port()
         self.workers = workers
         self.log_path = workdir / "gunicorn.log"
+        self.access_path = workdir / "access.log"
         self.ready_dir = workdir / "ready"
         self.ready_dir.mkdir()
         self._log = open(self.log_path, "w")
         command = [str(VENV_BIN / "gunicorn"), "--config", str(ROOT / "bench" / "gunicorn_ready.py"),
                    "--workers", str(workers), "--worker-class", "sync",
-                   "--bind", f"127.0.0.1:{self.port}", "wsgi:app"]
+                   "--bind", f"127.0.0.1:{self.port}",
+                   # Time spent inside the worker (%(D)s µs), without the wait in the listen
+                   # queue: the client's latency under load is mostly that wait.
+                   "--access-logfile", str(self.access_path),
+                   "--access-logformat", "%(m)s %(U)s %(s)s %(D)s", "wsgi:app"]
         self.process = subprocess.Popen(command, cwd=ROOT, env={**env, "LMS_BENCH_READY_DIR": str(self.ready_dir)},
                                         stdout=self._log, stderr=subprocess.STDOUT)
 
@@ -554,10 +559,32 @@ class Gunicorn:
     def log_tail(self, lines: int = 40) -> str:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
+    def server_times(self) -> dict[str, list[float]]:
+        """Seconds spent in the worker per request kind, from the access log."""
+        times: dict[str, list[float]] = {}
+        for line in self.access_path.read_text(errors="replace").splitlines():
+            method, path, _status, micros = line.split()
+            kind = server_kind(method, path)
+            if kind:
+                times.setdefault(kind, []).append(int(micros) / 1e6)
+        return times
+
     def log_counts(self) -> tuple[int, int]:
         """(tracebacks, "database is locked" mentions) in the server log."""
         text = self.log_path.read_text(errors="replace")
         return text.count("Traceback (most recent call last)"), text.lower().count(LOCKED_TEXT)
+
+
+SERVER_KINDS = [  # (kind, method, path pattern) for the requests compared server-side
+    ("healthz", "GET", re.compile(r"^/healthz$")),
+    ("save_answer", "POST", re.compile(r"^/attempts/\d+/questions/\d+$")),
+    ("submit", "POST", re.compile(r"^/attempts/\d+/submit$")),
+]
+
+
+def server_kind(method: str, path: str) -> str | None:
+    return next((kind for kind, m, pattern in SERVER_KINDS
+                 if m == method and pattern.match(path)), None)
 
 
 # --- the database check ----------------------------------------------------------------
@@ -645,6 +672,11 @@ class RoundReport:
     log_tracebacks: int
     log_locked: int
     baseline_after: PhaseResult
+    #: Worker-side seconds per kind (healthz includes both baselines and the warm-up).
+    server_times: dict[str, list[float]]
+
+    def server_p50(self, kind: str) -> float:
+        return percentile(self.server_times.get(kind, []), 50)
 
     def latencies(self, phase: PhaseResult, kind: str) -> list[float]:
         return [r.latency for r in phase.recorder.of_kind(kind) if r.error is None]
@@ -696,6 +728,12 @@ def print_round(report: RoundReport) -> None:
         count = len(report.learners.recorder.of_kind(kind))
         print(f"    {kind:<14} n={count:<4} p50 {ms(p50):>5} ms ({p50 / b50:4.1f}x)  "
               f"p95 {ms(p95):>5} ms ({p95 / b95:4.1f}x)")
+    h = report.server_p50("healthz")
+    print(f"  time inside the worker, p50: healthz {h * 1000:.1f} ms, "
+          f"save_answer {report.server_p50('save_answer') * 1000:.1f} ms "
+          f"({report.server_p50('save_answer') / h:.1f}x), "
+          f"submit {report.server_p50('submit') * 1000:.1f} ms "
+          f"({report.server_p50('submit') / h:.1f}x)")
     i = report.integrity
     print(f"  integrity: completed {i.completed}/{i.learners}, answers saved {i.answers_saved}, "
           f"rows {i.answers_in_db}, lost {i.lost_answers}, extra {i.extra_answers}, "
@@ -724,6 +762,14 @@ def print_summary(reports: list[RoundReport]) -> None:
               f"{f'{r.learners.rate:.0f} ({r.learners.rate / r.baseline.rate:.2f}x)':>12} "
               f"{f'{ms(s50)}ms {s50 / b50:.1f}x':>14} {f'{ms(s95)}ms {s95 / b95:.1f}x':>14} "
               f"{f'{ms(u50)}ms {u50 / b50:.1f}x':>14} {f'{ms(u95)}ms {u95 / b95:.1f}x':>14}")
+    print("\nTIME INSIDE THE WORKER (gunicorn access log, p50; no queueing; ratio to healthz)")
+    header = f"{'database':<11}{'wk':>3} {'healthz':>9} {'save_answer':>16} {'submit':>16}"
+    print(header)
+    print("-" * len(header))
+    for r in reports:
+        h, sv, sb = (r.server_p50(k) for k in ("healthz", "save_answer", "submit"))
+        print(f"{r.database:<11}{r.workers:>3} {f'{h * 1000:.1f}ms':>9} "
+              f"{f'{sv * 1000:.1f}ms {sv / h:.1f}x':>16} {f'{sb * 1000:.1f}ms {sb / h:.1f}x':>16}")
     print("\nINTEGRITY")
     header = (f"{'database':<11}{'wk':>3} {'completed':>10} {'dup att':>8} {'unscored':>9} "
               f"{'saved/rows':>11} {'lost':>5} {'5xx':>4} {'http':>5} {'conn':>5} "
@@ -767,7 +813,8 @@ def run_round(database: str, workers: int, args) -> RoundReport:
         tracebacks, locked = server.log_counts()
         integrity = check_database(target.url, outcomes)
         return RoundReport(database, workers, f"{target.describe()}, load avg {load:.2f}",
-                           baseline, learners, integrity, tracebacks, locked, baseline_after)
+                           baseline, learners, integrity, tracebacks, locked, baseline_after,
+                           server.server_times())
     finally:
         if server is not None:
             server.stop()

@@ -190,3 +190,15 @@ def test_concurrent_completions_record_one(app, engine, tmp_path):
     assert count == 1
     assert sum(result is not None for result in results) == 1
     assert signals_sent == [ids[0]]
+
+
+def test_media_is_cached_and_revalidated(signed_in, create_course):
+    course = create_course(code="MEDIA1")
+    url = f"/course-media/{course.id}/media/pic.png"
+    response = signed_in.get(url)
+    assert response.status_code == 200 and response.mimetype == "image/png"
+    assert "max-age=31536000" in response.headers["Cache-Control"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    again = signed_in.get(url, headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+    assert signed_in.get(f"/course-media/{course.id}/media/none.png").status_code == 404

@@ -1,0 +1,51 @@
+"""The README's `make run` steps, as the Makefile runs them: upgrade, shipped packs,
+demo accounts — twice, creating nothing the second time, then the demo learner signs in."""
+import re
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from lms import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_steps():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    return [line.split("$(FLASK) ", 1)[1].split() for line in recipe.splitlines()
+            if "$(FLASK) lms " in line]
+
+
+def test_make_run_steps_are_idempotent(tmp_path, monkeypatch):
+    monkeypatch.setenv("FLASK_LMS_INSTANCE_PATH", str(tmp_path))
+    app = create_app({"TESTING": True, "SECRET_KEY": "quick-start-secret-0123456789-abcdefgh",
+                      "LMS_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+    steps = run_steps()
+    assert [step[:2] for step in steps] == [["lms", "db"], ["lms", "import-pack"], ["lms", "load-demo"]]
+    outputs = []
+    for _round in range(2):
+        for step in steps:
+            result = app.test_cli_runner().invoke(args=step)
+            assert result.exit_code == 0, (step, result.output)
+            outputs.append(result.output)
+    first_demo, second_demo = outputs[2], outputs[5]
+    assert first_demo.count("password:") == 2 and "password:" not in second_demo
+    assert outputs[4].count("unchanged") == 5
+    from courses.models import Course
+    from lms.accounts.models import User
+
+    with app.app_context():
+        from lms.db import get_session
+
+        session = get_session()
+        assert session.scalar(sa.select(sa.func.count()).select_from(Course)) == 5
+        assert session.scalar(sa.select(sa.func.count()).select_from(User)) == 2
+    password = re.search(r"username: hocvien\s+password: (\S+)", first_demo).group(1)
+    client = app.test_client()
+    app.config["WTF_CSRF_ENABLED"] = False
+    response = client.post("/auth/login", data={"username": "hocvien", "password": password})
+    assert response.status_code == 302
+    page = client.get("/courses").get_data(as_text=True)
+    assert "An toàn thông tin cho cán bộ, công chức" in page
+    app.extensions["lms"].database.dispose()
