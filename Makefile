@@ -45,7 +45,9 @@ instance/lms.cfg:
 ## Build the wheel, install it in a fresh venv outside the checkout and smoke-test it.
 wheel-check: setup-test
 	bash scripts/wheel-check.sh
-bench: setup-test ; $(BIN)/python bench/quiz_submit.py $(BENCH_ARGS)
+## Quiz engine under load: gunicorn 2/4 workers on SQLite and PostgreSQL (bench/README.md).
+bench: setup-test
+	$(BIN)/python bench/quiz_submit.py $(BENCH_ARGS)
 
 ## Refresh the translation catalogs after changing UI strings.
 translations: setup

@@ -54,7 +54,8 @@ COURSE = "CYBER01"
 PASSWORD = "bench-password-0123"
 DEFAULT_PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 LOCKED_TEXT = "database is locked"
-HTTP_TIMEOUT = 90  # seconds; above gunicorn's 30 s worker timeout, so a killed worker shows as an error
+# Seconds; above gunicorn's 30 s worker timeout, so a killed worker shows up as an error.
+HTTP_TIMEOUT = 90
 
 
 # --- recording requests ----------------------------------------------------------------
@@ -115,7 +116,8 @@ class Browser:
     def get(self, path: str, kind: str, expect: int = 200) -> Response:
         return self.request("GET", path, kind, expect=expect)
 
-    def post(self, path: str, form: list[tuple[str, str]], kind: str, expect: int = 302) -> Response:
+    def post(self, path: str, form: list[tuple[str, str]], kind: str,
+             expect: int = 302) -> Response:
         return self.request("POST", path, kind, form=form, expect=expect)
 
     def request(self, method: str, path: str, kind: str, *, form=None, expect: int) -> Response:
@@ -273,7 +275,7 @@ def answer_questions(browser: Browser, outcome: LearnerOutcome, rng: random.Rand
         outcome.saved_positions.add(position)
         if position == outcome.questions:
             if saved.location != f"{base}/submit":
-                raise HttpFailure(f"last save redirected to {saved.location!r}, not the submit page")
+                raise HttpFailure(f"last save redirected to {saved.location!r}, not submit")
             return saved.location
         expected = f"{base}/questions/{position + 1}"
         if saved.location != expected:
@@ -515,15 +517,17 @@ class Gunicorn:
         self.ready_dir = workdir / "ready"
         self.ready_dir.mkdir()
         self._log = open(self.log_path, "w")
-        command = [str(VENV_BIN / "gunicorn"), "--config", str(ROOT / "bench" / "gunicorn_ready.py"),
+        command = [str(VENV_BIN / "gunicorn"),
+                   "--config", str(ROOT / "bench" / "gunicorn_ready.py"),
                    "--workers", str(workers), "--worker-class", "sync",
                    "--bind", f"127.0.0.1:{self.port}",
                    # Time spent inside the worker (%(D)s µs), without the wait in the listen
                    # queue: the client's latency under load is mostly that wait.
                    "--access-logfile", str(self.access_path),
                    "--access-logformat", "%(m)s %(U)s %(s)s %(D)s", "wsgi:app"]
-        self.process = subprocess.Popen(command, cwd=ROOT, env={**env, "LMS_BENCH_READY_DIR": str(self.ready_dir)},
-                                        stdout=self._log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env={**env, "LMS_BENCH_READY_DIR": str(self.ready_dir)},
+            stdout=self._log, stderr=subprocess.STDOUT)
 
     def wait_healthy(self, timeout: float = 60) -> None:
         """Until every worker has loaded the app (marker files) and /healthz answers 200."""
@@ -616,7 +620,8 @@ def check_database(url: str, outcomes: list[LearnerOutcome]) -> Integrity:
     try:
         with engine.connect() as connection:
             learner_ids = {name: learner_id for name, learner_id in connection.execute(sa.text(
-                "SELECT u.username, l.id FROM lms_users u JOIN lms_learners l ON l.user_id = u.id"))}
+                "SELECT u.username, l.id FROM lms_users u"
+                " JOIN lms_learners l ON l.user_id = u.id"))}
             attempts: dict[int, list] = {}
             for row in connection.execute(sa.text(
                     "SELECT id, learner_id, state, score FROM lms_attempts")):
@@ -693,7 +698,8 @@ class RoundReport:
         records = phase.recorder.records
         return {
             "5xx": sum(1 for r in records if r.status is not None and r.status >= 500),
-            "other_http": sum(1 for r in records if r.error and r.status is not None and r.status < 500),
+            "other_http": sum(1 for r in records
+                              if r.error and r.status is not None and r.status < 500),
             "connection": sum(1 for r in records if r.status is None),
             "locked": sum(1 for r in records if r.locked),
         }
@@ -737,7 +743,8 @@ def print_round(report: RoundReport) -> None:
     i = report.integrity
     print(f"  integrity: completed {i.completed}/{i.learners}, answers saved {i.answers_saved}, "
           f"rows {i.answers_in_db}, lost {i.lost_answers}, extra {i.extra_answers}, "
-          f"duplicate attempts {len(i.duplicate_attempts)}, unscored {len(i.not_submitted_or_unscored)}, "
+          f"duplicate attempts {len(i.duplicate_attempts)}, "
+          f"unscored {len(i.not_submitted_or_unscored)}, "
           f"server log: {report.log_tracebacks} tracebacks, {report.log_locked} 'locked'")
     for problem in (i.flow_failures + i.duplicate_attempts + i.not_submitted_or_unscored)[:10]:
         print(f"    ! {problem}")
@@ -850,8 +857,15 @@ def parse_args(argv=None):
     return args
 
 
+def exit_on_signal(signum, _frame):
+    """SIGTERM (and SIGINT) unwind the stack, so every round's `finally` cleans up."""
+    raise SystemExit(128 + signum)
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, exit_on_signal)
+    signal.signal(signal.SIGINT, exit_on_signal)  # also when started with SIGINT ignored (&)
     print(f"quiz_submit: {args.learners} learners, workers {args.worker_counts}, "
           f"databases {args.database_list}, {args.double_ratio:.0%} double submits, "
           f"CSRF on (tokens scraped), {os.cpu_count()} CPUs")
@@ -868,7 +882,8 @@ def main(argv=None) -> int:
             print(f"  database: {report.detail}")
             print_round(report)
             reports.append(report)
-    print_summary(reports)
+    if reports:
+        print_summary(reports)
     for problem in broken:
         print(f"ROUND NOT RUN: {problem.splitlines()[0]}")
     passed = bool(reports) and not broken and all(r.ok for r in reports)
