@@ -75,12 +75,14 @@ class Lesson(Base):
     title_en: Mapped[str] = mapped_column(sa.String(300))
     minutes: Mapped[int]
     competences: Mapped[list] = mapped_column(sa.JSON, default=list)
+    # The four texts are deferred: lesson lists (course page, navigation) load only
+    # titles; a lesson page loads its own body when it reads it.
     #: Markdown as written in the pack (kept for export).
-    source_vi: Mapped[str] = mapped_column(sa.Text)
-    source_en: Mapped[str] = mapped_column(sa.Text)
+    source_vi: Mapped[str] = mapped_column(sa.Text, deferred=True)
+    source_en: Mapped[str] = mapped_column(sa.Text, deferred=True)
     #: Sanitised HTML rendered once at import; media links hold MEDIA_URL_MARKER.
-    html_vi: Mapped[str] = mapped_column(sa.Text)
-    html_en: Mapped[str] = mapped_column(sa.Text)
+    html_vi: Mapped[str] = mapped_column(sa.Text, deferred=True)
+    html_en: Mapped[str] = mapped_column(sa.Text, deferred=True)
 
     course: Mapped[Course] = relationship(back_populates="lessons")
 

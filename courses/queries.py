@@ -70,6 +70,34 @@ class Progress:
         return round(100 * self.lessons_done / self.lesson_total) if self.lesson_total else 0
 
 
+@dataclass
+class CatalogEntry:
+    """What the catalog shows of the learner's relation to one course."""
+
+    lessons_done: int
+    lesson_total: int
+    is_enrolled: bool
+    is_complete: bool
+
+
+def catalog_progress(learner_id: int, courses: list[Course]) -> dict[str, CatalogEntry]:
+    """Progress for every listed course in three queries, whatever their number."""
+    session = get_session()
+    codes = [course.code for course in courses]
+    enrollments = {e.course_code: e for e in session.scalars(sa.select(Enrollment).where(
+        Enrollment.learner_id == learner_id, Enrollment.course_code.in_(codes)))}
+    completed = set(session.scalars(sa.select(CourseCompletion.course_code).where(
+        CourseCompletion.learner_id == learner_id, CourseCompletion.course_code.in_(codes))))
+    version_ids = {course.code: enrollments[course.code].course_id if course.code in enrollments
+                   else course.id for course in courses}
+    totals = dict(session.execute(sa.select(Lesson.course_id, sa.func.count())
+                                  .where(Lesson.course_id.in_(set(version_ids.values())))
+                                  .group_by(Lesson.course_id)).all())
+    return {code: CatalogEntry(enrollments[code].lessons_done if code in enrollments else 0,
+                               totals.get(version_id, 0), code in enrollments, code in completed)
+            for code, version_id in version_ids.items()}
+
+
 def enrollment_for(learner_id: int, code: str) -> Enrollment | None:
     return get_session().scalar(sa.select(Enrollment).where(
         Enrollment.learner_id == learner_id, Enrollment.course_code == code))

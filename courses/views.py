@@ -33,10 +33,7 @@ def catalog():
     form = CatalogFilterForm(request.args)
     topic = Topic(form.topic.data) if form.topic.data in {t.value for t in Topic} else None
     courses = queries.catalog(topic, form.q.data if form.validate() else None)
-    learner = current_principal().learner
-    progress = {course.code: queries.progress(learner.id, course,
-                                              queries.enrollment_for(learner.id, course.code))
-                for course in courses}
+    progress = queries.catalog_progress(current_principal().learner.id, courses)
     return render_template("lms/courses/catalog.html", form=form, courses=courses,
                            progress=progress, topic_labels=TOPIC_LABELS)
 

@@ -202,3 +202,31 @@ def test_media_is_cached_and_revalidated(signed_in, create_course):
     again = signed_in.get(url, headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304
     assert signed_in.get(f"/course-media/{course.id}/media/none.png").status_code == 404
+
+
+def count_queries(app, client, url):
+    """Statements run while serving ``url`` (savepoints of the test fixture excluded)."""
+    statements = []
+
+    def remember(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    engine = app.extensions["lms"].database.engine
+    sa.event.listen(engine, "before_cursor_execute", remember)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", remember)
+    return len([s for s in statements if not s.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO"))])
+
+
+def test_catalog_queries_do_not_grow_with_courses(app, signed_in, create_course):
+    """No N+1: the catalog costs the same number of queries for 1 course or 4."""
+    create_course(code="NPLUS1")
+    signed_in.post("/courses/NPLUS1/enrol")
+    one = count_queries(app, signed_in, "/courses")
+    for code in ("NPLUS2", "NPLUS3", "NPLUS4"):
+        create_course(code=code)
+        signed_in.post(f"/courses/{code}/enrol")
+    assert count_queries(app, signed_in, "/courses") == one
+    assert one <= 8  # principal, roles, catalog, enrolments, completions, lesson counts …
