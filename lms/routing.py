@@ -24,6 +24,7 @@ def make_parent_blueprint(state: LMSState) -> TemplatedBlueprint:
     core_views.register(bp)
     errors.register(bp)
     bp.before_request(i18n.activate_domain)
+    bp.before_request(_limit_request_size)
     bp.before_request(_force_password_change)
     bp.context_processor(_template_context)
     if not state.is_host_mode:
@@ -39,6 +40,18 @@ def make_parent_blueprint(state: LMSState) -> TemplatedBlueprint:
 def register_blueprints(app: Flask, state: LMSState) -> None:
     prefix = app.config["LMS_URL_PREFIX"] or None
     app.register_blueprint(make_parent_blueprint(state), url_prefix=prefix)
+
+
+#: Room for the other form fields of an upload beside the file itself.
+_FORM_OVERHEAD_BYTES = 64 * 1024
+
+
+def _limit_request_size():
+    """Refuse oversized bodies (413) before Werkzeug reads them, on LMS routes only: a
+    host's own limits stay as the host set them."""
+    from flask import current_app
+
+    request.max_content_length = current_app.config["LMS_MAX_UPLOAD_BYTES"] + _FORM_OVERHEAD_BYTES
 
 
 _PASSWORD_CHANGE_EXEMPT = {"lms.auth.change_password", "lms.auth.logout", "lms.static",
@@ -95,10 +108,10 @@ def _csrf_field(form):
 def _language_form():
     from lms.core_views import LanguageForm
 
-    return LanguageForm()
+    return LanguageForm(formdata=None)  # rendering only: never parse this request's body
 
 
 def _logout_form():
     from lms.auth.forms import LogoutForm
 
-    return LogoutForm()
+    return LogoutForm(formdata=None)

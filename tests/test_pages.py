@@ -53,3 +53,17 @@ def test_static_files_are_cacheable(client):
         assert response.status_code == 200
         assert response.headers.get("ETag") and response.headers.get("Last-Modified")
         assert "max-age=86400" in response.headers.get("Cache-Control", "")
+
+
+def test_oversized_bodies_are_refused_before_reading(app, client, create_learner, login):
+    import io
+
+    app.config["LMS_MAX_UPLOAD_BYTES"] = 1000
+    create_learner(username="hoa", roles=["admin"])
+    login("hoa")
+    big = io.BytesIO(b"x" * 200_000)
+    response = client.post("/admin/import", data={"file": (big, "a.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert "<h1>Tệp quá lớn</h1>" in page  # the LMS's own error page, translated
