@@ -51,7 +51,7 @@ class _LessonMarkdown(MarkdownIt):
     hide the link from `link_problems` and show authors' raw Markdown to learners.
     """
 
-    def validateLink(self, url: str) -> bool:  # noqa: N802 - markdown-it's name
+    def validateLink(self, url: str) -> bool:  # camelCase: markdown-it's own method name
         return True
 
 
