@@ -1,4 +1,4 @@
-"""gunicorn settings file used by bench/quiz_submit.py (``gunicorn -c bench/gunicorn_ready.py``).
+"""gunicorn settings file passed to gunicorn by bench/quizbench/targets.py (``gunicorn -c bench/gunicorn_ready.py``).
 
 Without ``--preload`` each worker imports the app after it is forked, so the first worker
 may answer /healthz while the others are still loading and eating CPU. Each worker drops

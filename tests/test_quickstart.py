@@ -49,3 +49,30 @@ def test_make_run_steps_are_idempotent(tmp_path, monkeypatch):
     page = client.get("/courses").get_data(as_text=True)
     assert "An toàn thông tin cho cán bộ, công chức" in page
     app.extensions["lms"].database.dispose()
+
+
+def test_every_shipped_lesson_page_is_light(tmp_path, monkeypatch):
+    """Lesson pages of the shipped courses stay under 60 KB (uncompressed) for slow phones."""
+    monkeypatch.setenv("FLASK_LMS_INSTANCE_PATH", str(tmp_path))
+    app = create_app({"TESTING": True, "SECRET_KEY": "quick-start-secret-0123456789-abcdefgh",
+                      "WTF_CSRF_ENABLED": False, "LMS_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+    runner = app.test_cli_runner()
+    for step in (["lms", "db", "upgrade"], ["lms", "import-pack", "--shipped"]):
+        assert runner.invoke(args=step).exit_code == 0
+    result = runner.invoke(args=["lms", "create-admin", "reader", "--password-stdin"],
+                           input="a long enough password\n")
+    assert result.exit_code == 0
+    client = app.test_client()
+    client.post("/auth/login", data={"username": "reader", "password": "a long enough password"})
+    sizes = {}
+    for code, lessons in (("AI01", 5), ("CLOUD01", 5), ("CYBER01", 5), ("DATA01", 5), ("IOT01", 4)):
+        client.post(f"/courses/{code}/enrol")
+        for number in range(1, lessons + 1):
+            for language in ("vi", "en"):
+                client.post("/language", data={"locale": language, "next": "/"})
+                response = client.get(f"/courses/{code}/lessons/{number}")
+                assert response.status_code == 200
+                sizes[(code, number, language)] = len(response.data)
+    assert len(sizes) == 48
+    assert max(sizes.values()) < 60 * 1024, max(sizes.items(), key=lambda item: item[1])
+    app.extensions["lms"].database.dispose()

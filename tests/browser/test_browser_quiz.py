@@ -81,3 +81,24 @@ def test_take_the_cybersecurity_quiz(page, live_app, live_server, sign_in):
     assert serious_violations(page) == []
     page.goto(f"{live_server}/my-learning")
     assert "Đã hoàn thành" in page.locator(".lms-cards").inner_text()
+
+
+def test_autosave_keeps_an_answer_without_pressing_save(page, live_app, live_server, sign_in):
+    """With JavaScript on, a choice is saved as soon as it is made."""
+    sign_in("docgia")
+    page.goto(f"{live_server}/courses/AI01")
+    page.get_by_role("button", name="Bắt đầu học").click()
+    page.goto(f"{live_server}/courses/AI01/quiz")
+    page.get_by_role("button", name="Bắt đầu làm bài").click()
+    first = page.locator("input[name='answer']").first
+    if first.get_attribute("type") == "text":
+        first.fill("42")
+        first.dispatch_event("change")
+    else:
+        first.check()
+    page.locator(".lms-autosave-status").get_by_text("Đã lưu câu trả lời.").wait_for(timeout=5000)
+    page.reload()  # no button pressed: the server already has the answer
+    if first.get_attribute("type") == "text":
+        assert page.locator("input[name='answer']").first.input_value() == "42"
+    else:
+        assert page.locator("input[name='answer']").first.is_checked()
