@@ -12,8 +12,8 @@ Design rules (DESIGN.md, STYLE.md):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 import sqlalchemy as sa
 from flask import current_app, g, has_request_context, request
@@ -34,7 +34,7 @@ metadata = sa.MetaData(
 
 def utcnow() -> dt.datetime:
     """Timezone-aware now; every stored timestamp is UTC."""
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 class UTCDateTime(sa.TypeDecorator):
@@ -46,11 +46,11 @@ class UTCDateTime(sa.TypeDecorator):
     def process_bind_param(self, value, dialect):
         if value is not None and value.tzinfo is None:
             raise ValueError("naive datetime stored; use lms.db.utcnow()")
-        return value.astimezone(dt.timezone.utc) if value is not None else None
+        return value.astimezone(dt.UTC) if value is not None else None
 
     def process_result_value(self, value, dialect):
         if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=dt.timezone.utc)
+            return value.replace(tzinfo=dt.UTC)
         return value
 
 

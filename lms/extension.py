@@ -1,8 +1,9 @@
 """The Flask extension object: ``LMS(app)`` or ``lms = LMS(); lms.init_app(app)``."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from flask import Flask
 from sqlalchemy.engine import Engine

@@ -5,7 +5,8 @@ the code compares roles. HR rights are scoped to the org-unit subtrees of their 
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from lms.auth.principal import Principal
 

@@ -13,8 +13,8 @@ from lms.templating import STATIC_DIR, TemplatedBlueprint
 
 
 def make_parent_blueprint(state: LMSState) -> TemplatedBlueprint:
-    from lms import core_views, errors
     from courses.blueprint import courses_blueprint
+    from lms import core_views, errors
     from lms.admin.blueprint import admin_blueprint
     from quizzes.blueprint import quizzes_blueprint
 

@@ -9,6 +9,7 @@ from typing import Any
 from quizzes.gift import _SPECIAL, ParsedQuestion
 from quizzes.question_types import pick_text
 
+
 def export_gift(questions: Iterable[ParsedQuestion], lang: str = "vi") -> str:
     """Write ``questions`` as GIFT using their ``lang`` texts; assumes valid payloads."""
     parts: list[str] = []

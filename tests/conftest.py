@@ -104,8 +104,9 @@ def app_config() -> dict:
 
 @pytest.fixture
 def app(engine, app_config, tmp_path):
-    from lms.extension import LMS
     from flask import Flask
+
+    from lms.extension import LMS
 
     flask_app = Flask("lms", instance_path=str(tmp_path / "instance"), static_folder=None)
     flask_app.config.update(make_test_config(**app_config))

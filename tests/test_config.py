@@ -5,7 +5,6 @@ import pytest
 from flask import Flask
 
 import lms.config
-
 from lms import LMS, create_app
 from lms.config import DEFAULTS, ConfigurationError
 

@@ -22,7 +22,7 @@ OVERRIDDEN_HOME = """{% extends "lms_default/home.html" %}
 
 
 def readme_python_example() -> str:
-    blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
     host_blocks = [block for block in blocks if "profile_loader" in block]
     assert len(host_blocks) == 1, "README must hold exactly one host-mounting example"
     return host_blocks[0]

@@ -81,7 +81,7 @@ def test_unknown_language_is_ignored(client):
 def test_dates_are_day_month_year(app):
     with app.test_request_context("/"):
         assert format_day(dt.date(2026, 9, 2)) == "02/09/2026"
-        late_evening_utc = dt.datetime(2026, 9, 1, 20, 0, tzinfo=dt.timezone.utc)
+        late_evening_utc = dt.datetime(2026, 9, 1, 20, 0, tzinfo=dt.UTC)
         assert format_day(late_evening_utc) == "02/09/2026"  # already 2 Sept in Hà Nội
 
 

@@ -5,12 +5,12 @@ Idempotent: units and people are matched by code, so running it again creates no
 from __future__ import annotations
 
 import secrets
-from typing import Iterator
+from collections.abc import Iterator
 
 import sqlalchemy as sa
 
 from lms.accounts import operations
-from lms.accounts.models import LearnerCategory, Learner, OrgUnit, Role
+from lms.accounts.models import Learner, LearnerCategory, OrgUnit, Role
 from lms.db import get_session
 
 DEMO_UNITS = [

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from lms.accounts.passwords import check_password, hash_password
 from lms.accounts.models import Learner, OrgUnit, Role, RoleGrant, User
+from lms.accounts.passwords import check_password, hash_password
 from lms.audit.operations import record_event
 from lms.db import get_session, utcnow
 from lms.i18n import _, nfc, strip_diacritics

@@ -5,6 +5,7 @@ import secrets
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
+from wtforms.fields.choices import SelectChoice
 
 from lms.accounts import operations, queries
 from lms.accounts.models import Gender, Learner, LearnerCategory, OrgUnit, Role, RoleGrant
@@ -14,7 +15,6 @@ from lms.auth.access import require
 from lms.auth.principal import current_principal
 from lms.db import get_session
 from lms.i18n import _
-from wtforms.fields.choices import SelectChoice
 
 
 def _load_learner(learner_id: int) -> Learner:

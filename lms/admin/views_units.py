@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from wtforms.fields.choices import SelectChoice
 
 from lms.accounts import operations, queries
 from lms.accounts.models import OrgUnit
@@ -9,7 +10,6 @@ from lms.admin.forms import MoveOrgUnitForm, OrgUnitForm
 from lms.auth.access import require
 from lms.db import get_session
 from lms.i18n import _
-from wtforms.fields.choices import SelectChoice
 
 
 @require("admin.access")

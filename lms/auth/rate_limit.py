@@ -20,7 +20,7 @@ class LoginRateLimiter:
         self._per_username = parse(per_username)
 
     @classmethod
-    def from_config(cls, config) -> "LoginRateLimiter":
+    def from_config(cls, config) -> LoginRateLimiter:
         return cls(
             config["LMS_RATELIMIT_STORAGE_URI"],
             config["LMS_LOGIN_LIMIT_PER_IP"],

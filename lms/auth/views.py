@@ -9,12 +9,13 @@ from lms.accounts import operations
 from lms.accounts.models import User
 from lms.accounts.passwords import spend_equal_time
 from lms.audit.operations import record_event
-from lms.auth.forms import ChangePasswordForm, LoginForm, LogoutForm
 from lms.auth.access import login_required_response
+from lms.auth.forms import ChangePasswordForm, LoginForm, LogoutForm
 from lms.db import get_session
 from lms.extension import get_state
 from lms.i18n import SESSION_LOCALE_KEY, _
 from lms.safe_redirect import safe_next_url
+
 
 def login():
     if current_user.is_authenticated:

@@ -11,7 +11,7 @@ DOC = Path(__file__).resolve().parent.parent.parent / "docs" / "question-types.m
 
 def test_documented_custom_type_registers_grades_and_loads_from_a_pack(app):
     text = DOC.read_text(encoding="utf-8")
-    code = re.search(r"```python\n(.*?)```", text, re.S).group(1)
+    code = re.search(r"```python\n(.*?)```", text, re.DOTALL).group(1)
     exec(compile(code, str(DOC), "exec"), {"app": app})
     registry = app.extensions["lms"].question_types
     year = registry.get("year")
@@ -19,7 +19,7 @@ def test_documented_custom_type_registers_grades_and_loads_from_a_pack(app):
     assert year.grade({"year": 1954}, {"value": "1960"}).score == 0.0
     assert year.grade({"year": 1954}, {"value": "năm"}).score == 0.0
     assert "1954" not in str(year.public_view({"year": 1954}))
-    question = yaml.safe_load(re.search(r"```yaml\n(.*?)```", text, re.S).group(1))
+    question = yaml.safe_load(re.search(r"```yaml\n(.*?)```", text, re.DOTALL).group(1))
     quiz, errors = read_quiz({"questions": question}, {}, registry)
     assert errors == []
     assert quiz.questions[0].payload == {"year": 1954}

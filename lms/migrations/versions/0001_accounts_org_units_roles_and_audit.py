@@ -4,10 +4,10 @@ Revision ID: 0001
 Revises: 
 Create Date: 2026-11-26 22:06:18.737180
 """
-from alembic import op
 import sqlalchemy as sa
-import lms.db
+from alembic import op
 
+import lms.db
 
 revision = '0001'
 down_revision = None

@@ -4,10 +4,10 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-26 22:24:22.404475
 """
-from alembic import op
 import sqlalchemy as sa
-import lms.db
+from alembic import op
 
+import lms.db
 
 revision = '0002'
 down_revision = '0001'

@@ -4,10 +4,10 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-26 22:37:45.479403
 """
-from alembic import op
 import sqlalchemy as sa
-import lms.db
+from alembic import op
 
+import lms.db
 
 revision = '0003'
 down_revision = '0002'
