@@ -65,3 +65,18 @@ def test_usable_at_360_pixels(page, live_server, sign_in):
     page.goto(f"{live_server}/admin/learners")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
+
+
+def test_author_and_learning_pages_have_no_serious_accessibility_violation(page, live_server, sign_in):
+    sign_in("admin")
+    visited = []
+    for path in ("/author/courses", "/author/packs/upload", "/courses", "/my-learning",
+                 "/courses/CYBER01", "/courses/CYBER01/quiz"):
+        page.goto(f"{live_server}{path}")
+        visited.append((path, serious_violations(page)))
+    page.goto(f"{live_server}/author/courses")
+    page.get_by_role("link", name="Xem trước").first.click()
+    visited.append(("preview", serious_violations(page)))
+    page.get_by_role("link", name="Nhập câu hỏi từ tệp GIFT").click()
+    visited.append(("gift", serious_violations(page)))
+    assert [(path, found) for path, found in visited if found] == []
