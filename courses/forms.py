@@ -1,13 +1,13 @@
 """Forms of the course pages (POST buttons carry a CSRF token)."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import Optional
 
 from courses.models import Topic
+from lms.forms import LmsForm, max_length
 from lms.i18n import _l
 
 TOPIC_LABELS = {
@@ -19,19 +19,19 @@ TOPIC_LABELS = {
 }
 
 
-class CatalogFilterForm(FlaskForm):
+class CatalogFilterForm(LmsForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
-    q = StringField(_l("Search courses"), validators=[Optional(), Length(max=100)])
+    q = StringField(_l("Search courses"), validators=[Optional(), max_length(100)])
     topic = SelectField(_l("Topic"), validators=[Optional()], choices=[SelectChoice("", _l("All topics"))]
                         + [SelectChoice(topic.value, label) for topic, label in TOPIC_LABELS.items()])
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(LmsForm):
     """Enrol, mark done, publish …: a POST with nothing but the CSRF token."""
 
 
-class PackUploadForm(FlaskForm):
+class PackUploadForm(LmsForm):
     pack = FileField(_l("Content pack (.zip)"), validators=[
         FileRequired(), FileAllowed(["zip"], _l("Upload the pack as a .zip file."))])

@@ -3,16 +3,16 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, redirect, render_template, session, url_for
-from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
 from lms.auth.access import require
 from lms.db import get_session
+from lms.forms import LmsForm
 from lms.i18n import SESSION_LOCALE_KEY
 from lms.safe_redirect import safe_next_url
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(LmsForm):
     locale = HiddenField()
     next = HiddenField()
 

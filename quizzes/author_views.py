@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
@@ -10,12 +9,13 @@ from wtforms.fields.choices import SelectChoice
 from courses.queries import course_version_or_404
 from lms.auth.access import require
 from lms.db import get_session
+from lms.forms import LmsForm
 from lms.i18n import _, _l
 from quizzes.gift_import import GiftImportError, import_gift, quiz_as_gift
 from quizzes.queries import quiz_of_course
 
 
-class GiftUploadForm(FlaskForm):
+class GiftUploadForm(LmsForm):
     gift = FileField(_l("GIFT file (.txt or .gift)"), validators=[
         FileRequired(), FileAllowed(["txt", "gift"], _l("Upload a .txt or .gift file."))])
     lang = SelectField(_l("Language of the questions"),

@@ -185,3 +185,18 @@ def test_taken_username_is_reported_on_its_field_and_nothing_is_saved(client, ad
     page = response.get_data(as_text=True)
     assert 'id="username-error"' in page and "boss" in page
     assert db.scalars(sa.select(Learner).where(Learner.staff_code == "NV300")).all() == []
+
+
+def test_dates_are_typed_and_shown_as_day_month_year(client, admin, create_unit, db):
+    unit = create_unit()
+    response = client.post("/admin/learners/new", data={
+        "full_name": "Lò Thị Hoa", "staff_code": "NV400", "org_unit_id": unit.id,
+        "birth_date": "30/04/1990", "hired_on": "2015-08-01"}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    learner = db.scalars(sa.select(Learner).where(Learner.staff_code == "NV400")).one()
+    assert learner.birth_date.isoformat() == "1990-04-30"
+    assert learner.hired_on.isoformat() == "2015-08-01"
+    assert 'value="30/04/1990"' in page and 'value="01/08/2015"' in page
+    bad = client.post("/admin/learners/new", data={
+        "full_name": "X", "staff_code": "NV401", "org_unit_id": unit.id, "birth_date": "31/02/1990"})
+    assert 'id="birth_date-error"' in bad.get_data(as_text=True)

@@ -3,27 +3,28 @@ from __future__ import annotations
 
 import re
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, Optional, Regexp
+from wtforms.widgets import TextInput
 
 from lms.accounts.models import Gender, LearnerCategory, Role
+from lms.forms import LmsForm, max_length
 from lms.i18n import _l
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _code_rule = Regexp(CODE_PATTERN, message=_l("Use letters, digits, '.', '_' or '-' only."))
 
 
-class OrgUnitForm(FlaskForm):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32), _code_rule])
-    name_vi = StringField(_l("Name in Vietnamese"), validators=[DataRequired(), Length(max=200)])
-    name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=200)])
+class OrgUnitForm(LmsForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), max_length(32), _code_rule])
+    name_vi = StringField(_l("Name in Vietnamese"), validators=[DataRequired(), max_length(200)])
+    name_en = StringField(_l("Name in English"), validators=[DataRequired(), max_length(200)])
     parent_id = SelectField(_l("Parent unit"), coerce=int, validate_choice=True)
 
 
-class MoveOrgUnitForm(FlaskForm):
+class MoveOrgUnitForm(LmsForm):
     parent_id = SelectField(_l("New parent unit"), coerce=int, validate_choice=True)
 
 
@@ -37,52 +38,68 @@ CATEGORY_LABELS = {
 ROLE_LABELS = {Role.AUTHOR: _l("Author"), Role.HR: _l("HR officer"), Role.ADMIN: _l("Administrator")}
 
 
-class LearnerForm(FlaskForm):
-    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
-    staff_code = StringField(_l("Staff code"), validators=[DataRequired(), Length(max=40), _code_rule])
-    email = StringField(_l("E-mail"), validators=[Optional(), Email(check_deliverability=False), Length(max=200)])
-    birth_date = DateField(_l("Birth date"), validators=[Optional()])
+class DayField(DateField):
+    """A date typed as people write it here, dd/mm/yyyy (ISO yyyy-mm-dd is accepted too).
+
+    A plain text input instead of the browser's date picker, whose format follows the
+    phone's language rather than the page's.
+    """
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("format", ["%d/%m/%Y", "%Y-%m-%d"])
+        kwargs.setdefault("render_kw", {"placeholder": "dd/mm/yyyy", "inputmode": "numeric",
+                                        "autocomplete": "off"})
+        super().__init__(label, validators, **kwargs)
+
+
+class LearnerForm(LmsForm):
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), max_length(200)])
+    staff_code = StringField(_l("Staff code"), validators=[DataRequired(), max_length(40), _code_rule])
+    email = StringField(_l("E-mail"), validators=[Optional(), Email(check_deliverability=False), max_length(200)])
+    birth_date = DayField(_l("Birth date"), validators=[Optional()])
     gender = SelectField(_l("Gender"), validators=[Optional()],
                          choices=[SelectChoice("", "—")] + [SelectChoice(g.value, label) for g, label in GENDER_LABELS.items()])
     category = SelectField(_l("Category"), validators=[Optional()],
                            choices=[SelectChoice("", "—")] + [SelectChoice(c.value, label) for c, label in CATEGORY_LABELS.items()])
-    position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
+    position = StringField(_l("Position"), validators=[Optional(), max_length(200)])
     org_unit_id = SelectField(_l("Org unit"), coerce=int, validate_choice=True)
-    hired_on = DateField(_l("Hired on"), validators=[Optional()])
-    username = StringField(_l("Username for signing in"), validators=[Optional(), Length(max=80)],
+    hired_on = DayField(_l("Hired on"), validators=[Optional()])
+    username = StringField(_l("Username for signing in"), validators=[Optional(), max_length(80)],
                            description=_l("Leave empty for a person who signs in through the portal."))
 
 
-class LearnerSearchForm(FlaskForm):
+class LearnerSearchForm(LmsForm):
     class Meta:
         csrf = False  # a GET search: nothing changes
 
-    q = StringField(_l("Name or staff code"), validators=[Optional(), Length(max=200)])
+    q = StringField(_l("Name or staff code"), validators=[Optional(), max_length(200)])
     unit = SelectField(_l("Org unit"), coerce=int, validate_choice=False)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(LmsForm):
     """An empty form for POST buttons (deactivate, revoke …): it carries the CSRF token."""
 
 
-class GrantRoleForm(FlaskForm):
+class GrantRoleForm(LmsForm):
     role = SelectField(_l("Role"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()])
     org_unit_id = SelectField(_l("Org unit (HR only)"), coerce=int, validate_choice=True)
 
 
-class ImportLearnersForm(FlaskForm):
+class ImportLearnersForm(LmsForm):
     file = FileField(_l("File (CSV or XLSX)"), validators=[
         FileRequired(), FileAllowed(["csv", "xlsx"], _l("Only .csv and .xlsx files can be imported."))])
     import_valid_rows_only = BooleanField(_l("Import the valid rows and skip the invalid ones"))
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(LmsForm):
     class Meta:
         csrf = False
 
-    action = StringField(_l("Action"), validators=[Optional(), Length(max=60)])
-    actor = StringField(_l("Actor"), validators=[Optional(), Length(max=200)])
+    action = StringField(_l("Action"), validators=[Optional(), max_length(60)])
+    actor = StringField(_l("Actor"), validators=[Optional(), max_length(200)])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(LmsForm):
     confirm = HiddenField(default="1")

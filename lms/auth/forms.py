@@ -2,17 +2,17 @@
 from __future__ import annotations
 
 from flask import current_app
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, EqualTo, ValidationError
 
+from lms.forms import LmsForm, max_length
 from lms.i18n import _, _l
 
 
-class LoginForm(FlaskForm):
-    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80)],
+class LoginForm(LmsForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), max_length(80)],
                            render_kw={"autocomplete": "username", "autocapitalize": "none"})
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)],
+    password = PasswordField(_l("Password"), validators=[DataRequired(), max_length(256)],
                              render_kw={"autocomplete": "current-password"})
     next = HiddenField()
 
@@ -23,10 +23,10 @@ def _long_enough(form, field):
         raise ValidationError(_("Use at least %(count)d characters.", count=minimum))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(LmsForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()],
                                      render_kw={"autocomplete": "current-password"})
-    new_password = PasswordField(_l("New password"), validators=[DataRequired(), _long_enough, Length(max=256)],
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), _long_enough, max_length(256)],
                                  render_kw={"autocomplete": "new-password"})
     confirm_password = PasswordField(
         _l("Repeat the new password"),
@@ -39,5 +39,5 @@ class ChangePasswordForm(FlaskForm):
             raise ValidationError(_("Choose a password different from the current one."))
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(LmsForm):
     """Sign-out is a POST with a CSRF token, so no link on another site can sign anyone out."""
