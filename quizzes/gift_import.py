@@ -3,11 +3,39 @@ from __future__ import annotations
 
 from lms.db import get_session
 from lms.extension import get_state
-from lms.i18n import _
+from lms.i18n import _, _l
 from quizzes.gift import GiftParseError, ParsedQuestion, parse_gift
 from quizzes.gift_export import export_gift
 from quizzes.models import Question, Quiz
 from quizzes.pack_quiz import DEFAULT_SETTINGS
+
+
+#: Translated explanation per GiftParseError code; the parser's English detail follows
+#: in brackets where it names the exact value at fault.
+_PROBLEMS = {
+    "unsupported-essay": _l("essay questions are not supported."),
+    "unsupported-matching": _l("matching questions are not supported."),
+    "unsupported-missing-word": _l("missing-word (fill-in) questions are not supported."),
+    "unsupported-description": _l("description items without answers are not supported."),
+    "unsupported-format": _l("this text format is not supported; use [plain], [markdown], [moodle] or [html]."),
+    "unsupported-partial-credit": _l("partial credit needs a % weight on every answer and no '='."),
+    "unclosed-title": _l("the title is not closed with '::'."),
+    "unclosed-answers": _l("the answer block '{' is never closed."),
+    "empty-question": _l("the question has no text before its answers."),
+    "invalid-answers": _l("the answers are not written correctly."),
+    "invalid-weight": _l("an answer weight is not valid."),
+    "invalid-number": _l("a number is not valid."),
+    "no-correct-answer": _l("no answer is marked correct (= or a positive weight)."),
+    "syntax-error": _l("the GIFT syntax is not valid here."),
+}
+_WITH_DETAIL = {"invalid-answers", "invalid-weight", "invalid-number", "syntax-error"}
+
+
+def _explain(error: GiftParseError) -> str:
+    problem = str(_PROBLEMS.get(error.code, _PROBLEMS["syntax-error"]))
+    if error.code in _WITH_DETAIL or error.code not in _PROBLEMS:
+        problem = f"{problem} ({error.message})"
+    return _("line %(line)d: %(problem)s", line=error.line, problem=problem)
 
 
 class GiftImportError(ValueError):
@@ -26,7 +54,7 @@ def import_gift(course, quiz: Quiz | None, data: bytes, *, lang: str = "vi") -> 
     try:
         parsed = parse_gift(text, lang=lang)
     except GiftParseError as error:
-        raise GiftImportError([_("line %(line)d: %(problem)s", line=error.line, problem=error.message)]) from None
+        raise GiftImportError([_explain(error)]) from None
     if not parsed:
         raise GiftImportError([_("The file holds no question.")])
     registry = get_state().question_types

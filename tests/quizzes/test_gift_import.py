@@ -71,7 +71,7 @@ def test_author_upload_page(client, create_learner, login, create_course, db):
     page = client.post(f"/author/courses/{course.id}/gift",
                        data={"gift": (io.BytesIO(bad), "x.gift"), "lang": "vi"},
                        content_type="multipart/form-data").get_data(as_text=True)
-    assert "Không có dữ liệu nào được nhập" in page and "dòng 6" in page
+    assert "Không có dữ liệu nào được nhập" in page and "dòng 6: không hỗ trợ câu hỏi tự luận." in page
     assert len(questions_of(db, course)) == count
     exported = client.get(f"/author/courses/{course.id}/gift/export")
     assert exported.status_code == 200 and "::" in exported.get_data(as_text=True)
