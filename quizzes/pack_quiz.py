@@ -174,6 +174,14 @@ def _choices_payload(item: dict, path: tuple, fail) -> dict | None:
             return None
         built.append({"id": CHOICE_IDS[index], "text": text, "correct": choice["correct"],
                       "feedback": feedback})
+    correct = sum(1 for choice in built if choice["correct"])
+    if item.get("type") == "single" and correct != 1:
+        fail(path + ("choices",), _("A single-choice question needs exactly one correct choice; "
+                                    "this one has %(count)d.", count=correct))
+        return None
+    if correct == 0:
+        fail(path + ("choices",), _("Mark at least one choice as correct."))
+        return None
     return {"choices": built}
 
 

@@ -530,8 +530,15 @@ def test_quiz_unknown_question_type(registry):
 def test_quiz_single_choice_with_two_correct_answers(registry):
     errors = errors_of(quiz_with("        correct: false", "        correct: true"), registry)
 
-    assert errors == [PackError("quiz.yaml", 5,
-                                'Question "q-single": exactly one choice must be correct, found 2')]
+    assert errors == [PackError("quiz.yaml", 8, "A single-choice question needs exactly one "
+                                                 "correct choice; this one has 2.")]
+
+
+def test_quiz_choice_question_without_a_correct_choice(registry):
+    errors = errors_of(quiz_with("        correct: true", "        correct: false"), registry)
+
+    assert errors == [PackError("quiz.yaml", 8, "A single-choice question needs exactly one "
+                                                 "correct choice; this one has 0.")]
 
 
 def test_quiz_question_without_explanation(registry):
