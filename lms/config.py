@@ -30,6 +30,9 @@ DEFAULTS: dict[str, object] = {
     "LMS_TIMEZONE": "Asia/Ho_Chi_Minh",
     #: Name of the organisation shown in the header and on documents.
     "LMS_ORGANISATION_NAME": {"vi": "Sở Văn hóa, Thể thao và Du lịch", "en": "Department of Culture, Sports and Tourism"},
+    #: Content-Security-Policy of LMS pages. "auto": a strict same-origin policy while the
+    #: LMS's own layout is used, none inside a host layout (the host knows its assets).
+    "LMS_CONTENT_SECURITY_POLICY": "auto",
     #: Login attempts allowed per client IP (a `limits` expression).
     "LMS_LOGIN_LIMIT_PER_IP": "30 per 5 minutes",
     #: Failed logins allowed per username before it is locked for the window.

@@ -25,6 +25,7 @@ def make_parent_blueprint(state: LMSState) -> TemplatedBlueprint:
     errors.register(bp)
     bp.before_request(i18n.activate_domain)
     bp.before_request(_limit_request_size)
+    bp.after_request(_security_headers)
     bp.before_request(_force_password_change)
     bp.context_processor(_template_context)
     if not state.is_host_mode:
@@ -40,6 +41,26 @@ def make_parent_blueprint(state: LMSState) -> TemplatedBlueprint:
 def register_blueprints(app: Flask, state: LMSState) -> None:
     prefix = app.config["LMS_URL_PREFIX"] or None
     app.register_blueprint(make_parent_blueprint(state), url_prefix=prefix)
+
+
+STRICT_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+              "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+STANDALONE_LAYOUT = "lms/layout.html"
+
+
+def _security_headers(response):
+    """Headers for LMS responses only (the host's own pages keep theirs)."""
+    from flask import current_app
+
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    policy = current_app.config["LMS_CONTENT_SECURITY_POLICY"]
+    if policy == "auto":
+        policy = STRICT_CSP if current_app.config["LMS_BASE_TEMPLATE"] == STANDALONE_LAYOUT else None
+    if policy:
+        response.headers.setdefault("Content-Security-Policy", policy)
+        response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
 
 
 #: Room for the other form fields of an upload beside the file itself.

@@ -154,3 +154,13 @@ def test_two_apps_in_one_process_share_no_state(portal, app):
     assert "essay-test" in portal_state.question_types
     assert "essay-test" not in standalone_state.question_types
     assert "lms.auth.login" in {rule.endpoint for rule in app.url_map.iter_rules()}
+
+
+def test_headers_stay_out_of_the_host_pages(portal):
+    client = portal.test_client()
+    assert "X-Content-Type-Options" not in client.get("/").headers
+    client.get("/login?as=7")
+    lms_page = client.get("/learn/")
+    assert lms_page.headers["X-Content-Type-Options"] == "nosniff"
+    # Inside the host's layout the host decides the policy (it knows its own assets).
+    assert "Content-Security-Policy" not in lms_page.headers

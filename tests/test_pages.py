@@ -67,3 +67,18 @@ def test_oversized_bodies_are_refused_before_reading(app, client, create_learner
     assert response.status_code == 413
     page = response.get_data(as_text=True)
     assert "<h1>Tệp quá lớn</h1>" in page  # the LMS's own error page, translated
+
+
+def test_security_headers_on_lms_pages(client):
+    response = client.get("/auth/login")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_no_inline_styles_or_scripts_so_the_strict_policy_holds():
+    for path in (ROOT / "templates").rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert "style=" not in text, path
+        assert not re.search(r"<script(?![^>]*\bsrc=)", text), path
