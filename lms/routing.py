@@ -16,6 +16,7 @@ def make_parent_blueprint(state: LMSState) -> TemplatedBlueprint:
     from courses.blueprint import courses_blueprint
     from lms import core_views, errors
     from lms.admin.blueprint import admin_blueprint
+    from lms.reports.blueprint import reports_blueprint
     from quizzes.blueprint import quizzes_blueprint
 
     bp = TemplatedBlueprint(
@@ -35,6 +36,7 @@ def make_parent_blueprint(state: LMSState) -> TemplatedBlueprint:
     bp.register_blueprint(admin_blueprint)
     bp.register_blueprint(courses_blueprint)
     bp.register_blueprint(quizzes_blueprint)
+    bp.register_blueprint(reports_blueprint)
     return bp
 
 

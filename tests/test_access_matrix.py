@@ -54,6 +54,9 @@ ACCESS = {
     "lms.quizzes.result": ("GET", "/attempts/{attempt}/result", SIGNED_IN),
     "lms.quizzes.upload_gift": ("GET", "/author/courses/{course}/gift", AUTHORS),
     "lms.quizzes.export_gift": ("GET", "/author/courses/{course}/gift/export", AUTHORS),
+    "lms.reports.learners": ("GET", "/reports/learners", {"hr", "admin"}),
+    # {learner} sits in the HR officer's unit; out-of-scope learners are a 404 (test_reports).
+    "lms.reports.learner": ("GET", "/reports/learners/{learner}", {"hr", "admin"}),
 }
 
 #: Routes whose allowed outcome is a redirect to the sign-in page.

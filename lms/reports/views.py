@@ -1,0 +1,30 @@
+"""HR report pages (load → authorize → act; every query scoped to the viewer)."""
+from __future__ import annotations
+
+from flask import abort, current_app, render_template, request
+
+from lms.admin.forms import LearnerSearchForm
+from lms.auth.access import require
+from lms.auth.principal import current_principal
+from lms.reports import queries
+
+
+@require("reports.view")
+def learners():
+    form = LearnerSearchForm(request.args)
+    del form.unit  # the scope is the viewer's subtrees
+    page = max(request.args.get("page", 1, type=int), 1)
+    page_size = current_app.config["LMS_PAGE_SIZE"]
+    rows, total = queries.learners_in_scope(current_principal(), form.q.data, page, page_size)
+    return render_template("lms/reports/learners.html", form=form, rows=rows, total=total,
+                           page=page, pages=max((total + page_size - 1) // page_size, 1))
+
+
+@require("reports.view")
+def learner(learner_id: int):
+    person = queries.learner_in_scope(current_principal(), learner_id)
+    if person is None:
+        abort(404)  # outside the viewer's units: not even its existence is shown
+    enrollments, completions, attempts = queries.learning_record(person.id)
+    return render_template("lms/reports/learner.html", person=person, enrollments=enrollments,
+                           completions=completions, attempts=attempts)

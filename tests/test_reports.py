@@ -1,0 +1,57 @@
+"""HR reports: scoped to the officer's org-unit subtrees; attempts visible there."""
+import pytest
+
+from lms.accounts.models import Role
+
+
+@pytest.fixture
+def tree(create_unit):
+    province = create_unit("P", name_vi="Tỉnh")
+    department = create_unit("D", parent=province, name_vi="Sở")
+    museum = create_unit("M", parent=department, name_vi="Bảo tàng")
+    other = create_unit("O", parent=province, name_vi="Sở khác")
+    return {"department": department, "museum": museum, "other": other}
+
+
+@pytest.fixture
+def hr_client(client, create_learner, login, tree):
+    create_learner("Cán Bộ Tổ Chức", username="hr", unit=tree["department"],
+                   roles=[Role.HR], hr_unit=tree["department"])
+    login("hr")
+    return client
+
+
+def test_hr_sees_only_the_subtree(hr_client, create_learner, tree):
+    inside = create_learner("Người Bảo Tàng", unit=tree["museum"])
+    outside = create_learner("Người Sở Khác", unit=tree["other"])
+    page = hr_client.get("/reports/learners").get_data(as_text=True)
+    assert "Người Bảo Tàng" in page and "Người Sở Khác" not in page
+    assert hr_client.get(f"/reports/learners/{inside.id}").status_code == 200
+    assert hr_client.get(f"/reports/learners/{outside.id}").status_code == 404
+    page = hr_client.get("/reports/learners", query_string={"q": "nguoi bao tang"}).get_data(as_text=True)
+    assert "Người Bảo Tàng" in page
+
+
+def test_attempts_of_a_learner_in_scope_are_shown(app, hr_client, create_learner, create_course,
+                                                   app_context, db, tree):
+    from courses import operations as course_operations
+    from quizzes import operations as quiz_operations
+    from quizzes.queries import quiz_of_course
+
+    person = create_learner("Người Thi", unit=tree["museum"])
+    course = create_course(code="REP01", quiz=True)
+    with app_context():
+        course_operations.enrol(person, course)
+        attempt = quiz_operations.start_attempt(quiz_of_course(course.id), person.id)
+        quiz_operations.save_answer(attempt, attempt.quiz.questions[0], {"value": True})
+        quiz_operations.submit_attempt(attempt)
+        db.commit()
+    page = hr_client.get(f"/reports/learners/{person.id}").get_data(as_text=True)
+    assert "An toàn thông tin thử nghiệm" in page
+    assert "100.0%" in page and "đạt" in page
+
+
+def test_learner_and_author_cannot_open_reports(client, create_learner, login, tree):
+    create_learner("Tác Giả", username="author", unit=tree["museum"], roles=[Role.AUTHOR])
+    login("author")
+    assert client.get("/reports/learners").status_code == 403
