@@ -72,6 +72,7 @@ def import_users(file: Path, only_valid: bool) -> None:
     from flask import current_app
 
     from lms.accounts.import_file import ImportFileError
+    from lms.accounts.operations import AccountError
     from lms.accounts.import_operations import import_learners
     from lms.db import get_session
     from lms.i18n import _
@@ -80,7 +81,7 @@ def import_users(file: Path, only_valid: bool) -> None:
         outcome = import_learners(file.name, file.read_bytes(), actor=None,
                                   import_valid_rows_only=only_valid,
                                   max_rows=current_app.config["LMS_IMPORT_MAX_ROWS"])
-    except ImportFileError as error:
+    except (ImportFileError, AccountError) as error:
         raise click.ClickException(str(error)) from None
     for error in outcome.errors:
         click.echo(_("Row %(row)d, column %(column)s: %(message)s",

@@ -200,3 +200,46 @@ def test_dates_are_typed_and_shown_as_day_month_year(client, admin, create_unit,
     bad = client.post("/admin/learners/new", data={
         "full_name": "X", "staff_code": "NV401", "org_unit_id": unit.id, "birth_date": "31/02/1990"})
     assert 'id="birth_date-error"' in bad.get_data(as_text=True)
+
+
+
+def test_two_admins_creating_the_same_unit_get_one_unit_and_one_clear_error(app, engine):
+    """Real threads on the real database: whichever check catches it (the friendly
+    pre-check, or the unique constraint on PostgreSQL), the loser gets AccountError."""
+    import threading
+
+    from flask import g
+
+    from lms.accounts import operations
+    from lms.db import Database
+
+    database = Database(engine)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def create():
+        with app.app_context():
+            session = database.new_session(for_write=True)
+            g._lms_session = session
+            try:
+                barrier.wait(timeout=10)
+                operations.create_org_unit("TWIN", "Đơn vị đôi", "Twin unit", None)
+                session.commit()
+                outcomes.append("created")
+            except operations.AccountError:
+                session.rollback()
+                outcomes.append("refused")
+            finally:
+                session.close()
+
+    threads = [threading.Thread(target=create) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with database.write_session() as session:
+        count = session.scalar(sa.select(sa.func.count()).select_from(OrgUnit).where(OrgUnit.code == "TWIN"))
+        session.execute(sa.delete(OrgUnit).where(OrgUnit.code == "TWIN"))
+        session.commit()
+    assert sorted(outcomes) == ["created", "refused"]
+    assert count == 1

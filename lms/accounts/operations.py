@@ -6,6 +6,7 @@ Business rules that forms cannot see raise :class:`AccountError` with a translat
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from lms.accounts.models import Learner, OrgUnit, Role, RoleGrant, User
 from lms.accounts.passwords import check_password, hash_password
@@ -18,6 +19,19 @@ class AccountError(ValueError):
     """A rule of the account model was broken; the message is translated."""
 
 
+def _add_unique(obj, conflict_message: str) -> None:
+    """Add and flush in a savepoint: a parallel request that took the same code or name
+    first (double click, two admins) becomes a clear AccountError, not a 500, and the
+    surrounding transaction stays usable."""
+    session = get_session()
+    try:
+        with session.begin_nested():
+            session.add(obj)
+            session.flush()
+    except IntegrityError:
+        raise AccountError(conflict_message) from None
+
+
 # --- org units ------------------------------------------------------------------------
 
 def create_org_unit(code: str, name_vi: str, name_en: str, parent: OrgUnit | None) -> OrgUnit:
@@ -25,8 +39,8 @@ def create_org_unit(code: str, name_vi: str, name_en: str, parent: OrgUnit | Non
     if session.scalar(sa.select(OrgUnit.id).where(OrgUnit.code == code)) is not None:
         raise AccountError(_("An org unit with code %(code)s already exists.", code=code))
     unit = OrgUnit(code=code, name_vi=nfc(name_vi), name_en=nfc(name_en), parent=parent, path="")
-    session.add(unit)
-    session.flush()  # the id is needed for the path
+    # The id is needed for the path.
+    _add_unique(unit, _("An org unit with code %(code)s already exists.", code=code))
     unit.path = f"{parent.path if parent else '/'}{unit.id}/"
     session.flush()
     return unit
@@ -68,12 +82,11 @@ PROFILE_FIELDS = ("full_name", "staff_code", "email", "birth_date", "gender", "c
 
 
 def create_learner(**fields) -> Learner:
-    session = get_session()
     _check_staff_code_free(fields.get("staff_code"), None)
     learner = Learner(full_name="", search_name="")
     apply_profile(learner, fields)
-    session.add(learner)
-    session.flush()
+    _add_unique(learner, _("Staff code %(code)s is already used by another person.",
+                           code=fields.get("staff_code")))
     return learner
 
 
@@ -114,8 +127,8 @@ def create_account(learner: Learner, username: str, password: str, *,
         raise AccountError(_("The username %(username)s is taken.", username=username))
     user = User(username=username, password_hash=hash_password(password),
                 must_change_password=must_change_password)
+    _add_unique(user, _("The username %(username)s is taken.", username=username))
     learner.user = user
-    session.add(user)
     session.flush()
     return user
 

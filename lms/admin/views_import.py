@@ -4,11 +4,13 @@ from __future__ import annotations
 from flask import current_app, render_template
 
 from lms.accounts.import_file import ImportFileError
+from lms.accounts.operations import AccountError
 from lms.accounts.import_operations import import_learners as run_import
 from lms.admin.forms import ImportLearnersForm
 from lms.auth.access import require
 from lms.auth.principal import current_principal
 from lms.db import get_session
+from lms.i18n import _
 
 
 @require("admin.import_learners")
@@ -29,6 +31,12 @@ def import_learners():
                                  max_rows=current_app.config["LMS_IMPORT_MAX_ROWS"])
         except ImportFileError as error:
             file_error = str(error)
+        except AccountError:
+            # A parallel import (double click, another admin) wrote the same people first.
+            outcome = None
+            file_error = _("Another import changed these learners at the same moment, so "
+                           "nothing was imported from this file. Import it again: rows already "
+                           "there will simply be left unchanged.")
         if outcome is not None and outcome.applied:
             get_session().commit()
         else:
