@@ -38,6 +38,13 @@ def catalog(topic: Topic | None, text: str | None) -> list[Course]:
     return list(courses)
 
 
+def open_mandatory_courses(learner_id: int) -> list[Course]:
+    """Published mandatory courses the learner has not completed yet."""
+    done = sa.select(CourseCompletion.course_code).where(CourseCompletion.learner_id == learner_id)
+    return list(get_session().scalars(current_versions_query().where(
+        Course.is_mandatory.is_(True), Course.code.not_in(done)).order_by(Course.title_vi)))
+
+
 def course_version_or_404(course_id: int) -> Course:
     """A course version by id, for authors' pages (drafts included)."""
     from flask import abort

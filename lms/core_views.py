@@ -19,7 +19,14 @@ class LanguageForm(LmsForm):
 
 @require("learn")
 def index():
-    return render_template("lms/home.html")
+    """Home: what to do next — mandatory courses still open, then the courses in progress."""
+    from courses import queries as course_queries
+    from lms.auth.principal import current_principal
+
+    learner_id = current_principal().learner.id
+    in_progress = [row for row in course_queries.my_learning(learner_id) if not row[2]]
+    return render_template("lms/home.html", in_progress=in_progress,
+                           mandatory=course_queries.open_mandatory_courses(learner_id))
 
 
 def health():

@@ -230,3 +230,28 @@ def test_catalog_queries_do_not_grow_with_courses(app, signed_in, create_course)
         signed_in.post(f"/courses/{code}/enrol")
     assert count_queries(app, signed_in, "/courses") == one
     assert one <= 8  # principal, roles, catalog, enrolments, completions, lesson counts …
+
+
+def test_home_shows_open_mandatory_courses_and_progress(app, app_context, signed_in, create_course, db):
+    import yaml
+
+    from courses.pack_operations import import_pack
+    from courses.pack_validation import validate_pack
+    from tests.conftest import pack_files
+
+    files = pack_files(code="MUST01", lessons=1, title_vi="Khóa bắt buộc")
+    course = yaml.safe_load(files["course.yaml"])
+    course["mandatory"] = True
+    files["course.yaml"] = yaml.safe_dump(course, allow_unicode=True).encode()
+    with app_context():
+        pack, errors = validate_pack(files, app.extensions["lms"].question_types)
+        import_pack(pack, publish=True)
+        db.commit()
+    create_course(code="OPT01", lessons=2, title_vi="Khóa tự chọn")
+    signed_in.post("/courses/OPT01/enrol")
+    page = signed_in.get("/").get_data(as_text=True)
+    assert "Khóa bắt buộc" in page and "Đã học 0/2 bài" in page
+    signed_in.post("/courses/MUST01/enrol")
+    signed_in.post("/courses/MUST01/lessons/1/done")  # no quiz: complete
+    page = signed_in.get("/").get_data(as_text=True)
+    assert "Khóa bắt buộc" not in page
