@@ -177,6 +177,41 @@ def get_session() -> Session:
     return session
 
 
+@contextmanager
+def write_during_read_request() -> Iterator[Session]:
+    """Make a rare write of a GET request (closing an overdue quiz attempt) in a short
+    transaction of its own that begins with BEGIN IMMEDIATE on SQLite; upgrading the
+    request's deferred read transaction could fail with "database is locked".
+
+    Inside the block the new session is the current one; it is committed at the end.
+    The request's own transaction (reads only so far) is then ended so its next read sees
+    the write: committed rather than rolled back, which is the same for a transaction
+    that changed nothing and keeps nested test transactions intact.
+    """
+    outer = g.get("_lms_session")
+    if outer is not None and (outer.new or outer.dirty or outer.deleted):
+        raise RuntimeError("write_during_read_request() must come before the request changes anything")
+    session = current_app.extensions["lms"].database.new_session(for_write=True)
+    g._lms_session = session
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+        if outer is None:
+            g.pop("_lms_session", None)
+        else:
+            g._lms_session = outer
+            outer.commit()
+
+
+def is_read_request() -> bool:
+    return has_request_context() and request.method not in _WRITE_METHODS
+
+
 def close_session(_exception=None) -> None:
     """Teardown: roll back whatever the view did not commit, return the connection."""
     session = g.pop("_lms_session", None)

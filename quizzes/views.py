@@ -7,7 +7,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from courses import queries as course_queries
 from lms.auth.access import require
 from lms.auth.principal import current_principal
-from lms.db import get_session, utcnow
+from lms.db import get_session, is_read_request, utcnow, write_during_read_request
 from lms.extension import get_state
 from lms.i18n import _, current_locale
 from quizzes import operations, queries
@@ -31,8 +31,14 @@ def _load_own_attempt(attempt_id: int) -> Attempt:
     attempt = get_session().get(Attempt, attempt_id)
     if attempt is None or attempt.learner_id != current_principal().learner.id:
         abort(404)
-    if operations.close_if_overdue(attempt):
-        get_session().commit()
+    if attempt.state == AttemptState.IN_PROGRESS and operations.is_overdue(attempt, utcnow()):
+        if is_read_request():
+            with write_during_read_request() as session:
+                operations.close_if_overdue(session.get(Attempt, attempt_id))
+            attempt = get_session().get(Attempt, attempt_id)
+        else:
+            operations.close_if_overdue(attempt)
+            get_session().commit()
         flash(_("The time for this attempt is over; your saved answers were graded."), "info")
     return attempt
 

@@ -298,3 +298,21 @@ def test_questions_are_drawn_per_tag(app, app_context, make_quiz_course, create_
         keys = keys_in_order(db, attempt.id)
     tags = {q["id"]: q["tags"][0] for q in QUESTIONS}
     assert sorted(tags[key] for key in keys) == ["account", "account", "mail"]
+
+
+def test_opening_an_overdue_attempt_closes_it(learner_client, make_quiz_course, db):
+    """A GET (a read request) closes and grades an overdue attempt in its own write
+    transaction, and the page already shows the result."""
+    make_quiz_course(time_limit_minutes=5)
+    attempt_id = start(learner_client)
+    first_key = keys_in_order(db, attempt_id)[0]
+    learner_client.post(f"/attempts/{attempt_id}/questions/1", data=CORRECT[first_key])
+    attempt = db.get(Attempt, attempt_id)
+    attempt.deadline_dt = attempt.deadline_dt - dt.timedelta(hours=1)
+    db.commit()
+    response = learner_client.get(f"/attempts/{attempt_id}", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.request.path == f"/attempts/{attempt_id}/result"
+    assert "Hết giờ làm bài" in page and "20.0%" in page
+    db.expire_all()
+    assert db.get(Attempt, attempt_id).closed_by_deadline is True
