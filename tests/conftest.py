@@ -19,6 +19,16 @@ import sqlalchemy as sa
 
 from lms.migrations_runner import upgrade
 
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+# Property tests must not fail because a shared CI machine is slow for a moment; in CI
+# the examples are derandomised so a red run can be repeated exactly.
+hypothesis_settings.register_profile(
+    "lms", deadline=None, suppress_health_check=[HealthCheck.too_slow],
+    derandomize=bool(os.environ.get("CI")), print_blob=True)
+hypothesis_settings.load_profile("lms")
+
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 PASSWORD = "correct horse battery"
 
