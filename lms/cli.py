@@ -37,6 +37,16 @@ def db_upgrade(revision: str) -> None:
     click.echo("Database is up to date.")
 
 
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True, help="What the migration changes.")
+def db_revision(message: str) -> None:
+    """Write a new migration by comparing the models with the (upgraded) database."""
+    from lms.migrations_runner import autogenerate_revision
+
+    path = autogenerate_revision(message)
+    click.echo(f"Written {path}: read it, then `flask lms db upgrade`.")
+
+
 @db_cli.command("current")
 def db_current() -> None:
     """Show the revision the database is at."""

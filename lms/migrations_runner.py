@@ -28,6 +28,18 @@ def upgrade(revision: str = "head", engine=None) -> None:
         command.upgrade(alembic_config(connection), revision)
 
 
+def autogenerate_revision(message: str, engine=None) -> str:
+    """Compare the models with the database and write the difference as a new revision,
+    numbered after the newest one (0001, 0002, …). Returns the new file's path."""
+    engine = engine or _current_engine()
+    existing = sorted(path.name[:4] for path in (MIGRATIONS_DIR / "versions").glob("[0-9]*.py"))
+    next_id = f"{int(existing[-1]) + 1:04d}" if existing else "0001"
+    with engine.begin() as connection:
+        script = command.revision(alembic_config(connection), message=message,
+                                  autogenerate=True, rev_id=next_id)
+    return script.path
+
+
 def current_revision(engine=None) -> str | None:
     engine = engine or _current_engine()
     with engine.connect() as connection:
