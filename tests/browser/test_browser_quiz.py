@@ -96,7 +96,7 @@ def test_autosave_keeps_an_answer_without_pressing_save(page, live_app, live_ser
         first.dispatch_event("change")
     else:
         first.check()
-    page.locator(".lms-autosave-status").get_by_text("Đã lưu câu trả lời.").wait_for(timeout=5000)
+    page.locator(".lms-autosave-status").get_by_text("Đã lưu câu trả lời.").wait_for(timeout=15000)
     page.reload()  # no button pressed: the server already has the answer
     if first.get_attribute("type") == "text":
         assert page.locator("input[name='answer']").first.input_value() == "42"

@@ -96,9 +96,10 @@ def test_a_course_with_a_quiz_is_not_complete_on_lessons_alone(app, app_context,
                                                                 create_course, db):
     course = create_course(code="QUIZ01", lessons=1, quiz=True)
     received = []
-    with app_context():
-        signals.course_completed.connect(lambda sender, **kw: received.append(kw), sender=app,
-                                         weak=False)
+    def on_completed(sender, **kwargs):
+        received.append(kwargs)
+
+    with app_context(), signals.course_completed.connected_to(on_completed, sender=app):
         enrollment = operations.enrol(learner, course)
         operations.mark_lesson_done(enrollment, course.lessons[0], learner)
         assert db.scalars(sa.select(CourseCompletion)).all() == []
