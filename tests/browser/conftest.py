@@ -98,5 +98,6 @@ def sign_in(page, live_server):
         page.get_by_label("Tên đăng nhập").fill(username)
         page.get_by_label("Mật khẩu").fill(PASSWORD)
         page.get_by_role("button", name="Đăng nhập").click()
+        page.wait_for_url(lambda url: "/auth/login" not in url)
 
     return do_sign_in

@@ -1,6 +1,9 @@
 """A person signs in, switches language, signs out; axe-core finds no serious problem."""
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -14,18 +17,20 @@ def serious_violations(page):
 
 
 def test_sign_in_switch_language_sign_out(page, live_server, sign_in):
+    # expect(...) retries until the page after each click has loaded.
+    heading = page.get_by_role("heading", level=1)
     sign_in("hocvien")
-    assert page.get_by_role("heading", level=1).inner_text() == "Xin chào, Lò Thị Hoa"
+    expect(heading).to_have_text("Xin chào, Lò Thị Hoa")
     page.get_by_role("button", name="English").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Hello, Lò Thị Hoa"
-    assert page.locator("html").get_attribute("lang") == "en"
+    expect(heading).to_have_text("Hello, Lò Thị Hoa")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
     page.reload()
-    assert page.get_by_role("heading", level=1).inner_text() == "Hello, Lò Thị Hoa"
+    expect(heading).to_have_text("Hello, Lò Thị Hoa")
     page.get_by_role("button", name="Sign out").click()
-    assert page.url.endswith("/auth/login")
-    assert page.get_by_role("heading", level=1).inner_text() == "Sign in"
+    page.wait_for_url(re.compile(r"/auth/login$"))
+    expect(heading).to_have_text("Sign in")
     page.get_by_role("button", name="Tiếng Việt").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Đăng nhập"
+    expect(heading).to_have_text("Đăng nhập")
 
 
 def test_wrong_password_message(page, live_server):
@@ -33,7 +38,7 @@ def test_wrong_password_message(page, live_server):
     page.get_by_label("Tên đăng nhập").fill("hocvien")
     page.get_by_label("Mật khẩu").fill("not the password")
     page.get_by_role("button", name="Đăng nhập").click()
-    assert page.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng").is_visible()
+    expect(page.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng")).to_be_visible()
 
 
 def test_skip_link_is_first_and_reaches_main(page, live_server):
@@ -76,7 +81,9 @@ def test_author_and_learning_pages_have_no_serious_accessibility_violation(page,
         visited.append((path, serious_violations(page)))
     page.goto(f"{live_server}/author/courses")
     page.get_by_role("link", name="Xem trước").first.click()
+    page.wait_for_url(re.compile(r"/preview$"))
     visited.append(("preview", serious_violations(page)))
     page.get_by_role("link", name="Nhập câu hỏi từ tệp GIFT").click()
+    page.wait_for_url(re.compile(r"/gift$"))
     visited.append(("gift", serious_violations(page)))
     assert [(path, found) for path, found in visited if found] == []

@@ -1,5 +1,7 @@
 """A learner takes the cybersecurity final quiz, reloads mid-way and finds the answers
 kept, submits, passes, sees the result and the course marked complete."""
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -41,11 +43,15 @@ def test_take_the_cybersecurity_quiz(page, live_app, live_server, sign_in):
     sign_in("thisinh")
     page.goto(f"{live_server}/courses/CYBER01")
     page.get_by_role("button", name="Bắt đầu học").click()
-    for _number in range(5):
+    for number in range(1, 6):
+        page.wait_for_url(re.compile(rf"/lessons/{number}$"))
         page.locator("form[action$='/done'] button").click()
+    page.wait_for_url(re.compile(r"/courses/CYBER01$"))
     page.get_by_role("link", name="Bài kiểm tra cuối khóa").click()
+    page.wait_for_url(re.compile(r"/quiz$"))
     assert serious_violations(page) == []
     page.get_by_role("button", name="Bắt đầu làm bài").click()
+    page.wait_for_url(re.compile(r"/questions/1$"))
     key = correct_answers(live_app, "thisinh")
     assert serious_violations(page) == []
     half = len(key) // 2
@@ -53,12 +59,15 @@ def test_take_the_cybersecurity_quiz(page, live_app, live_server, sign_in):
         assert page.url.endswith(f"/questions/{position}")
         answer(page, question_type, payload)
         page.get_by_role("button", name="Lưu và sang câu tiếp").click()
+        # The click posts the form and follows the redirect: wait until it has landed.
+        page.wait_for_url(re.compile(rf"/questions/{position + 1}$"))
     # The connection drops; the learner comes back: earlier answers are still there.
     page.reload()
     page.goto(f"{live_server}/courses/CYBER01/quiz")
     page.get_by_role("link", name="Tiếp tục lượt làm bài đang dở").click()
-    assert page.url.endswith(f"/questions/{half + 1}")
+    page.wait_for_url(re.compile(rf"/questions/{half + 1}$"))
     page.get_by_role("button", name="Lưu và quay lại").click()
+    page.wait_for_url(re.compile(rf"/questions/{half}$"))
     question_type, payload = key[half - 1]
     if question_type in ("single", "true_false"):
         assert page.locator("input[name='answer']:checked").count() == 1
@@ -68,13 +77,15 @@ def test_take_the_cybersecurity_quiz(page, live_app, live_server, sign_in):
         assert page.locator("input[name='answer']").input_value() != ""
     page.get_by_role("button", name="Lưu và sang câu tiếp").click()
     for position, (question_type, payload) in enumerate(key[half:], start=half + 1):
-        assert page.url.endswith(f"/questions/{position}")
+        page.wait_for_url(re.compile(rf"/questions/{position}$"))
         answer(page, question_type, payload)
         last = position == len(key)
         page.get_by_role("button", name="Lưu và kết thúc" if last else "Lưu và sang câu tiếp").click()
+    page.wait_for_url(re.compile(r"/submit$"))
     assert "Anh/chị đã trả lời tất cả các câu hỏi." in page.content()
     assert serious_violations(page) == []
     page.get_by_role("button", name="Nộp bài để chấm điểm").click()
+    page.wait_for_url(re.compile(r"/result$"))
     assert "Điểm: 100.0%" in page.content()
     assert "Đạt" in page.locator(".lms-score").inner_text()
     assert "Đã hoàn thành khóa học ngày" in page.content()
@@ -88,8 +99,10 @@ def test_autosave_keeps_an_answer_without_pressing_save(page, live_app, live_ser
     sign_in("docgia")
     page.goto(f"{live_server}/courses/AI01")
     page.get_by_role("button", name="Bắt đầu học").click()
+    page.wait_for_url(re.compile(r"/lessons/1$"))
     page.goto(f"{live_server}/courses/AI01/quiz")
     page.get_by_role("button", name="Bắt đầu làm bài").click()
+    page.wait_for_url(re.compile(r"/questions/1$"))
     first = page.locator("input[name='answer']").first
     if first.get_attribute("type") == "text":
         first.fill("42")
