@@ -63,7 +63,8 @@ def preview(course_id: int):
     quiz = get_session().scalar(sa.select(Quiz).where(Quiz.course_id == course.id))
     return render_template("lms/courses/preview.html", course=course, preview_locale=locale,
                            lessons=[(lesson, lesson_html(lesson, locale)) for lesson in course.lessons],
-                           quiz=quiz, button_form=ButtonForm(), topic_labels=TOPIC_LABELS)
+                           quiz=quiz, button_form=ButtonForm(), topic_labels=TOPIC_LABELS,
+                           question_types=get_state().question_types)
 
 
 @require("content.author")

@@ -229,3 +229,10 @@ def test_preview_shows_each_language(author_client, db):
     assert "This is lesson 1" not in vietnamese.text
     for page in (english.text, vietnamese.text):
         assert f'src="/course-media/{course.id}/media/pic.png"' in page
+
+
+def test_preview_names_question_types_in_the_reader_language(author_client, db):
+    response = upload(author_client, make_zip(pack_files(quiz=True)))
+    location = response.headers["Location"]
+    assert "(True/False)" in author_client.get(location + "?lang=en").text
+    assert "(Đúng/Sai)" in author_client.get(location + "?lang=vi").text
