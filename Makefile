@@ -53,6 +53,7 @@ bench: setup-test
 translations: setup
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o lms/translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/python scripts/fill_english_catalog.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -12,6 +12,18 @@ TRANSLATIONS = Path(__file__).resolve().parent.parent / "lms" / "translations"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 
 
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_both_catalogs_are_complete(language):
+    with open(TRANSLATIONS / language / "LC_MESSAGES" / "messages.po", "rb") as po_file:
+        catalog = read_po(po_file)
+    with open(TRANSLATIONS / "messages.pot", "rb") as pot_file:
+        template = read_po(pot_file)
+    assert {m.id for m in template if m.id} <= {m.id for m in catalog if m.id}
+    missing = [m.id for m in catalog if m.id and (m.fuzzy or not all(
+        m.string if isinstance(m.string, tuple) else (m.string,)))]
+    assert missing == []
+
+
 def test_vietnamese_catalog_is_complete_and_keeps_placeholders():
     with open(TRANSLATIONS / "vi" / "LC_MESSAGES" / "messages.po", "rb") as po_file:
         catalog = read_po(po_file)
