@@ -6,7 +6,7 @@ FLASK = $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup setup-test wheel-check bench clean translations
+.PHONY: run test test-lowest setup setup-test wheel-check bench clean translations
 
 ## Set up everything and serve the LMS with the shipped courses and demo accounts (SQLite).
 run: setup instance/lms.cfg
@@ -41,6 +41,17 @@ $(VENV)/.installed-test: $(VENV)/bin/python pyproject.toml setup.py $(wildcard l
 instance/lms.cfg:
 	mkdir -p instance
 	$(BIN)/python -c "import secrets; print('SECRET_KEY = ' + repr(secrets.token_urlsafe(48)))" > $@
+
+## The non-browser suite on SQLite with every dependency at the lowest version
+## pyproject.toml allows (scripts/lowest_constraints.py): lower bounds stay true.
+LOWEST_VENV ?= .venv-lowest
+test-lowest:
+	$(PYTHON) -m venv $(LOWEST_VENV)
+	$(LOWEST_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(PYTHON) scripts/lowest_constraints.py > $(LOWEST_VENV)/constraints.txt
+	$(LOWEST_VENV)/bin/python -m pip install --quiet -c $(LOWEST_VENV)/constraints.txt -e ".[test,postgresql,redis]"
+	$(LOWEST_VENV)/bin/python -m pip freeze --exclude-editable | grep -iE '^(flask|sqlalchemy|wtforms|flask-wtf|alembic)=' 
+	$(LOWEST_VENV)/bin/python -m pytest -m "not browser" $(PYTEST_ARGS)
 
 ## Build the wheel, install it in a fresh venv outside the checkout and smoke-test it.
 wheel-check: setup-test
