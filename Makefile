@@ -8,13 +8,14 @@ PORT ?= 5000
 
 .PHONY: run test test-lowest setup setup-test wheel-check bench clean translations
 
-## Set up everything and serve the LMS with the shipped courses and demo accounts (SQLite).
+## Set up everything and serve the LMS with the shipped courses and demo accounts (SQLite),
+## with the background worker beside the web server.
 run: setup instance/lms.cfg
 	$(FLASK) lms db upgrade
 	$(FLASK) lms import-pack --shipped
 	$(FLASK) lms load-demo
-	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@echo "Serving on http://$(HOST):$(PORT) with a background worker  (Ctrl+C stops both)"
+	HOST=$(HOST) PORT=$(PORT) bash scripts/serve-with-worker.sh $(FLASK)
 
 ## Set up the test environment and run the whole suite (browser tests included).
 test: setup-test

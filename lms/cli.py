@@ -107,6 +107,20 @@ def import_users(file: Path, only_valid: bool) -> None:
         click.echo(f"{staff_code}\t{username}\t{password}")
 
 
+@lms_cli.command("worker")
+@click.option("--workers", type=int, default=None, help="Worker threads (default: LMS_TASK_WORKERS).")
+def worker(workers: int | None) -> None:
+    """Run the background worker: tasks after commit (outbox) and periodic jobs."""
+    from flask import current_app
+
+    from lms.tasks.worker import run_consumer
+
+    queue = current_app.extensions["lms"].tasks
+    count = workers or current_app.config["LMS_TASK_WORKERS"]
+    click.echo(f"Worker started ({count} threads, {len(queue.periodic_jobs)} periodic jobs).")
+    run_consumer(current_app._get_current_object(), queue, count)
+
+
 @lms_cli.command("load-demo")
 def load_demo() -> None:
     """Create the demo org units, a demo admin and a demo learner (idempotent).

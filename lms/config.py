@@ -49,6 +49,21 @@ DEFAULTS: dict[str, object] = {
     "LMS_IMPORT_MAX_ROWS": 20000,
     #: Seconds after a quiz deadline during which answers are still accepted (network lag).
     "LMS_QUIZ_GRACE_SECONDS": 30,
+    #: Task queue storage: None for a SQLite file `lms-tasks.sqlite3` in the instance folder
+    #: (one machine), `redis://host:6379/0` when several servers share the work.
+    "LMS_TASK_QUEUE_URL": None,
+    #: Queue name: apps sharing one Redis keep apart by name.
+    "LMS_TASK_QUEUE_NAME": "lms",
+    #: Run tasks at once in the committing process, in memory (tests; no worker needed).
+    "LMS_TASK_QUEUE_IMMEDIATE": False,
+    #: Worker threads of `flask lms worker` (PDF rendering and exports are I/O-light).
+    "LMS_TASK_WORKERS": 2,
+    #: An outbox message still not done this long after commit is handed over again.
+    "LMS_OUTBOX_SWEEP_SECONDS": 60,
+    #: How long a worker may run one message before another may take it over.
+    "LMS_OUTBOX_LEASE_SECONDS": 600,
+    #: After this many failed runs a message waits for an operator (its last_error says why).
+    "LMS_OUTBOX_MAX_ATTEMPTS": 10,
     #: Rows per page in admin lists.
     "LMS_PAGE_SIZE": 50,
 }

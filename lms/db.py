@@ -93,6 +93,11 @@ class Database:
             bind=engine.execution_options(lms_begin_immediate=True), expire_on_commit=False
         )
 
+    @property
+    def session_factories(self) -> tuple[sessionmaker, sessionmaker]:
+        """Both session factories, for session event listeners (the outbox)."""
+        return (self._read_sessions, self._write_sessions)
+
     def new_session(self, *, for_write: bool) -> Session:
         factory = self._write_sessions if for_write else self._read_sessions
         return factory()

@@ -27,6 +27,8 @@ class LMSState:
     question_types: Any = None
     export_formats: dict[str, Any] = field(default_factory=dict)
     certificate_placeholders: dict[str, Any] = field(default_factory=dict)
+    #: The task queue (lms.tasks.queue.TaskQueue): task handlers, periodic jobs, Huey.
+    tasks: Any = None
 
     @property
     def is_host_mode(self) -> bool:
@@ -83,6 +85,12 @@ class LMS:
         )
         app.extensions["lms"] = state
         app.teardown_appcontext(close_session)
+
+        from lms.tasks import worker
+        from quizzes.tasks import register_tasks
+
+        state.tasks = worker.init_app(app, state)
+        register_tasks(state.tasks)
 
         from lms import babel_setup, cli, login_setup, routing
 

@@ -101,6 +101,8 @@ def make_test_config(**overrides) -> dict:
         "LMS_PASSWORD_MIN_LENGTH": 10,
         # Fast hashing for tests only (production keeps scrypt): hundreds of accounts are made.
         "LMS_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # Tasks run at once after commit, in the committing process (no worker needed).
+        "LMS_TASK_QUEUE_IMMEDIATE": True,
     }
     config.update(overrides)
     return config

@@ -76,3 +76,44 @@ def test_every_shipped_lesson_page_is_light(tmp_path, monkeypatch):
     assert len(sizes) == 48
     assert max(sizes.values()) < 60 * 1024, max(sizes.items(), key=lambda item: item[1])
     app.extensions["lms"].database.dispose()
+
+
+def test_make_run_serves_with_a_worker_and_ctrl_c_stops_both(tmp_path):
+    """The last step of `make run`: the web server and `flask lms worker` side by side."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert "scripts/serve-with-worker.sh $(FLASK)" in recipe.splitlines()[-1]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    flask = [str(Path(sys.executable).with_name("flask")), "--app", "wsgi"]
+    env = dict(os.environ, HOST="127.0.0.1", PORT=str(port), FLASK_LMS_INSTANCE_PATH=str(tmp_path),
+               FLASK_SECRET_KEY="quick-start-secret-0123456789-abcdefgh")
+    subprocess.run(flask + ["lms", "db", "upgrade"], env=env, cwd=ROOT, check=True, timeout=60,
+                   capture_output=True)
+    server = subprocess.Popen(["bash", "scripts/serve-with-worker.sh", *flask], env=env, cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              start_new_session=True)
+    status = None
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and status is None:
+            time.sleep(0.3)
+            try:
+                status = urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).status
+            except OSError:
+                pass
+    finally:
+        os.killpg(server.pid, signal.SIGINT)  # what Ctrl+C in the terminal sends
+        output, _ = server.communicate(timeout=30)
+    assert status == 200, output.decode()
+    assert b"Worker started" in output
+    assert (tmp_path / "lms-tasks.sqlite3").exists()  # the embedded queue's storage
