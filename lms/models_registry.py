@@ -8,6 +8,7 @@ from importlib import import_module
 MODEL_MODULES = (
     "lms.accounts.models",
     "lms.audit.models",
+    "lms.auth.models",
     "courses.models",
     "quizzes.models",
 )
