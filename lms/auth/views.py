@@ -66,13 +66,15 @@ def _attempt_login(form: LoginForm):
 
 def throttled_response(wait_seconds: int, status: int = 429):
     """A page that says when to try again, with the same time in ``Retry-After``."""
-    minutes = max(-(-wait_seconds // 60), 1)
     if wait_seconds < 60:
         when = ngettext("Please try again in %(num)d second.",
                         "Please try again in %(num)d seconds.", wait_seconds)
-    else:
+    elif wait_seconds < 2 * 3600:
         when = ngettext("Please try again in %(num)d minute.",
-                        "Please try again in %(num)d minutes.", minutes)
+                        "Please try again in %(num)d minutes.", -(-wait_seconds // 60))
+    else:
+        when = ngettext("Please try again in %(num)d hour.",
+                        "Please try again in %(num)d hours.", -(-wait_seconds // 3600))
     at = format_moment(utcnow() + dt.timedelta(seconds=wait_seconds))
     response = render_template("lms/auth/throttled.html", when=when, at=at)
     return response, status, {"Retry-After": str(wait_seconds)}
@@ -163,8 +165,9 @@ def sessions():
         return login_required_response()
     current = g.get("lms_user_session")
     rows = user_sessions.open_sessions(current_user.id)
-    return render_template("lms/auth/sessions.html", rows=rows, current=current,
+    page = render_template("lms/auth/sessions.html", rows=rows, current=current,
                            form=EndOtherSessionsForm())
+    return page, 200, {"Cache-Control": "no-store"}  # addresses and devices: personal data
 
 
 def end_other_sessions():
