@@ -37,8 +37,8 @@ DEFAULTS: dict[str, object] = {
     # Sign-in throttling. Only FAILED attempts count (an office of 40 people signing in
     # correctly behind one NAT address is never slowed). Each value is a `limits`
     # expression ("N per M minutes", moving window). See lms/auth/rate_limit.py.
-    #: Failed sign-ins allowed from one client address (any usernames): stops one machine
-    #: guessing many accounts, yet leaves room for the typos of a whole office behind a NAT.
+    #: Failed sign-ins allowed from one client address (any usernames; IPv6 by /64): stops
+    #: one machine guessing many accounts, yet leaves room for a whole office's typos.
     "LMS_LOGIN_FAILURES_PER_ADDRESS": "30 per 5 minutes",
     #: Failed sign-ins allowed for one username from one address. The owner signing in from
     #: another address is not affected by someone else's failures here.
@@ -168,6 +168,11 @@ def validate(app: Flask) -> None:
             raise ConfigurationError(
                 f"{key} is not a limits expression such as '5 per 5 minutes': {config[key]!r}"
             ) from None
+    for key in ("LMS_LOGIN_DELAY_AFTER_FAILURES", "LMS_LOGIN_DELAY_BASE_SECONDS",
+                "LMS_LOGIN_DELAY_MAX_SECONDS", "LMS_SESSION_TOUCH_SECONDS"):
+        value = config[key]
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+            raise ConfigurationError(f"{key} must be a number of at least 0: {value!r}")
     for key in ("LMS_SESSION_IDLE_MINUTES", "LMS_SESSION_MAX_HOURS"):
         if not isinstance(config[key], (int, float)) or config[key] <= 0:
             raise ConfigurationError(f"{key} must be a positive number: {config[key]!r}")

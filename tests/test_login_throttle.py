@@ -162,6 +162,46 @@ def test_per_username_ceiling_holds_across_addresses(app, create_learner, db):
     assert sign_in(client, "lan", address="203.0.113.99").status_code == 302
 
 
+@pytest.mark.parametrize("limits_config", [{"LMS_PASSWORD_CHANGE_FAILURES": "2 per 15 minutes"}])
+def test_change_password_failures_are_throttled_per_account(app, create_learner, db):
+    create_learner(username="hoa")
+    create_learner(username="lan")
+    hoa, lan = app.test_client(), app.test_client()
+    sign_in(hoa, "hoa")
+    sign_in(lan, "lan")
+    change = {"current_password": "not it at all", "new_password": "a brand new passphrase",
+              "confirm_password": "a brand new passphrase"}
+    for _ in range(2):
+        assert hoa.post("/auth/password", data=change).status_code == 200
+    response = hoa.post("/auth/password", data={**change, "current_password": PASSWORD})
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) > 60
+    # Another account behind the same address is not affected.
+    assert lan.post("/auth/password", data={**change, "current_password": PASSWORD}).status_code == 302
+
+
+@pytest.mark.parametrize("address, key", [
+    ("192.0.2.10", "192.0.2.10"),
+    ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+    ("2001:db8:1:2:ffff::1", "2001:db8:1:2::/64"),
+    ("::ffff:192.0.2.10", "192.0.2.10"),
+    ("not an address", "unknown"),
+    (None, "unknown"),
+])
+def test_address_keys(address, key):
+    from lms.auth.rate_limit import address_key
+
+    assert address_key(address) == key
+
+
+@pytest.mark.parametrize("limits_config", [{"LMS_LOGIN_FAILURES_PER_ADDRESS": "3 per 5 minutes"}])
+def test_one_ipv6_network_counts_as_one_address(app, create_learner, db):
+    client = app.test_client()
+    for host in range(1, 4):  # three addresses of one /64
+        assert sign_in(client, f"guess{host}", "wrong wrong", f"2001:db8:5:6::{host}").status_code == 200
+    assert sign_in(client, "guess9", "wrong wrong", "2001:db8:5:6::99").status_code == 429
+    assert sign_in(client, "guess9", "wrong wrong", "2001:db8:5:7::1").status_code == 200
+
+
 @pytest.mark.parametrize("wait, vietnamese, english", [
     (45, "Vui lòng thử lại sau 45 giây.", "Please try again in 45 seconds."),
     (90, "Vui lòng thử lại sau 2 phút.", "Please try again in 2 minutes."),

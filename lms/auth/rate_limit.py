@@ -20,12 +20,28 @@ app servers share them; every key starts with ``LMS_RATELIMIT_KEY_PREFIX``.
 """
 from __future__ import annotations
 
+import ipaddress
 import math
 import time
 
 from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+
+
+def address_key(address: str | None) -> str:
+    """The key one client address counts under: an IPv4 address itself, an IPv6 address's
+    /64 network (one LAN, or one subscriber: they hold the whole /64, so counting single
+    IPv6 addresses would give an attacker 2^64 fresh ones)."""
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return "unknown"
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 class LoginRateLimiter:

@@ -15,6 +15,7 @@ from lms.auth import user_sessions
 from lms.auth.access import login_required_response
 from lms.auth.forms import ChangePasswordForm, EndOtherSessionsForm, LoginForm, LogoutForm
 from lms.auth.models import EndReason
+from lms.auth.rate_limit import address_key
 from lms.db import get_session, utcnow
 from lms.extension import get_state
 from lms.i18n import SESSION_LOCALE_KEY, _, format_moment, ngettext
@@ -34,7 +35,7 @@ def login():
 
 def _attempt_login(form: LoginForm):
     username = operations.normalise_username(form.username.data)
-    address = request.remote_addr or "unknown"
+    address = address_key(request.remote_addr)
     limiter = get_state().rate_limiter
     db = get_session()
     wait = limiter.login_wait(address, username)
