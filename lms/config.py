@@ -71,7 +71,8 @@ DEFAULTS: dict[str, object] = {
     #: signed in at a shared desk is closed by the afternoon.
     "LMS_SESSION_IDLE_MINUTES": 120,
     #: Hours after sign-in at which a session ends whatever the activity: one working day,
-    #: so a stolen cookie is useless by the next morning.
+    #: so a stolen cookie is useless by the next morning. The signed cookie also expires
+    #: PERMANENT_SESSION_LIFETIME (12 h) after it was last written: raise both together.
     "LMS_SESSION_MAX_HOURS": 12,
     #: Seconds between two updates of a session's "last seen" time (one write per minute
     #: at most, not one per request); the idle timeout is exact to this much.

@@ -71,7 +71,8 @@ def test_scheme_and_address_as_the_app_sees_them(make_standalone, count, scheme,
     from flask import request
 
     app = make_standalone(LMS_TRUSTED_PROXY_COUNT=count)
-    app.add_url_rule("/_probe", "probe", lambda: f"{request.scheme} {request.remote_addr} {request.host}")
+    app.add_url_rule("/_probe", "probe",
+                     lambda: f"{request.scheme} {request.remote_addr} {request.host}")
     seen = app.test_client().get("/_probe", headers={"X-Forwarded-For": CLIENT,
                                                      "X-Forwarded-Proto": "https",
                                                      "X-Forwarded-Host": "evil.example"})
