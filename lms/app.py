@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, redirect, url_for
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lms.config import INSTANCE_CONFIG_FILENAME
 from lms.extension import LMS
@@ -26,7 +27,25 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     LMS(app)
+    trust_proxies(app)
     if app.config["LMS_URL_PREFIX"]:
         # Standalone with a prefix: send visitors of the bare site to the LMS.
         app.add_url_rule("/", "root", lambda: redirect(url_for("lms.index")))
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind ``LMS_TRUSTED_PROXY_COUNT`` reverse proxies, take the client's address and
+    scheme from the X-Forwarded-For/-Proto headers they set (Werkzeug's ProxyFix).
+
+    This belongs to whoever owns the WSGI app, so only the standalone factory does it:
+    the LMS extension never wraps a host's ``wsgi_app`` (the host may have its own
+    ProxyFix, and a second one would trust one hop too many). X-Forwarded-Host is not
+    trusted: the proxies in the README pass the Host header through unchanged, and a
+    proxy that does not overwrite X-Forwarded-Host would let a client choose the host
+    in generated links.
+    """
+    count = app.config["LMS_TRUSTED_PROXY_COUNT"]
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=0,
+                                x_port=0, x_prefix=0)

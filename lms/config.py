@@ -12,6 +12,7 @@ import os
 from datetime import timedelta
 
 from flask import Flask
+from limits import parse as limits_parse
 
 DEFAULTS: dict[str, object] = {
     #: SQLAlchemy URL. None means a SQLite file `lms.sqlite3` in the instance folder.
@@ -33,14 +34,58 @@ DEFAULTS: dict[str, object] = {
     #: Content-Security-Policy of LMS pages. "auto": a strict same-origin policy while the
     #: LMS's own layout is used, none inside a host layout (the host knows its assets).
     "LMS_CONTENT_SECURITY_POLICY": "auto",
-    #: Login attempts allowed per client IP (a `limits` expression).
-    "LMS_LOGIN_LIMIT_PER_IP": "30 per 5 minutes",
-    #: Failed logins allowed per username before it is locked for the window.
-    "LMS_LOGIN_LIMIT_PER_USERNAME": "5 per 5 minutes",
+    # Sign-in throttling. Only FAILED attempts count (an office of 40 people signing in
+    # correctly behind one NAT address is never slowed). Each value is a `limits`
+    # expression ("N per M minutes", moving window). See lms/auth/rate_limit.py.
+    #: Failed sign-ins allowed from one client address (any usernames; IPv6 by /64): stops
+    #: one machine guessing many accounts, yet leaves room for a whole office's typos.
+    "LMS_LOGIN_FAILURES_PER_ADDRESS": "30 per 5 minutes",
+    #: Failed sign-ins allowed for one username from one address. The owner signing in from
+    #: another address is not affected by someone else's failures here.
+    "LMS_LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS": "5 per 5 minutes",
+    #: Failed sign-ins allowed for one username from all addresses together: well above the
+    #: limits above, the last stop for a guessing attack spread over many addresses.
+    "LMS_LOGIN_FAILURES_PER_USERNAME": "100 per day",
+    #: After this many failures of one username (within the per-username window), every
+    #: further attempt for it waits a growing delay: a distributed attack slows down
+    #: exponentially while the owner waits at most LMS_LOGIN_DELAY_MAX_SECONDS.
+    "LMS_LOGIN_DELAY_AFTER_FAILURES": 10,
+    #: First delay in seconds; it doubles with every further failure.
+    "LMS_LOGIN_DELAY_BASE_SECONDS": 2,
+    #: Longest delay in seconds between two attempts for one username.
+    "LMS_LOGIN_DELAY_MAX_SECONDS": 300,
+    #: Wrong current passwords allowed per account on the change-password page.
+    "LMS_PASSWORD_CHANGE_FAILURES": "5 per 15 minutes",
     #: Rate-limit counters: memory:// for one process, redis://host:6379 for several servers.
     "LMS_RATELIMIT_STORAGE_URI": "memory://",
+    #: Prefix of this app's counters, so several apps can share one Redis.
+    "LMS_RATELIMIT_KEY_PREFIX": "lms",
+    #: Reverse proxies in front of the app that set X-Forwarded-For/-Proto (0: none, the
+    #: client connects directly). Applied by `lms.app.create_app` with Werkzeug's ProxyFix;
+    #: a host app wraps its own `wsgi_app` instead (see README). Never set it higher than
+    #: the real number of proxies: clients could then choose their own address.
+    "LMS_TRUSTED_PROXY_COUNT": 0,
+    # Server-side sessions of standalone accounts (lms/auth/user_sessions.py).
+    #: Minutes without any request after which a session ends. 120: a 90-minute class
+    #: period or the long midday break does not lose a half-filled form, while a PC left
+    #: signed in at a shared desk is closed by the afternoon.
+    "LMS_SESSION_IDLE_MINUTES": 120,
+    #: Hours after sign-in at which a session ends whatever the activity: one working day,
+    #: so a stolen cookie is useless by the next morning. The signed cookie also expires
+    #: PERMANENT_SESSION_LIFETIME (12 h) after it was last written: raise both together.
+    "LMS_SESSION_MAX_HOURS": 12,
+    #: Seconds between two updates of a session's "last seen" time (one write per minute
+    #: at most, not one per request); the idle timeout is exact to this much.
+    "LMS_SESSION_TOUCH_SECONDS": 60,
     #: Minimum length of a new password (NIST SP 800-63B favours length over symbols).
     "LMS_PASSWORD_MIN_LENGTH": 10,
+    #: Lowest zxcvbn strength score (0–4) a new password must reach; 3 means "safely
+    #: unguessable" (at least 10^8 guesses): enough behind online throttling and scrypt.
+    "LMS_PASSWORD_MIN_SCORE": 3,
+    #: Words of this site that must not make up a password (besides the person's own
+    #: username, name, staff code and e-mail, and the organisation's name), lower case
+    #: without diacritics: the Vietnamese for "password", "training", "study".
+    "LMS_PASSWORD_CONTEXT_WORDS": ["matkhau", "daotao", "hoctap", "lms"],
     #: Werkzeug hashing method for new passwords; scrypt is memory-hard (OWASP's advice).
     "LMS_PASSWORD_HASH_METHOD": "scrypt",
     #: Largest accepted upload (learner import files, content packs), in bytes.
@@ -121,6 +166,32 @@ def validate(app: Flask) -> None:
                 "to a long random value, e.g. the output of "
                 "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
             )
+    renamed = {"LMS_LOGIN_LIMIT_PER_IP": "LMS_LOGIN_FAILURES_PER_ADDRESS",
+               "LMS_LOGIN_LIMIT_PER_USERNAME": "LMS_LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS"}
+    for old, new in renamed.items():
+        if old in config:
+            raise ConfigurationError(f"{old} was replaced by {new} (only failures count now); "
+                                     "see lms/config.py for the sign-in limits.")
+    proxies = config["LMS_TRUSTED_PROXY_COUNT"]
+    if not isinstance(proxies, int) or isinstance(proxies, bool) or not 0 <= proxies <= 5:
+        raise ConfigurationError(
+            f"LMS_TRUSTED_PROXY_COUNT must be a whole number from 0 to 5: {proxies!r}")
+    for key in ("LMS_LOGIN_FAILURES_PER_ADDRESS", "LMS_LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS",
+                "LMS_LOGIN_FAILURES_PER_USERNAME", "LMS_PASSWORD_CHANGE_FAILURES"):
+        try:
+            limits_parse(config[key])
+        except ValueError:
+            raise ConfigurationError(
+                f"{key} is not a limits expression such as '5 per 5 minutes': {config[key]!r}"
+            ) from None
+    for key in ("LMS_LOGIN_DELAY_AFTER_FAILURES", "LMS_LOGIN_DELAY_BASE_SECONDS",
+                "LMS_LOGIN_DELAY_MAX_SECONDS", "LMS_SESSION_TOUCH_SECONDS"):
+        value = config[key]
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+            raise ConfigurationError(f"{key} must be a number of at least 0: {value!r}")
+    for key in ("LMS_SESSION_IDLE_MINUTES", "LMS_SESSION_MAX_HOURS"):
+        if not isinstance(config[key], (int, float)) or config[key] <= 0:
+            raise ConfigurationError(f"{key} must be a positive number: {config[key]!r}")
     prefix = config["LMS_URL_PREFIX"]
     if prefix and (not prefix.startswith("/") or prefix.endswith("/")):
         raise ConfigurationError(

@@ -1,4 +1,11 @@
-"""Flask-Login wiring for standalone mode (a host brings its own login manager)."""
+"""Flask-Login wiring for standalone mode (a host brings its own login manager).
+
+A standalone sign-in is valid only while its server-side session row is open
+(:mod:`lms.auth.user_sessions`): a cookie replayed after logout, after "end my other
+sessions", after the idle timeout or past the maximum lifetime loads no user, and the
+page sends the visitor to sign in. In host mode none of this applies: the host's login
+and sessions decide who is signed in.
+"""
 from __future__ import annotations
 
 from flask import Flask
@@ -26,11 +33,14 @@ def init_app(app: Flask, state: LMSState) -> None:
 
 def _load_user(user_id: str):
     from lms.accounts.models import User
+    from lms.auth import user_sessions
     from lms.db import get_session
 
     raw_id, _, version = user_id.partition(":")
-    if not raw_id.isdigit() or not version.isdigit():
+    if not raw_id.isdigit() or not version.isdigit() or len(raw_id) > 18:
         return None
+    if user_sessions.current(int(raw_id)) is None:
+        return None  # no open server-side session: logged out, ended, idle or too old
     user = get_session().get(User, int(raw_id))
     if user is None or user.session_version != int(version):
         return None  # password changed or reset elsewhere: this session is over

@@ -9,6 +9,7 @@ MODEL_MODULES = (
     "lms.accounts.models",
     "lms.audit.models",
     "lms.tasks.models",
+    "lms.auth.models",
     "courses.models",
     "quizzes.models",
 )

@@ -18,6 +18,8 @@ ACCESS = {
     "lms.auth.login": ("GET", "/auth/login", EVERYONE),
     "lms.auth.logout": ("POST", "/auth/logout", SIGNED_IN),
     "lms.auth.change_password": ("GET", "/auth/password", SIGNED_IN),
+    "lms.auth.sessions": ("GET", "/auth/sessions", SIGNED_IN),
+    "lms.auth.end_other_sessions": ("POST", "/auth/sessions/end-others", SIGNED_IN),
     "lms.index": ("GET", "/", SIGNED_IN),
     "lms.admin.index": ("GET", "/admin/", ADMIN),
     "lms.admin.units": ("GET", "/admin/units", ADMIN),

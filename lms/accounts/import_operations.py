@@ -6,7 +6,6 @@ changes nothing, so importing the same file twice writes nothing the second time
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -97,7 +96,7 @@ def _apply_row(values: dict, units: dict[str, OrgUnit], outcome: ImportOutcome) 
         outcome.unchanged += 1
     username = values.get("username")
     if username and learner.user is None:
-        password = secrets.token_urlsafe(9)
+        password = operations.new_temporary_password(learner, username)
         operations.create_account(learner, username, password, must_change_password=True)
         outcome.new_accounts.append((learner.staff_code, username, password))
     session.flush()

@@ -79,6 +79,9 @@ class User(UserMixin, Base):
     session_version: Mapped[int] = mapped_column(default=1)
     created_dt: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_login_dt: Mapped[dt.datetime | None]
+    #: When the password was last set (by its owner, an admin reset or the account's
+    #: creation); shown to the person after sign-in.
+    password_changed_dt: Mapped[dt.datetime | None]
 
     learner: Mapped[Learner] = relationship(back_populates="user", uselist=False)
 

@@ -5,10 +5,13 @@ Business rules that forms cannot see raise :class:`AccountError` with a translat
 """
 from __future__ import annotations
 
+import secrets
+
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from lms.accounts.models import Learner, OrgUnit, Role, RoleGrant, User
+from lms.accounts.password_policy import PasswordRules, password_problem
 from lms.accounts.passwords import check_password, hash_password
 from lms.audit.operations import record_event
 from lms.db import get_session, utcnow
@@ -115,6 +118,8 @@ def _check_staff_code_free(staff_code: str | None, learner_id: int | None) -> No
 
 def set_active(learner: Learner, active: bool, *, actor: Learner | None) -> None:
     learner.is_active = active
+    if not active and learner.user is not None:
+        _end_sessions(learner.user, "deactivated")
     record_event("admin.learner_activated" if active else "admin.learner_deactivated",
                  actor=actor, object_type="learner", object_id=learner.id)
 
@@ -125,8 +130,9 @@ def create_account(learner: Learner, username: str, password: str, *,
     username = normalise_username(username)
     if session.scalar(sa.select(User.id).where(User.username == username)) is not None:
         raise AccountError(_("The username %(username)s is taken.", username=username))
+    check_new_password(password, username=username, learner=learner)
     user = User(username=username, password_hash=hash_password(password),
-                must_change_password=must_change_password)
+                must_change_password=must_change_password, password_changed_dt=utcnow())
     _add_unique(user, _("The username %(username)s is taken.", username=username))
     learner.user = user
     session.flush()
@@ -141,19 +147,48 @@ def verify_password(user: User, password: str) -> bool:
     return check_password(user.password_hash, password)
 
 
-def change_password(user: User, new_password: str) -> None:
-    """The owner's change: ends every other session of the account."""
+def check_new_password(password: str, *, username: str, learner: Learner) -> None:
+    """Refuse a weak password, or one built from the person's own details (AccountError)."""
+    from flask import current_app
+
+    problem = password_problem(password, PasswordRules.from_config(current_app.config),
+                               username=username, full_name=learner.full_name,
+                               staff_code=learner.staff_code, email=learner.email)
+    if problem:
+        raise AccountError(problem)
+
+
+def new_temporary_password(learner: Learner, username: str) -> str:
+    """A random password for an admin reset or a new account that passes the rules."""
+    while True:
+        password = secrets.token_urlsafe(9)
+        try:
+            check_new_password(password, username=username, learner=learner)
+        except AccountError:
+            continue  # astronomically rare (e.g. it spells the staff code): draw again
+        return password
+
+
+def change_password(user: User, new_password: str, *, keep_session_id: int | None = None) -> None:
+    """The owner's change: ends every other session of the account (all but
+    ``keep_session_id``, the one making the change)."""
+    check_new_password(new_password, username=user.username, learner=user.learner)
     user.password_hash = hash_password(new_password)
     user.must_change_password = False
+    user.password_changed_dt = utcnow()
     _bump_session_version(user)
+    _end_sessions(user, "password_changed", except_id=keep_session_id)
     record_event("auth.password_changed", actor=user.learner, object_type="user", object_id=user.id)
 
 
 def reset_password(user: User, temporary_password: str, *, actor: Learner | None) -> None:
     """An admin's reset: the person must choose a new password at next sign-in."""
+    check_new_password(temporary_password, username=user.username, learner=user.learner)
     user.password_hash = hash_password(temporary_password)
     user.must_change_password = True
+    user.password_changed_dt = utcnow()
     _bump_session_version(user)
+    _end_sessions(user, "password_reset")
     record_event("admin.password_reset", actor=actor, object_type="user", object_id=user.id,
                  details={"username": user.username})
 
@@ -164,6 +199,14 @@ def _bump_session_version(user: User) -> None:
         sa.update(User).where(User.id == user.id).values(session_version=User.session_version + 1)
     )
     get_session().refresh(user)
+
+
+def _end_sessions(user: User, reason: str, *, except_id: int | None = None) -> None:
+    """End the account's server-side sessions on every app server (lms.auth.user_sessions)."""
+    from lms.auth import user_sessions
+    from lms.auth.models import EndReason
+
+    user_sessions.end_all(user.id, EndReason(reason), except_id=except_id)
 
 
 def record_login(user: User) -> None:

@@ -25,7 +25,11 @@ def create_admin(username: str, password: str, *, full_name: str | None = None) 
     if session.scalar(sa.select(User.id).where(User.username == username)) is not None:
         raise SetupError(f"The username {username} is taken.")
     learner = operations.create_learner(full_name=full_name or username)
-    user = operations.create_account(learner, username, password)
+    try:
+        user = operations.create_account(learner, username, password)
+    except operations.AccountError as error:
+        session.rollback()
+        raise SetupError(str(error)) from None
     operations.grant_role(learner, Role.ADMIN, None, actor=None)
     session.commit()
     return user

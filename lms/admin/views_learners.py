@@ -1,8 +1,6 @@
 """Learner administration: search, create, edit, deactivate, password reset, roles."""
 from __future__ import annotations
 
-import secrets
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
@@ -76,7 +74,7 @@ def _save_learner(form: LearnerForm, learner: Learner | None, success: str):
         return None
     password = None
     if learner.user is None and form.username.data:
-        password = secrets.token_urlsafe(9)
+        password = operations.new_temporary_password(learner, form.username.data)
         try:
             operations.create_account(learner, form.username.data, password, must_change_password=True)
         except operations.AccountError as error:
@@ -138,7 +136,7 @@ def reset_password(learner_id: int):
     learner = _load_learner(learner_id)
     if not ActionForm().validate_on_submit() or learner.user is None:
         abort(400)
-    password = secrets.token_urlsafe(9)
+    password = operations.new_temporary_password(learner, learner.user.username)
     operations.reset_password(learner.user, password, actor=current_principal().learner)
     get_session().commit()
     _flash_temporary_password(learner, password)

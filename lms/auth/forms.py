@@ -41,3 +41,7 @@ class ChangePasswordForm(LmsForm):
 
 class LogoutForm(LmsForm):
     """Sign-out is a POST with a CSRF token, so no link on another site can sign anyone out."""
+
+
+class EndOtherSessionsForm(LmsForm):
+    """"Sign out everywhere else" is a POST with a CSRF token."""

@@ -56,7 +56,7 @@ def test_login_page_has_no_serious_accessibility_violation(page, live_server):
 
 @pytest.mark.parametrize("path", ["/admin/learners", "/admin/units", "/admin/units/new",
                                   "/admin/learners/new", "/admin/import", "/admin/audit",
-                                  "/auth/password", "/", "/reports/learners"])
+                                  "/auth/password", "/auth/sessions", "/", "/reports/learners"])
 def test_admin_pages_have_no_serious_accessibility_violation(page, live_server, sign_in, path):
     sign_in("admin")
     page.goto(f"{live_server}{path}")
