@@ -83,6 +83,18 @@ def format_moment(value: dt.datetime | None) -> str:
     )
 
 
+def format_minutes(seconds: int) -> str:
+    """A duration in whole minutes with the locale's digit grouping: "1.250 phút" in
+    Vietnamese, "1,250 minutes" in English; "under a minute" for a few seconds."""
+    from babel.numbers import format_decimal
+
+    if 0 < seconds < 30:
+        return domain.gettext("under a minute")
+    minutes = int(seconds + 30) // 60  # to the nearest minute, halves up
+    return ngettext("%(num)s minute", "%(num)s minutes", minutes,
+                    num=format_decimal(minutes, locale=current_locale()))
+
+
 def _display_zone():
     from zoneinfo import ZoneInfo
 
