@@ -91,8 +91,9 @@ def format_minutes(seconds: int) -> str:
     if 0 < seconds < 30:
         return domain.gettext("under a minute")
     minutes = int(seconds + 30) // 60  # to the nearest minute, halves up
-    return ngettext("%(num)s minute", "%(num)s minutes", minutes,
-                    num=format_decimal(minutes, locale=current_locale()))
+    # "count", not "num": ngettext's own "num" would be the bare number, ungrouped.
+    return ngettext("%(count)s minute", "%(count)s minutes", minutes,
+                    count=format_decimal(minutes, locale=current_locale()))
 
 
 def _display_zone():
