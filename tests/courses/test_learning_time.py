@@ -19,7 +19,7 @@ from courses import operations
 from courses.models import Course, CourseCompletion, Enrollment, LessonProgress
 from lms.db import utcnow
 from quizzes.models import Attempt
-from tests.conftest import pack_files
+from tests.conftest import PASSWORD, pack_files
 
 LESSON_SECONDS = 8 * 60
 REQUIRED = LESSON_SECONDS // 2  # share 0.5
@@ -355,7 +355,7 @@ def committed_course(app, engine):
     from courses.pack_operations import import_pack
     from courses.pack_validation import validate_pack
     from lms.accounts import operations as accounts
-    from lms.accounts.models import Learner
+    from lms.accounts.models import Learner, User
     from lms.db import Database
 
     database = Database(engine)
@@ -366,6 +366,7 @@ def committed_course(app, engine):
                                       app.extensions["lms"].question_types)
         course = import_pack(pack, publish=True).course
         person = accounts.create_learner(full_name="Người Hai Thẻ", staff_code="TWOTAB-1")
+        accounts.create_account(person, "twotab", PASSWORD)
         enrollment = operations.enrol(person, course)
         session.commit()
         ids = {"learner": person.id, "enrollment": enrollment.id, "lesson": course.lessons[0].id}
@@ -377,6 +378,7 @@ def committed_course(app, engine):
         session.execute(sa.delete(CourseCompletion).where(CourseCompletion.course_code == "TWOTAB"))
         session.execute(sa.delete(Course).where(Course.code == "TWOTAB"))
         session.execute(sa.delete(Learner).where(Learner.staff_code == "TWOTAB-1"))
+        session.execute(sa.delete(User).where(User.username == "twotab"))
         session.commit()
 
 
@@ -448,6 +450,43 @@ def test_two_tabs_lose_no_time_and_count_none_twice(app, committed_course, monke
         # 30 readings of the clock, 0 … 29 s: the last one is "last seen".
         assert row.last_seen_dt - ticking.start == dt.timedelta(seconds=29)
         assert span >= 28  # whichever tab opened first, at 0 or 1 s
+
+
+def test_two_tabs_reloading_the_page_lose_no_time(app, committed_course, monkeypatch):
+    """The same through the lesson page: two signed-in tabs (two clients) reload it 15
+    times each at once. Each GET writes in its own short transaction
+    (write_during_read_request, BEGIN IMMEDIATE on SQLite): no error, no lost second."""
+    database, ids = committed_course
+    ticking = TickingClock()
+    monkeypatch.setattr(operations, "utcnow", ticking)
+    tabs = []
+    for _ in range(2):
+        tab = app.test_client()
+        assert tab.post("/auth/login", data={"username": "twotab", "password": PASSWORD}).status_code == 302
+        tabs.append(tab)
+    statuses, errors = [], []
+    barrier = threading.Barrier(len(tabs))
+
+    def reload_many(tab):
+        try:
+            barrier.wait(timeout=10)
+            for _ in range(15):
+                statuses.append(tab.get("/courses/TWOTAB/lessons/1").status_code)
+        except Exception as error:  # asserted below
+            errors.append(repr(error))
+
+    threads = [threading.Thread(target=reload_many, args=(tab,)) for tab in tabs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and statuses == [200] * 30
+    with database.write_session() as session:
+        row = session.scalars(sa.select(LessonProgress)
+                              .where(LessonProgress.enrollment_id == ids["enrollment"])).one()
+        assert row.active_seconds == (row.last_seen_dt - row.first_opened_dt).total_seconds()
+        assert row.last_seen_dt - ticking.start == dt.timedelta(seconds=29)
+        assert row.active_seconds >= 28
 
 
 def test_two_tabs_pressing_done_together_count_once(app, committed_course, monkeypatch):
