@@ -42,6 +42,12 @@ class Course(Base):
     #: Percent of the final quiz needed to pass.
     pass_mark: Mapped[int]
     is_mandatory: Mapped[bool] = mapped_column(default=False)
+    #: Pack's own minimum share of a lesson's reading time before it can be marked done;
+    #: None follows LMS_MIN_LESSON_SHARE (see courses.learning_time).
+    min_lesson_share: Mapped[float | None]
+    #: Whether the final quiz waits until every lesson is done; None follows
+    #: LMS_QUIZ_REQUIRES_LESSONS.
+    quiz_requires_lessons: Mapped[bool | None]
     #: {"digcomp": ["4.1", ...], "tt02": ["6.2", ...]}
     competences: Mapped[dict] = mapped_column(default=dict)
     #: Titles and summaries in both languages without diacritics, for search.
@@ -126,12 +132,22 @@ class Enrollment(Base):
     #: Lessons marked done, kept up to date with atomic SQL increments (no recounting on
     #: every page; no read-modify-write in Python, which loses updates under concurrency).
     lessons_done: Mapped[int] = mapped_column(default=0)
+    #: The last request on one of its lessons (page or "done"), or the enrolment. Lesson
+    #: time is credited only after it, so two lessons open side by side are never both
+    #: credited for the same minutes (courses.learning_time).
     last_activity_dt: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     course: Mapped[Course] = relationship()
 
 
 class LessonProgress(Base):
+    """One learner's time on one lesson, from the first time they open it.
+
+    The row is created when the lesson is first opened; ``done_dt`` is set when the
+    learner marks it done (None until then). Time is measured by the server from
+    requests, never reported by the browser (see courses.learning_time).
+    """
+
     __tablename__ = "lms_lesson_progress"
     __table_args__ = (sa.UniqueConstraint("enrollment_id", "lesson_id"),)
 
@@ -140,7 +156,12 @@ class LessonProgress(Base):
         sa.ForeignKey("lms_enrollments.id", ondelete="CASCADE"), index=True)
     lesson_id: Mapped[int] = mapped_column(sa.ForeignKey("lms_lessons.id", ondelete="CASCADE"),
                                            index=True)
-    done_dt: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    first_opened_dt: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: The last request on this lesson: the next one is credited from here (capped).
+    last_seen_dt: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: Seconds credited to this lesson, moved only by ``active_seconds + n`` in SQL.
+    active_seconds: Mapped[int] = mapped_column(default=0, server_default="0")
+    done_dt: Mapped[dt.datetime | None]
 
 
 class CourseCompletion(Base):

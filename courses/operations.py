@@ -1,15 +1,21 @@
-"""Learning writes: enrol, mark a lesson done, complete a course (mutate → flush → signal).
+"""Learning writes: enrol, time on a lesson, mark a lesson done, complete a course
+(mutate → flush → signal).
 
 Every operation is safe to repeat (double click, two tabs, two workers): uniqueness is
 enforced by the database and counters move with atomic SQL, never read-modify-write.
 """
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from courses import learning_time
 from courses.models import Course, CourseCompletion, Enrollment, Lesson, LessonProgress
+from courses.queries import time_rules
 from lms import signals
 from lms.db import get_session, utcnow
 from quizzes.models import Quiz
@@ -34,23 +40,141 @@ def _enrollment(learner_id: int, course_code: str) -> Enrollment | None:
         Enrollment.learner_id == learner_id, Enrollment.course_code == course_code))
 
 
-def mark_lesson_done(enrollment: Enrollment, lesson: Lesson, learner) -> bool:
-    """Record the lesson as done; True if this call recorded it (False if already done)."""
-    if lesson.course_id != enrollment.course_id:
-        raise ValueError("lesson of another course version")
+class LessonNotReady(Exception):
+    """The lesson cannot be marked done yet: its minimum time is not reached."""
+
+    def __init__(self, seconds_left: int):
+        super().__init__(f"{seconds_left} s left")
+        self.seconds_left = seconds_left
+
+    @property
+    def minutes_left(self) -> int:
+        return learning_time.minutes_left(self.seconds_left)
+
+
+@dataclass
+class LessonTime:
+    """A lesson's credited time after a request, for the page to show."""
+
+    active_seconds: int
+    seconds_left: int
+    is_done: bool
+
+
+def record_lesson_visit(enrollment: Enrollment, lesson: Lesson) -> LessonTime:
+    """A request on the lesson's page: the first one records the opening, a later one
+    credits the interval since the previous request (rules in courses.learning_time).
+
+    Race-safe: the enrolment's row is locked first (``FOR UPDATE`` on PostgreSQL; on
+    SQLite the writing transaction's BEGIN IMMEDIATE already serialises writers), so two
+    tabs on the course credit each interval once; the lesson's row is created by an
+    upsert and its time only ever moves by ``active_seconds + n`` in SQL.
+    """
+    _check_same_version(enrollment, lesson)
+    now = utcnow()
+    rules = time_rules(enrollment.course)
     session = get_session()
-    try:
-        with session.begin_nested():
-            session.add(LessonProgress(enrollment_id=enrollment.id, lesson_id=lesson.id))
-    except IntegrityError:
+    last_activity = _lock_enrollment(enrollment.id)
+    row = _progress_row(enrollment.id, lesson.id)
+    if row is None:
+        insert = _dialect_insert(session)(LessonProgress).values(
+            enrollment_id=enrollment.id, lesson_id=lesson.id, first_opened_dt=now,
+            last_seen_dt=now, active_seconds=0)
+        session.execute(insert.on_conflict_do_nothing(index_elements=["enrollment_id", "lesson_id"]))
+        active, is_done = 0, False
+    else:
+        credit = learning_time.credited_seconds(now, row.last_seen_dt, last_activity,
+                                                rules.cap_seconds(lesson.minutes))
+        session.execute(
+            sa.update(LessonProgress).where(LessonProgress.id == row.id)
+            .values(active_seconds=LessonProgress.active_seconds + credit,
+                    last_seen_dt=max(now, row.last_seen_dt))
+            .execution_options(synchronize_session=False))
+        active, is_done = row.active_seconds + credit, row.done_dt is not None
+    _touch_enrollment(enrollment.id, now, last_activity)
+    left = 0 if is_done else max(0, rules.required_seconds(lesson.minutes) - active)
+    return LessonTime(active, left, is_done)
+
+
+def mark_lesson_done(enrollment: Enrollment, lesson: Lesson, learner) -> bool:
+    """Record the lesson as done; True if this call recorded it (False if already done).
+
+    Raises :class:`LessonNotReady` (having written nothing) when the lesson's credited
+    time, with the interval this request adds, is below its minimum.
+    """
+    _check_same_version(enrollment, lesson)
+    now = utcnow()
+    rules = time_rules(enrollment.course)
+    required = rules.required_seconds(lesson.minutes)
+    session = get_session()
+    last_activity = _lock_enrollment(enrollment.id)
+    row = _progress_row(enrollment.id, lesson.id)
+    if row is not None and row.done_dt is not None:
         return False
+    if row is None:
+        if required > 0:
+            raise LessonNotReady(required)  # never opened: nothing credited yet
+        try:
+            with session.begin_nested():
+                session.add(LessonProgress(enrollment_id=enrollment.id, lesson_id=lesson.id,
+                                           first_opened_dt=now, last_seen_dt=now, done_dt=now))
+        except IntegrityError:
+            return False
+    else:
+        credit = learning_time.credited_seconds(now, row.last_seen_dt, last_activity,
+                                                rules.cap_seconds(lesson.minutes))
+        if row.active_seconds + credit < required:
+            raise LessonNotReady(required - row.active_seconds - credit)
+        changed = session.execute(
+            sa.update(LessonProgress)
+            .where(LessonProgress.id == row.id, LessonProgress.done_dt.is_(None))
+            .values(active_seconds=LessonProgress.active_seconds + credit,
+                    last_seen_dt=max(now, row.last_seen_dt), done_dt=now)
+            .execution_options(synchronize_session=False)).rowcount
+        if changed != 1:
+            return False
     session.execute(
         sa.update(Enrollment).where(Enrollment.id == enrollment.id)
-        .values(lessons_done=Enrollment.lessons_done + 1, last_activity_dt=utcnow())
+        .values(lessons_done=Enrollment.lessons_done + 1,
+                last_activity_dt=max(now, last_activity))
         .execution_options(synchronize_session=False))
     session.refresh(enrollment)
     complete_course_if_done(enrollment, learner, quiz_score_percent=_passing_quiz_score(enrollment))
     return True
+
+
+def _check_same_version(enrollment: Enrollment, lesson: Lesson) -> None:
+    if lesson.course_id != enrollment.course_id:
+        raise ValueError("lesson of another course version")
+
+
+def _lock_enrollment(enrollment_id: int) -> dt.datetime:
+    """Lock the enrolment's row until the transaction ends; its last activity."""
+    return get_session().scalar(sa.select(Enrollment.last_activity_dt)
+                                .where(Enrollment.id == enrollment_id).with_for_update())
+
+
+def _progress_row(enrollment_id: int, lesson_id: int):
+    return get_session().execute(
+        sa.select(LessonProgress.id, LessonProgress.last_seen_dt, LessonProgress.active_seconds,
+                  LessonProgress.done_dt)
+        .where(LessonProgress.enrollment_id == enrollment_id,
+               LessonProgress.lesson_id == lesson_id)).first()
+
+
+def _touch_enrollment(enrollment_id: int, now: dt.datetime, last_activity: dt.datetime) -> None:
+    if now > last_activity:
+        get_session().execute(
+            sa.update(Enrollment).where(Enrollment.id == enrollment_id)
+            .values(last_activity_dt=now).execution_options(synchronize_session=False))
+
+
+def _dialect_insert(session):
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
 
 
 def _passing_quiz_score(enrollment: Enrollment) -> float | None:

@@ -10,13 +10,19 @@ from quizzes.models import Quiz
 
 
 def pack_files_of(course: Course) -> dict[str, bytes]:
-    files = {"course.yaml": _dump({
+    card = {
         "code": course.code, "version": course.version, "topic": course.topic.value,
         "title": {"vi": course.title_vi, "en": course.title_en},
         "summary": {"vi": course.summary_vi, "en": course.summary_en},
         "periods": course.periods, "minutes": course.minutes, "pass_mark": course.pass_mark,
         "mandatory": course.is_mandatory, "competences": course.competences,
-    })}
+    }
+    # Written only when the pack set them, so an exported pack keeps following the site.
+    if course.min_lesson_share is not None:
+        card["min_lesson_share"] = course.min_lesson_share
+    if course.quiz_requires_lessons is not None:
+        card["quiz_requires_lessons"] = course.quiz_requires_lessons
+    files = {"course.yaml": _dump(card)}
     for lesson in course.lessons:
         for lang in ("vi", "en"):
             front = _dump({"title": lesson.title(lang), "minutes": lesson.minutes,

@@ -27,7 +27,8 @@ DIGCOMP = {f"{area}.{n}" for area, count in ((1, 3), (2, 6), (3, 4), (4, 4), (5,
 #: Circular 02/2025/TT-BGDĐT: DigComp's 21 competences plus 6.1–6.3 on AI.
 TT02 = DIGCOMP | {"6.1", "6.2", "6.3"}
 COURSE_KEYS = {"code", "version", "topic", "title", "summary", "periods", "minutes",
-               "pass_mark", "mandatory", "competences"}
+               "pass_mark", "mandatory", "competences", "min_lesson_share",
+               "quiz_requires_lessons"}
 #: A Vietnamese lesson must have at least this share of words with Vietnamese letters
 #: (diacritics or đ); English or unaccented text falls far below it.
 MIN_VIETNAMESE_WORD_SHARE = 0.2
@@ -58,6 +59,9 @@ class Pack:
     competences: dict
     lessons: list[PackLesson]
     quiz: PackQuiz | None
+    #: None: the site's LMS_MIN_LESSON_SHARE / LMS_QUIZ_REQUIRES_LESSONS apply.
+    min_lesson_share: float | None = None
+    quiz_requires_lessons: bool | None = None
     media: dict[str, bytes] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
 
@@ -152,10 +156,27 @@ def _read_course(text: str, errors: list[PackError]) -> dict | None:
     if not isinstance(mandatory, bool):
         fail(("mandatory",), _("\"mandatory\" must be true or false."))
     competences = _read_competences(data.get("competences") or {}, fail)
+    min_lesson_share = data.get("min_lesson_share")
+    if min_lesson_share is not None and not _is_share(min_lesson_share):
+        fail(("min_lesson_share",), _(
+            "\"min_lesson_share\" must be a number from 0 to 1 (a share of each lesson's "
+            "minutes, e.g. 0.3; 0 turns the minimum off)."))
+    quiz_requires_lessons = data.get("quiz_requires_lessons")
+    if quiz_requires_lessons is not None and not isinstance(quiz_requires_lessons, bool):
+        fail(("quiz_requires_lessons",), _("\"quiz_requires_lessons\" must be true or false."))
     if len(errors) > before:
         return None
     return dict(code=code, topic=Topic(topic), title=title, summary=summary,
-                mandatory=mandatory, competences=competences, **numbers)
+                mandatory=mandatory, competences=competences,
+                min_lesson_share=None if min_lesson_share is None else float(min_lesson_share),
+                quiz_requires_lessons=quiz_requires_lessons, **numbers)
+
+
+def _is_share(value) -> bool:
+    """A number from 0 to 1; YAML's .inf, .nan and huge integers are not."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return 0 <= value <= 1  # False for nan
 
 
 def _localised_field(data: dict, key: str, fail) -> dict | None:

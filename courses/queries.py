@@ -4,9 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import url_for
+from flask import current_app, url_for
 from markupsafe import Markup
 
+from courses.learning_time import TimeRules
 from courses.models import Course, CourseCompletion, Enrollment, Lesson, LessonProgress, Topic
 from courses.pack_operations import MEDIA_URL_MARKER
 from lms.db import get_session
@@ -115,7 +116,8 @@ def progress(learner_id: int, course: Course, enrollment: Enrollment | None) -> 
     done = set()
     if enrollment is not None:
         done = set(session.scalars(sa.select(LessonProgress.lesson_id)
-                                   .where(LessonProgress.enrollment_id == enrollment.id)))
+                                   .where(LessonProgress.enrollment_id == enrollment.id,
+                                          LessonProgress.done_dt.is_not(None))))
     completion = session.scalar(sa.select(CourseCompletion).where(
         CourseCompletion.learner_id == learner_id, CourseCompletion.course_code == course.code))
     return Progress(enrollment, done, len(course.lessons), completion)
@@ -140,6 +142,45 @@ def my_learning(learner_id: int) -> list[tuple[Enrollment, int, bool]]:
         .options(sa.orm.joinedload(Enrollment.course))
         .order_by(Enrollment.last_activity_dt.desc())).all()
     return [(enrollment, total, completion_id is not None) for enrollment, total, completion_id in rows]
+
+
+def time_rules(course: Course) -> TimeRules:
+    """The learning-time settings of a course version: the pack's own, else the site's."""
+    config = current_app.config
+    share = course.min_lesson_share
+    if share is None:
+        share = config["LMS_MIN_LESSON_SHARE"]
+    return TimeRules(min_share=float(share), gap_factor=float(config["LMS_LESSON_GAP_FACTOR"]))
+
+
+def quiz_requires_lessons(course: Course) -> bool:
+    """Whether this version's final quiz waits until every lesson is done."""
+    if course.quiz_requires_lessons is None:
+        return bool(current_app.config["LMS_QUIZ_REQUIRES_LESSONS"])
+    return course.quiz_requires_lessons
+
+
+def lessons_left_before_quiz(course: Course, learner_id: int) -> int:
+    """Lessons of this version the learner must still mark done before its final quiz
+    opens: 0 when the course does not require them (or all are done)."""
+    if not quiz_requires_lessons(course):
+        return 0
+    session = get_session()
+    total = session.scalar(sa.select(sa.func.count()).select_from(Lesson)
+                           .where(Lesson.course_id == course.id))
+    done = session.scalar(sa.select(Enrollment.lessons_done).where(
+        Enrollment.learner_id == learner_id, Enrollment.course_id == course.id)) or 0
+    return max(total - done, 0)
+
+
+def time_spent_by_course(learner_id: int) -> dict[str, int]:
+    """Seconds credited to the learner's lessons, per course code (their enrolment's version)."""
+    rows = get_session().execute(
+        sa.select(Enrollment.course_code, sa.func.coalesce(sa.func.sum(LessonProgress.active_seconds), 0))
+        .join(LessonProgress, LessonProgress.enrollment_id == Enrollment.id)
+        .where(Enrollment.learner_id == learner_id)
+        .group_by(Enrollment.course_code)).all()
+    return {code: int(seconds) for code, seconds in rows}
 
 
 def lesson_html(lesson: Lesson, locale: str) -> Markup:

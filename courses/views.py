@@ -4,12 +4,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 
-from courses import operations, queries
+from courses import learning_time, operations, queries
 from courses.forms import TOPIC_LABELS, ButtonForm, CatalogFilterForm
-from courses.models import Course, CourseMedia, Topic
+from courses.models import Course, CourseMedia, Lesson, Topic
 from lms.auth.access import require
 from lms.auth.principal import current_principal
-from lms.db import get_session
+from lms.db import get_session, write_during_read_request
 from lms.i18n import _, current_locale
 
 
@@ -47,6 +47,7 @@ def course(code: str):
     return render_template("lms/courses/course.html", course=course, progress=progress,
                            next_lesson=queries.next_lesson(course, progress.done_lesson_ids),
                            has_quiz=quiz_of_course(course.id) is not None,
+                           quiz_waits_for_lessons=queries.quiz_requires_lessons(course),
                            topic_labels=TOPIC_LABELS, button_form=ButtonForm())
 
 
@@ -71,16 +72,31 @@ def lesson(code: str, number: int):
     if enrollment is None:
         flash(_("Start the course first: your progress is then saved as you go."), "info")
         return redirect(url_for("lms.courses.course", code=code))
+    lesson = _lesson_or_404(course, number)
+    # Opening the page is what the server measures learning time by (courses.learning_time).
+    with write_during_read_request():
+        time = operations.record_lesson_visit(enrollment, lesson)
+    return _lesson_page(learner, course, enrollment, lesson, seconds_left=time.seconds_left)
+
+
+def _lesson_or_404(course: Course, number: int) -> Lesson:
     lesson = next((item for item in course.lessons if item.number == number), None)
     if lesson is None:
         abort(404)
+    return lesson
+
+
+def _lesson_page(learner, course, enrollment, lesson, *, seconds_left: int,
+                 not_ready: operations.LessonNotReady | None = None, status: int = 200):
     progress = queries.progress(learner.id, course, enrollment)
-    previous = next((item for item in course.lessons if item.number == number - 1), None)
-    following = next((item for item in course.lessons if item.number == number + 1), None)
+    previous = next((item for item in course.lessons if item.number == lesson.number - 1), None)
+    following = next((item for item in course.lessons if item.number == lesson.number + 1), None)
     return render_template("lms/courses/lesson.html", course=course, lesson=lesson,
                            body=queries.lesson_html(lesson, current_locale()),
                            progress=progress, previous=previous, following=following,
-                           is_done=lesson.id in progress.done_lesson_ids, button_form=ButtonForm())
+                           is_done=lesson.id in progress.done_lesson_ids, button_form=ButtonForm(),
+                           minutes_left=learning_time.minutes_left(seconds_left) if seconds_left else 0,
+                           not_ready=not_ready), status
 
 
 @require("learn")
@@ -91,7 +107,13 @@ def lesson_done(code: str, number: int):
         abort(404)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    operations.mark_lesson_done(enrollment, lesson, learner)
+    try:
+        operations.mark_lesson_done(enrollment, lesson, learner)
+    except operations.LessonNotReady as not_ready:
+        get_session().rollback()  # nothing was written; this ends the lock on the enrolment
+        # The lesson again, with how long is left: a plain page, no script needed.
+        return _lesson_page(learner, course, enrollment, lesson, seconds_left=not_ready.seconds_left,
+                            not_ready=not_ready, status=409)
     get_session().commit()
     following = next((item for item in course.lessons if item.number == number + 1), None)
     if following is not None:

@@ -8,6 +8,7 @@ environment variables ``FLASK_LMS_<NAME>`` (JSON values are decoded, like Flask'
 from __future__ import annotations
 
 import json
+import math
 import os
 from datetime import timedelta
 
@@ -109,6 +110,21 @@ DEFAULTS: dict[str, object] = {
     "LMS_OUTBOX_LEASE_SECONDS": 600,
     #: After this many failed runs a message waits for an operator (its last_error says why).
     "LMS_OUTBOX_MAX_ATTEMPTS": 10,
+    #: Least time on a lesson before it can be marked done, as a share of its estimated
+    #: reading time (`minutes` in the lesson's front matter); a pack may set its own
+    #: (`min_lesson_share` in course.yaml). 0.5: the estimate is for an average reader, and
+    #: a practised one reads about twice as fast, so half the estimate never holds back
+    #: someone who reads, while a click-through (seconds per lesson) is refused. 0 turns the
+    #: minimum off. See docs/content-packs.md, "Learning time".
+    "LMS_MIN_LESSON_SHARE": 0.5,
+    #: Longest gap between two requests on a lesson that is credited as time on it, as a
+    #: multiple of the lesson's estimated reading time: a reader who opens the page once
+    #: and reads for the whole estimate (or twice as long) is credited in full; a tab left
+    #: open overnight adds at most this much. At least 1.
+    "LMS_LESSON_GAP_FACTOR": 2.0,
+    #: Whether the final quiz opens only once every lesson is done, for packs whose
+    #: course.yaml does not say (`quiz_requires_lessons`).
+    "LMS_QUIZ_REQUIRES_LESSONS": True,
     #: Rows per page in admin lists.
     "LMS_PAGE_SIZE": 50,
 }
@@ -202,9 +218,26 @@ def validate(app: Flask) -> None:
         raise ConfigurationError(
             f"LMS_DEFAULT_LOCALE {config['LMS_DEFAULT_LOCALE']!r} is not in LMS_LOCALES {locales!r}"
         )
+    _validate_learning_time(config)
     unsupported = set(locales) - {"vi", "en"}
     if unsupported:
         raise ConfigurationError(f"LMS_LOCALES has languages without a catalog: {sorted(unsupported)}")
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _validate_learning_time(config) -> None:
+    share = config["LMS_MIN_LESSON_SHARE"]
+    if not _is_number(share) or not 0 <= share <= 1:
+        raise ConfigurationError(f"LMS_MIN_LESSON_SHARE must be a number from 0 to 1: {share!r}")
+    factor = config["LMS_LESSON_GAP_FACTOR"]
+    if not _is_number(factor) or factor < 1:
+        # Below 1, a reader who reads a lesson in one go would not be credited in full.
+        raise ConfigurationError(f"LMS_LESSON_GAP_FACTOR must be a number of at least 1: {factor!r}")
+    if not isinstance(config["LMS_QUIZ_REQUIRES_LESSONS"], bool):
+        raise ConfigurationError("LMS_QUIZ_REQUIRES_LESSONS must be true or false")
 
 
 def _read_instance_file(app: Flask) -> dict[str, object]:

@@ -83,6 +83,19 @@ def format_moment(value: dt.datetime | None) -> str:
     )
 
 
+def format_minutes(seconds: int) -> str:
+    """A duration in whole minutes with the locale's digit grouping: "1.250 phút" in
+    Vietnamese, "1,250 minutes" in English; "under a minute" for a few seconds."""
+    from babel.numbers import format_decimal
+
+    if 0 < seconds < 30:
+        return domain.gettext("under a minute")
+    minutes = int(seconds + 30) // 60  # to the nearest minute, halves up
+    # "count", not "num": ngettext's own "num" would be the bare number, ungrouped.
+    return ngettext("%(count)s minute", "%(count)s minutes", minutes,
+                    count=format_decimal(minutes, locale=current_locale()))
+
+
 def _display_zone():
     from zoneinfo import ZoneInfo
 

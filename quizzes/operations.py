@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from lms import signals
 from lms.db import get_session, utcnow
 from lms.extension import get_state
-from lms.i18n import _
+from lms.i18n import _, ngettext
 from quizzes.drawing import PoolQuestion, draw
 from quizzes.models import Attempt, AttemptState, Question, Quiz, Response
 
@@ -57,6 +57,13 @@ def finished_attempts(quiz: Quiz, learner_id: int) -> list[Attempt]:
 
 def why_cannot_start(quiz: Quiz, learner_id: int, now: dt.datetime) -> str | None:
     """A translated reason the learner may not start a new attempt now, or None."""
+    from courses.queries import lessons_left_before_quiz
+
+    lessons_left = lessons_left_before_quiz(quiz.course, learner_id)
+    if lessons_left:
+        return ngettext("The final quiz opens once every lesson is done: %(num)d lesson is left.",
+                        "The final quiz opens once every lesson is done: %(num)d lessons are left.",
+                        lessons_left)
     finished = finished_attempts(quiz, learner_id)
     limit = quiz.settings.get("max_attempts")
     if limit and len(finished) >= limit:

@@ -103,6 +103,10 @@ def make_test_config(**overrides) -> dict:
         "LMS_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         # Tasks run at once after commit, in the committing process (no worker needed).
         "LMS_TASK_QUEUE_IMMEDIATE": True,
+        # Most tests mark lessons done at once and start quizzes straight away; the tests
+        # of learning time (tests/courses/test_learning_time.py) set these back on.
+        "LMS_MIN_LESSON_SHARE": 0,
+        "LMS_QUIZ_REQUIRES_LESSONS": False,
     }
     config.update(overrides)
     return config

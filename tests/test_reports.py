@@ -55,3 +55,34 @@ def test_learner_and_author_cannot_open_reports(client, create_learner, login, t
     create_learner("Tác Giả", username="author", unit=tree["museum"], roles=[Role.AUTHOR])
     login("author")
     assert client.get("/reports/learners").status_code == 403
+
+
+def test_the_record_shows_time_spent_per_course(hr_client, create_learner, create_course,
+                                                app_context, db, tree):
+    """The sum of the seconds credited to each course's lessons, in minutes, with the
+    locale's digit grouping."""
+    from courses import operations as course_operations
+    from courses.models import CourseCompletion, LessonProgress
+    from lms.db import utcnow
+
+    person = create_learner("Người Chăm Học", unit=tree["museum"])
+    seconds = {"TIME01": [900, 610], "TIME02": [75_000, 0], "TIME03": [20]}
+    with app_context():
+        for code, lesson_seconds in seconds.items():
+            course = create_course(code=code, lessons=len(lesson_seconds), title_vi=f"Khóa {code}")
+            enrollment = course_operations.enrol(person, course)
+            for lesson, active in zip(course.lessons, lesson_seconds):
+                db.add(LessonProgress(enrollment_id=enrollment.id, lesson_id=lesson.id,
+                                      active_seconds=active, done_dt=utcnow()))
+        db.add(CourseCompletion(learner_id=person.id, course_code="TIME01", course_id=course.id))
+        db.commit()
+    page = hr_client.get(f"/reports/learners/{person.id}").get_data(as_text=True)
+    in_progress = page.split("Khóa học đang học")[1]
+    assert "thời gian học các bài: 25 phút" in in_progress  # 1,510 s
+    assert "thời gian học các bài: 1.250 phút" in in_progress
+    assert "thời gian học các bài: dưới 1 phút" in in_progress
+    completed = page.split("Khóa học đã hoàn thành")[1].split("Khóa học đang học")[0]
+    assert "Thời gian học các bài" in completed and "<td>25 phút</td>" in completed
+    hr_client.post("/language", data={"locale": "en", "next": "/"})
+    page = hr_client.get(f"/reports/learners/{person.id}").get_data(as_text=True)
+    assert "time spent on lessons: 1,250 minutes" in page and "<td>25 minutes</td>" in page

@@ -90,6 +90,8 @@ def server_env(database_url: str, instance_path: Path) -> dict[str, str]:
         "FLASK_LMS_PASSWORD_HASH_METHOD": json.dumps("pbkdf2:sha256:1000"),
         # All simulated learners share one IP; the default limit would throttle them.
         "FLASK_LMS_LOGIN_LIMIT_PER_IP": json.dumps("100000 per minute"),
+        # The simulated learners go straight to the quiz, without reading the lessons.
+        "FLASK_LMS_QUIZ_REQUIRES_LESSONS": json.dumps(False),
     })
     return env
 

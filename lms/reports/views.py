@@ -6,6 +6,8 @@ from flask import abort, current_app, render_template, request
 from lms.admin.forms import LearnerSearchForm
 from lms.auth.access import require
 from lms.auth.principal import current_principal
+from courses.queries import time_spent_by_course
+from lms.i18n import format_minutes
 from lms.reports import queries
 
 
@@ -27,4 +29,5 @@ def learner(learner_id: int):
         abort(404)  # outside the viewer's units: not even its existence is shown
     enrollments, completions, attempts = queries.learning_record(person.id)
     return render_template("lms/reports/learner.html", person=person, enrollments=enrollments,
-                           completions=completions, attempts=attempts)
+                           completions=completions, attempts=attempts,
+                           time_spent=time_spent_by_course(person.id), format_minutes=format_minutes)

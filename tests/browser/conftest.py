@@ -36,6 +36,10 @@ def live_app(tmp_path_factory):
         "TESTING": True, "SECRET_KEY": TEST_SECRET,
         "LMS_DATABASE_URL": f"sqlite:///{folder / 'live.sqlite3'}",
         "LMS_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # The browser clicks through lessons in seconds; the minimum time is tested
+        # without a browser (tests/courses/test_learning_time.py). The quiz still waits
+        # for every lesson, as in production.
+        "LMS_MIN_LESSON_SHARE": 0,
     })
     with app.app_context():
         upgrade()

@@ -784,3 +784,54 @@ def test_decomposed_vietnamese_is_stored_composed(registry):
     assert lesson.title["vi"] == "Bài học số 1"
     assert unicodedata.is_normalized("NFC", lesson.source["vi"])
     assert "Đây là bài học số 1" in lesson.source["vi"]
+
+
+# --- learning-time settings in course.yaml ------------------------------------------------
+
+SHARE_MESSAGE = ("\"min_lesson_share\" must be a number from 0 to 1 (a share of each lesson's "
+                 "minutes, e.g. 0.3; 0 turns the minimum off).")
+
+
+@pytest.mark.parametrize("value", ["1.5", "-0.1", "\"0.3\"", "true", ".nan", ".inf", "1e400",
+                                   "[0.3]", "1" + "0" * 100])
+def test_min_lesson_share_outside_0_to_1_names_its_line(registry, value):
+    files = with_course(**{"mandatory: false\n": f"mandatory: false\nmin_lesson_share: {value}\n"})
+    assert errors_of(files, registry) == [PackError("course.yaml", 14, SHARE_MESSAGE)]
+
+
+def test_quiz_requires_lessons_must_be_true_or_false(registry):
+    files = with_course(**{"mandatory: false\n": "mandatory: false\nquiz_requires_lessons: yes please\n"})
+    assert errors_of(files, registry) == [PackError(
+        "course.yaml", 14, "\"quiz_requires_lessons\" must be true or false.")]
+
+
+@pytest.mark.parametrize("lines, share, gate", [
+    ("", None, None),
+    ("min_lesson_share: 0\nquiz_requires_lessons: false\n", 0.0, False),
+    ("min_lesson_share: 0.3\nquiz_requires_lessons: true\n", 0.3, True),
+    ("min_lesson_share: 1\n", 1.0, None),
+])
+def test_learning_time_settings_are_read(registry, lines, share, gate):
+    files = with_course(**{"mandatory: false\n": "mandatory: false\n" + lines})
+    pack, errors = validate_pack(files, registry)
+    assert errors == []
+    assert (pack.min_lesson_share, pack.quiz_requires_lessons) == (share, gate)
+
+
+def test_learning_time_settings_survive_export_and_import(app, app_context, db, registry):
+    from courses.pack_export import pack_files_of
+    from courses.pack_operations import import_pack
+
+    files = with_course(**{"mandatory: false\n": "mandatory: false\nmin_lesson_share: 0.3\n"
+                                                 "quiz_requires_lessons: false\n"})
+    with app_context():
+        pack, _errors = validate_pack(files, registry)
+        course = import_pack(pack, publish=False).course
+        exported = pack_files_of(course)
+        plain, _errors = validate_pack(with_course(**{"code: TEST01": "code: PLAIN1"}), registry)
+        plain_export = pack_files_of(import_pack(plain, publish=False).course)
+    again, errors = validate_pack(exported, registry)
+    assert errors == [] and (again.min_lesson_share, again.quiz_requires_lessons) == (0.3, False)
+    # A pack that did not set them exports without them: it keeps following the site.
+    assert b"min_lesson_share" not in plain_export["course.yaml"]
+    assert b"quiz_requires_lessons" not in plain_export["course.yaml"]
