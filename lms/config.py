@@ -49,6 +49,9 @@ DEFAULTS: dict[str, object] = {
     "LMS_IMPORT_MAX_ROWS": 20000,
     #: Seconds after a quiz deadline during which answers are still accepted (network lag).
     "LMS_QUIZ_GRACE_SECONDS": 30,
+    #: Longest typed quiz answer accepted, in characters (short answers are a few words;
+    #: the cap keeps a script from storing megabytes per question).
+    "LMS_QUIZ_MAX_ANSWER_CHARS": 2000,
     #: Rows per page in admin lists.
     "LMS_PAGE_SIZE": 50,
 }
