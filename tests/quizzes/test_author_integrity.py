@@ -28,9 +28,11 @@ def question_count(db) -> int:
     return db.scalar(sa.select(sa.func.count()).select_from(Question))
 
 
-def events(db, action: str) -> list[AuditEvent]:
+def events(db, action: str, code: str) -> list[AuditEvent]:
+    """``action`` events about course ``code`` (thread tests commit events of their own)."""
     db.expire_all()
-    return db.scalars(sa.select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)).all()
+    found = db.scalars(sa.select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id))
+    return [event for event in found if event.details.get("code") == code]
 
 
 @pytest.fixture
@@ -63,7 +65,7 @@ def test_gift_page_refuses_a_published_version_and_writes_nothing(author_client,
     assert refused.status_code == 409
     assert "phiên bản nháp mới" in refused.get_data(as_text=True)
     assert question_count(db) == before
-    assert events(db, "content.gift_imported") == []
+    assert events(db, "content.gift_imported", "FIX01") == []
 
 
 def test_gift_command_refuses_a_published_version(app, create_course, db, tmp_path):
@@ -75,7 +77,7 @@ def test_gift_command_refuses_a_published_version(app, create_course, db, tmp_pa
     assert result.exit_code == 1
     assert REFUSAL_VI in result.output and "phiên bản nháp mới" in result.output
     assert question_count(db) == before
-    assert events(db, "content.gift_imported") == []
+    assert events(db, "content.gift_imported", "FIX02") == []
     assert db.get(Course, course.id).is_published
 
 
@@ -87,7 +89,7 @@ def test_gift_import_into_a_draft_is_audited_on_the_page_and_the_command(app, au
     source.write_bytes(GIFT)
     result = app.test_cli_runner().invoke(args=["lms", "import-gift", str(source), "--course", "FIX03"])
     assert result.exit_code == 0, result.output
-    page_event, command_event = events(db, "content.gift_imported")
+    page_event, command_event = events(db, "content.gift_imported", "FIX03")
     added = db.scalar(sa.select(sa.func.count()).select_from(Question).join(Quiz)
                       .where(Quiz.course_id == course.id))
     assert page_event.actor_id == author_client.author.id and page_event.actor_label == "Tác Giả"
@@ -104,7 +106,7 @@ def test_pack_upload_publish_and_unpublish_are_audited(author_client, db):
     assert author_client.post(f"/author/courses/{course.id}/publish").status_code == 302
     assert author_client.post(f"/author/courses/{course.id}/unpublish").status_code == 302
     for action in ("content.pack_imported", "content.course_published", "content.course_unpublished"):
-        [event] = events(db, action)
+        [event] = events(db, action, "FIX04")
         assert (event.actor_id, event.object_type, event.object_id) == (
             author_client.author.id, "course", str(course.id)), action
         assert event.details == {"code": "FIX04", "version": 1}
@@ -118,9 +120,9 @@ def test_pack_import_command_is_audited(app, db, tmp_path):
     result = app.test_cli_runner().invoke(args=["lms", "import-pack", str(folder)])
     assert result.exit_code == 0, result.output
     course = db.scalars(sa.select(Course).where(Course.code == "FIX05")).one()
-    assert [(e.object_id, e.details) for e in events(db, "content.pack_imported")] == [
+    assert [(e.object_id, e.details) for e in events(db, "content.pack_imported", "FIX05")] == [
         (str(course.id), {"code": "FIX05", "version": 1})]
-    assert [e.object_id for e in events(db, "content.course_published")] == [str(course.id)]
+    assert [e.object_id for e in events(db, "content.course_published", "FIX05")] == [str(course.id)]
 
 
 def test_an_empty_gift_file_never_makes_an_empty_quiz(app, create_course, db, tmp_path):
