@@ -19,7 +19,8 @@ class PoolQuestion:
     shuffle_options: bool = field(default=True)
 
 
-def draw(pool: list[PoolQuestion], settings: dict, rng: random.Random) -> tuple[list[int], dict[str, list]]:
+def draw(pool: list[PoolQuestion], settings: dict,
+         rng: random.Random) -> tuple[list[int], dict[str, list]]:
     """Question ids in display order, and {question id: [[token, value], …] in display order}.
 
     ``questions_per_tag`` ({tag: n}) draws n questions of each tag, never one question
@@ -44,7 +45,8 @@ def draw(pool: list[PoolQuestion], settings: dict, rng: random.Random) -> tuple[
     return [question.id for question in chosen], choice_orders
 
 
-def draw_per_tag(pool: Sequence[PoolQuestion], per_tag: dict[str, int], rng: random.Random) -> list[PoolQuestion]:
+def draw_per_tag(pool: Sequence[PoolQuestion], per_tag: dict[str, int],
+                 rng: random.Random) -> list[PoolQuestion]:
     """n random questions of each tag, in the order the tags are listed.
 
     A question with two tags counts for one of them only. Picking at random tag after
@@ -77,7 +79,8 @@ def draw_per_tag(pool: Sequence[PoolQuestion], per_tag: dict[str, int], rng: ran
     return chosen
 
 
-def fill_count(pool: Sequence[PoolQuestion], needs: Sequence[tuple[str, int]], taken: set[int]) -> int:
+def fill_count(pool: Sequence[PoolQuestion], needs: Sequence[tuple[str, int]],
+               taken: set[int]) -> int:
     """How many of the slots in ``needs`` distinct untaken questions can fill at most.
 
     A maximum bipartite matching (slots of each tag ↔ questions with that tag) by

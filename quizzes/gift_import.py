@@ -100,9 +100,9 @@ def import_gift(course, quiz: Quiz | None, data: bytes, *, lang: str = "vi", act
             key=key, number=number, type=question.type, text=question.text, payload=question.payload,
             explanation=question.explanation, tags=[question.category] if question.category else []))
     session.flush()
-    record_event("content.gift_imported", actor=actor, actor_label=actor_label, object_type="course",
-                 object_id=course.id, details={"code": course.code, "version": course.version,
-                                               "questions": len(parsed)})
+    record_event("content.gift_imported", actor=actor, actor_label=actor_label,
+                 object_type="course", object_id=course.id,
+                 details={"code": course.code, "version": course.version, "questions": len(parsed)})
     return len(parsed)
 
 

@@ -180,10 +180,12 @@ def max_answer_chars() -> int:
 
 
 def _too_long() -> AnswerError:
-    return AnswerError(_("The answer is longer than %(count)d characters.", count=max_answer_chars()))
+    return AnswerError(_("The answer is longer than %(count)d characters.",
+                         count=max_answer_chars()))
 
 
-def answer_from_form(attempt: Attempt, question: Question, form, field_name: str = "answer") -> dict:
+def answer_from_form(attempt: Attempt, question: Question, form,
+                     field_name: str = "answer") -> dict:
     """The response dict for what the learner posted, in the question type's own values.
 
     Posted tokens are mapped back to option values; a token not drawn for this
