@@ -44,6 +44,7 @@ class _PackLoader(yaml.SafeLoader):
 def load_with_lines(text: str) -> tuple[Any, dict[Path, int]]:
     """Parse ``text`` safely; return the data and {path: 1-based line} for every node."""
     loader = _PackLoader(text)
+    node = None
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -51,6 +52,11 @@ def load_with_lines(text: str) -> tuple[Any, dict[Path, int]]:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or str(error)
         raise YamlError(mark.line + 1 if mark else None, problem) from None
+    except YamlError:
+        raise
+    except ValueError:
+        # Python refuses to read an int of more than sys.get_int_max_str_digits() digits.
+        raise YamlError(_line_of_long_number(node), "a number has too many digits") from None
     finally:
         loader.dispose()
     lines: dict[Path, int] = {}
@@ -74,6 +80,26 @@ def _walk(node, path: Path, lines: dict[Path, int], budget: list[int]) -> None:
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _walk(item, path + (index,), lines, budget)
+
+
+def _line_of_long_number(node) -> int | None:
+    import sys
+
+    limit = sys.get_int_max_str_digits()
+    stack, seen = [node], set()
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:  # aliases share nodes, and may even loop
+            continue
+        seen.add(id(current))
+        if isinstance(current, yaml.ScalarNode):
+            if current.tag.endswith(":int") and len(current.value) > limit:
+                return current.start_mark.line + 1
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend(item for pair in current.value for item in pair)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return None
 
 
 def line_of(lines: dict[Path, int], path: Path) -> int | None:

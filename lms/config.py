@@ -125,6 +125,9 @@ DEFAULTS: dict[str, object] = {
     #: Whether the final quiz opens only once every lesson is done, for packs whose
     #: course.yaml does not say (`quiz_requires_lessons`).
     "LMS_QUIZ_REQUIRES_LESSONS": True,
+    #: Longest typed quiz answer accepted, in characters (short answers are a few words;
+    #: the cap keeps a script from storing megabytes per question).
+    "LMS_QUIZ_MAX_ANSWER_CHARS": 2000,
     #: Rows per page in admin lists.
     "LMS_PAGE_SIZE": 50,
 }

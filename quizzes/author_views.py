@@ -8,10 +8,11 @@ from wtforms.fields.choices import SelectChoice
 
 from courses.queries import course_version_or_404
 from lms.auth.access import require
+from lms.auth.principal import current_principal
 from lms.db import get_session
 from lms.forms import LmsForm
 from lms.i18n import _, _l
-from quizzes.gift_import import GiftImportError, import_gift, quiz_as_gift
+from quizzes.gift_import import GiftImportError, import_gift, published_refusal, quiz_as_gift
 from quizzes.queries import quiz_of_course
 
 
@@ -26,14 +27,21 @@ class GiftUploadForm(LmsForm):
 def upload_gift(course_id: int):
     course = course_version_or_404(course_id)
     form = GiftUploadForm()
+    refusal = published_refusal(course)
     problems = []
+    if refusal:
+        # Shown before any upload; a POST is refused the same way, writing nothing.
+        status = 409 if request.method == "POST" else 200
+        return render_template("lms/quizzes/upload_gift.html", course=course, form=form,
+                               problems=[], refusal=refusal), status
     if form.validate_on_submit():
         limit = current_app.config["LMS_MAX_UPLOAD_BYTES"]
         data = form.gift.data.read(limit + 1)
         if len(data) > limit:
             abort(413)
         try:
-            added = import_gift(course, quiz_of_course(course.id), data, lang=form.lang.data)
+            added = import_gift(course, quiz_of_course(course.id), data, lang=form.lang.data,
+                                actor=current_principal().learner)
         except GiftImportError as error:
             get_session().rollback()
             problems = error.messages
@@ -41,7 +49,8 @@ def upload_gift(course_id: int):
             get_session().commit()
             flash(_("%(count)d questions were added to the final quiz.", count=added), "success")
             return redirect(url_for("lms.courses.preview", course_id=course.id))
-    return render_template("lms/quizzes/upload_gift.html", course=course, form=form, problems=problems)
+    return render_template("lms/quizzes/upload_gift.html", course=course, form=form,
+                           problems=problems, refusal=None)
 
 
 @require("content.author")

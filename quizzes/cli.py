@@ -40,13 +40,17 @@ def _course_quiz(code: str, version: int | None):
 @click.option("--version", type=int, default=None, help="Course version (default: the newest).")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", help="Language of the file.")
 def import_gift_command(file: Path, code: str, version: int | None, lang: str) -> None:
-    """Add the questions of a Moodle GIFT FILE to a course's final quiz (all or nothing)."""
+    """Add the questions of a Moodle GIFT FILE to a course's final quiz (all or nothing).
+
+    Only a draft version takes new questions: a published one is refused (import into
+    a new draft version instead)."""
     from lms.db import get_session
     from quizzes.gift_import import GiftImportError, import_gift
 
     course, quiz = _course_quiz(code, version)
     try:
-        added = import_gift(course, quiz, file.read_bytes(), lang=lang)
+        added = import_gift(course, quiz, file.read_bytes(), lang=lang,
+                            actor_label="flask lms import-gift")
     except GiftImportError as error:
         get_session().rollback()
         for message in error.messages:

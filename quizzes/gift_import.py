@@ -1,6 +1,7 @@
 """Moodle GIFT into a course's final quiz (all or nothing), and back out."""
 from __future__ import annotations
 
+from lms.audit.operations import record_event
 from lms.db import get_session
 from lms.extension import get_state
 from lms.i18n import _, _l
@@ -44,8 +45,30 @@ class GiftImportError(ValueError):
         self.messages = messages
 
 
-def import_gift(course, quiz: Quiz | None, data: bytes, *, lang: str = "vi") -> int:
-    """Add every question of the GIFT file, or none; returns how many were added."""
+def published_refusal(course) -> str | None:
+    """Why GIFT questions cannot go into this course version, or None.
+
+    A version that has been published (even if unpublished since: learners may hold
+    attempts at it) stays as it was; new questions go into a new draft version.
+    """
+    if course.is_published or course.published_dt is not None:
+        return _("Version %(version)d of %(code)s has been published, so its quiz can no longer "
+                 "change. Import the questions into a new draft version: upload the pack with a "
+                 "higher version number, then import into that version.",
+                 version=course.version, code=course.code)
+    return None
+
+
+def import_gift(course, quiz: Quiz | None, data: bytes, *, lang: str = "vi", actor=None,
+                actor_label: str | None = None) -> int:
+    """Add every question of the GIFT file, or none; returns how many were added.
+
+    Refused for a published version (see published_refusal). The import is audited
+    (``content.gift_imported``) in the same transaction.
+    """
+    refusal = published_refusal(course)
+    if refusal:
+        raise GiftImportError([refusal])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -77,6 +100,9 @@ def import_gift(course, quiz: Quiz | None, data: bytes, *, lang: str = "vi") -> 
             key=key, number=number, type=question.type, text=question.text, payload=question.payload,
             explanation=question.explanation, tags=[question.category] if question.category else []))
     session.flush()
+    record_event("content.gift_imported", actor=actor, actor_label=actor_label,
+                 object_type="course", object_id=course.id,
+                 details={"code": course.code, "version": course.version, "questions": len(parsed)})
     return len(parsed)
 
 

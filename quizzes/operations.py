@@ -5,9 +5,18 @@ Safe under repetition and concurrency (double click, two tabs, two devices, two 
 - attempt numbers are unique per learner and quiz, so parallel starts cannot exceed
   the attempt limit;
 - an answer is one row per (attempt, question), written with an upsert;
+- saving and grading never interleave: both lock the attempt row first
+  (``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite a writing transaction begins with
+  BEGIN IMMEDIATE and so already holds the database's write lock) and read its state
+  from the locked row, so an answer either lands before grading, and is graded, or is
+  refused with the same 409 as one after the deadline;
 - grading happens once: the transition in_progress → submitted is a conditional UPDATE,
   and only the request whose UPDATE changed the row grades; every other caller reads
   the stored result.
+
+Answers are checked against the attempt (``answer_from_form``, ``save_answer``): a
+token not drawn for the question, more picks than the question has options, or a text
+longer than ``LMS_QUIZ_MAX_ANSWER_CHARS`` is an :class:`AnswerError` (400).
 """
 from __future__ import annotations
 
@@ -23,14 +32,27 @@ from lms import signals
 from lms.db import get_session, utcnow
 from lms.extension import get_state
 from lms.i18n import _, ngettext
+from quizzes import attempt_options
 from quizzes.drawing import PoolQuestion, draw
 from quizzes.models import Attempt, AttemptState, Question, Quiz, Response
+from quizzes.pack_quiz import SETTING_BOUNDS
+from quizzes.queries import question_options
 
 _system_random = random.SystemRandom()
 
 
 class QuizError(ValueError):
-    """The learner cannot do this now; the message (translated) says why."""
+    """The learner cannot do this now (409); the message (translated) says why."""
+
+
+class AnswerError(ValueError):
+    """The answer does not fit the attempt's question (400); the message says why."""
+
+
+def attempt_closed_message() -> str:
+    """One message for every answer that arrives once the attempt is graded, whether the
+    learner submitted it, another tab did, or its time ran out."""
+    return _("This attempt has been submitted; answers can no longer change.")
 
 
 @dataclass
@@ -86,10 +108,19 @@ def start_attempt(quiz: Quiz, learner_id: int, *, rng: random.Random | None = No
     reason = why_cannot_start(quiz, learner_id, now)
     if reason:
         raise QuizError(reason)
-    pool = [PoolQuestion(q.id, tuple(q.tags), tuple(c["id"] for c in q.payload.get("choices", [])))
-            for q in quiz.questions]
+    registry = get_state().question_types
+    pool = []
+    for q in quiz.questions:
+        kind = registry.get(q.type)
+        pool.append(PoolQuestion(q.id, tuple(q.tags), tuple(kind.option_values(q.payload)),
+                                 kind.shuffle_options))
     question_ids, choice_orders = draw(pool, quiz.settings, rng or _system_random)
     limit_minutes = quiz.settings.get("time_limit_minutes")
+    low, high = SETTING_BOUNDS["time_limit_minutes"]
+    if not question_ids or (limit_minutes and not low <= limit_minutes <= high):
+        # Pack validation refuses both; a quiz stored before it did must not use up a try.
+        raise QuizError(_("This quiz cannot be started: its questions or settings are not "
+                          "valid. Please tell the course's author."))
     number = len(finished_attempts(quiz, learner_id)) + 1
     attempt = Attempt(quiz_id=quiz.id, learner_id=learner_id, number=number,
                       question_ids=question_ids, choice_orders=choice_orders, started_dt=now,
@@ -111,14 +142,119 @@ def is_overdue(attempt: Attempt, now: dt.datetime) -> bool:
     return attempt.deadline_dt is not None and now > attempt.deadline_dt + grace()
 
 
+def lock_attempt(attempt: Attempt) -> Attempt:
+    """Lock the attempt's row until the transaction ends and reload it from that row.
+
+    PostgreSQL: ``SELECT … FOR UPDATE`` (a parallel save or submit waits here, then sees
+    the committed state). SQLite renders no FOR UPDATE: a writing transaction begins with
+    BEGIN IMMEDIATE (lms.db), so it already excludes every other writer.
+    """
+    return get_session().scalars(
+        sa.select(Attempt).where(Attempt.id == attempt.id).with_for_update()
+        .execution_options(populate_existing=True)).one()
+
+
+def needs_option_tokens(attempt: Attempt, questions: list[Question]) -> bool:
+    registry = get_state().question_types
+    return any(attempt_options.needs_tokens(attempt.choice_orders.get(str(q.id)),
+                                            registry.get(q.type).option_values(q.payload))
+               for q in questions)
+
+
+def ensure_option_tokens(attempt: Attempt, questions: list[Question]) -> Attempt:
+    """Give an attempt started before option tokens existed its tokens (once, kept).
+
+    The row is locked first, so two devices opening the old attempt at the same moment
+    end up with the same tokens; the stored order of the choices is kept.
+    """
+    attempt = lock_attempt(attempt)
+    if attempt.state != AttemptState.IN_PROGRESS or not needs_option_tokens(attempt, questions):
+        return attempt
+    registry = get_state().question_types
+    orders = dict(attempt.choice_orders)
+    for question in questions:
+        values = registry.get(question.type).option_values(question.payload)
+        if attempt_options.needs_tokens(orders.get(str(question.id)), values):
+            orders[str(question.id)] = attempt_options.upgrade_entry(
+                orders.get(str(question.id)), values, _system_random)
+    attempt.choice_orders = orders  # a new dict: the JSON column sees the change
+    get_session().flush()
+    return attempt
+
+
+def max_answer_chars() -> int:
+    return current_app.config["LMS_QUIZ_MAX_ANSWER_CHARS"]
+
+
+def _too_long() -> AnswerError:
+    return AnswerError(_("The answer is longer than %(count)d characters.",
+                         count=max_answer_chars()))
+
+
+def answer_from_form(attempt: Attempt, question: Question, form,
+                     field_name: str = "answer") -> dict:
+    """The response dict for what the learner posted, in the question type's own values.
+
+    Posted tokens are mapped back to option values; a token not drawn for this
+    question in this attempt, or more of them than the question has options, is an
+    AnswerError, and so is a typed answer over the length limit.
+    """
+    from werkzeug.datastructures import MultiDict
+
+    kind = get_state().question_types.get(question.type)
+    posted = [value for value in form.getlist(field_name) if isinstance(value, str)]
+    values = kind.option_values(question.payload)
+    if not values:
+        if any(len(value) > max_answer_chars() for value in posted):
+            raise _too_long()
+        return kind.response_from_form(form, field_name)
+    tokens = [token for token in posted if token]
+    if len(tokens) > kind.max_picks(question.payload):
+        raise AnswerError(_("This answer holds more choices than the question allows."))
+    try:
+        picked = attempt_options.values_of(tokens, question_options(attempt, question))
+    except attempt_options.UnknownOption:
+        raise AnswerError(_("This answer is not one of the choices offered for this question. "
+                            "Reload the page and answer again.")) from None
+    return kind.response_from_form(MultiDict([(field_name, value) for value in picked]), field_name)
+
+
+def check_answer(question: Question, answer: dict) -> None:
+    """AnswerError unless ``answer`` fits the question: known options only, no more of
+    them than allowed, no text over the limit (whoever built the dict)."""
+    kind = get_state().question_types.get(question.type)
+    values = kind.option_values(question.payload)
+    if values:
+        chosen = kind.chosen_values(answer)
+        if len(chosen) > kind.max_picks(question.payload):
+            raise AnswerError(_("This answer holds more choices than the question allows."))
+        if not set(chosen) <= set(values):
+            raise AnswerError(_("This answer is not one of the choices offered for this question. "
+                                "Reload the page and answer again."))
+    if any(isinstance(text, str) and len(text) > max_answer_chars() for text in _strings(answer)):
+        raise _too_long()
+
+
+def _strings(tree) -> list:
+    if isinstance(tree, dict):
+        return [s for value in tree.values() for s in _strings(value)]
+    if isinstance(tree, list):
+        return [s for value in tree for s in _strings(value)]
+    return [tree] if isinstance(tree, str) else []
+
+
 def save_answer(attempt: Attempt, question: Question, answer: dict) -> None:
-    """Store (or replace) the answer to one question of an attempt in progress."""
-    if attempt.state != AttemptState.IN_PROGRESS:
-        raise QuizError(_("This attempt has been submitted; answers can no longer change."))
-    if is_overdue(attempt, utcnow()):
-        raise QuizError(_("The time for this attempt is over; your saved answers were graded."))
+    """Store (or replace) the answer to one question of an attempt in progress.
+
+    The attempt row is locked and its state read from it: a save racing a submit either
+    commits first (and is graded) or sees the attempt graded and is refused.
+    """
     if question.id not in attempt.question_ids:
         raise QuizError(_("This question is not part of the attempt."))
+    check_answer(question, answer)
+    attempt = lock_attempt(attempt)
+    if attempt.state != AttemptState.IN_PROGRESS or is_overdue(attempt, utcnow()):
+        raise QuizError(attempt_closed_message())
     session = get_session()
     values = {"attempt_id": attempt.id, "question_id": question.id, "answer": answer,
               "saved_dt": utcnow()}
@@ -137,8 +273,13 @@ def _dialect_insert(session):
 
 
 def submit_attempt(attempt: Attempt, *, by_deadline: bool = False) -> Attempt:
-    """Grade the attempt exactly once; later or parallel calls get the stored result."""
+    """Grade the attempt exactly once; later or parallel calls get the stored result.
+
+    The row lock (see lock_attempt) makes a save in flight finish first; grading then
+    reads every committed answer.
+    """
     session = get_session()
+    lock_attempt(attempt)
     changed = session.execute(
         sa.update(Attempt)
         .where(Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS)

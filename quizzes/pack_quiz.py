@@ -19,6 +19,15 @@ REVIEW_POLICIES = ("never", "after_passing", "after_last_attempt")
 SCORING_MODES = ("all_or_nothing", "partial")
 LANGUAGES = ("vi", "en")
 
+#: Inclusive bounds of the whole-number settings: a time limit of at most 10 hours, at most
+#: 100 attempts, a wait of at most 7 days. Anything larger is a mistake (and 10**20
+#: minutes cannot even be added to a date).
+SETTING_BOUNDS = {
+    "time_limit_minutes": (1, 600),
+    "max_attempts": (1, 100),
+    "wait_minutes": (0, 7 * 24 * 60),
+}
+
 DEFAULT_SETTINGS = {
     "questions_per_attempt": None, "questions_per_tag": None,
     "shuffle_questions": True, "shuffle_choices": True,
@@ -59,6 +68,8 @@ def read_quiz(data: Any, lines: dict, question_types) -> tuple[PackQuiz | None, 
     # The pool as written: an invalid question has its own error, not a second one here.
     pool_size = len(data["questions"]) if isinstance(data.get("questions"), list) else 0
     settings = _read_settings(data.get("settings") or {}, pool_size, fail)
+    if not errors and settings.get("questions_per_tag"):
+        _check_tags_can_be_filled(settings["questions_per_tag"], questions, fail)
     return (PackQuiz(settings, questions) if not errors else None), errors
 
 
@@ -84,9 +95,14 @@ def _read_settings(raw: Any, pool_size: int, fail) -> dict:
         elif key == "multiple_scoring":
             if value not in SCORING_MODES:
                 fail(path, _("\"multiple_scoring\" must be one of: %(values)s.", values=", ".join(SCORING_MODES)))
-        elif not _is_whole(value, minimum=0 if key == "wait_minutes" else 1):
+        elif key in SETTING_BOUNDS:
+            low, high = SETTING_BOUNDS[key]
+            if not _is_whole(value, minimum=low) or value > high:
+                fail(path, _("\"%(key)s\" must be a whole number from %(minimum)d to %(maximum)d.",
+                             key=key, minimum=low, maximum=high))
+        elif not _is_whole(value, minimum=1):
             fail(path, _("\"%(key)s\" must be a whole number of at least %(minimum)d.",
-                         key=key, minimum=0 if key == "wait_minutes" else 1))
+                         key=key, minimum=1))
         settings[key] = value
     drawn = settings["questions_per_attempt"]
     if isinstance(drawn, int) and pool_size and drawn > pool_size:
@@ -94,6 +110,27 @@ def _read_settings(raw: Any, pool_size: int, fail) -> dict:
             "questions_per_attempt is %(drawn)d but the pool has only %(pool)d questions.",
             drawn=drawn, pool=pool_size))
     return settings
+
+
+def _check_tags_can_be_filled(per_tag: dict, questions: list[PackQuestion], fail) -> None:
+    """Every attempt must get its full set: each tag needs that many questions, and a
+    question with two tags counts for one of them only (the draw never repeats one)."""
+    from quizzes.drawing import PoolQuestion, fill_count
+
+    pool = [PoolQuestion(index, tuple(q.tags)) for index, q in enumerate(questions)]
+    for tag, count in per_tag.items():
+        found = sum(1 for q in questions if tag in q.tags)
+        if found < count:
+            fail(("settings", "questions_per_tag", tag), _(
+                "questions_per_tag asks for %(count)d questions tagged \"%(tag)s\" but the pool "
+                "has %(found)d.", count=count, tag=tag, found=found))
+            return
+    wanted = sum(per_tag.values())
+    filled = fill_count(pool, list(per_tag.items()), set())
+    if filled < wanted:
+        fail(("settings", "questions_per_tag"), _(
+            "questions_per_tag asks for %(wanted)d questions in all, but a question counts for "
+            "one tag only and the pool can fill just %(filled)d of them.", wanted=wanted, filled=filled))
 
 
 def _is_whole(value: Any, minimum: int) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from lms.db import get_session
+from lms.extension import get_state
+from quizzes import attempt_options
 from quizzes.models import Attempt, AttemptState, Question, Quiz, Response
 
 
@@ -33,3 +35,20 @@ def may_review(attempt: Attempt, *, has_passed: bool, attempts_left: int | None)
     if policy == "after_last_attempt":
         return attempts_left == 0
     return False
+
+
+def question_options(attempt: Attempt, question: Question) -> list[list[str]]:
+    """[[token, value], …] of a question of the attempt, in display order ([] without options)."""
+    return attempt_options.stored_pairs(attempt.choice_orders.get(str(question.id))) or []
+
+
+def learner_view(attempt: Attempt, question: Question, answer: dict | None, lang: str) -> dict:
+    """What the question page shows of a question: the type's public view, with each
+    option as the attempt's token (and ``checked`` from the saved answer), never its value.
+    """
+    kind = get_state().question_types.get(question.type)
+    pairs = question_options(attempt, question)
+    view = kind.public_view(question.payload, [value for _, value in pairs], lang)
+    if kind.option_values(question.payload):
+        view = attempt_options.tokenise_view(view, pairs, kind.chosen_values(answer or {}))
+    return view

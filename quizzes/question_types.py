@@ -4,6 +4,12 @@ Each question type is a class with class-level behaviour (no instance state),
 registered in a `QuestionTypeRegistry`. There is deliberately no module-global
 registry: every Flask app builds its own with `default_registry()` and may add
 its own types, so tests and apps never leak registrations into each other.
+
+Types work with their own *option values* (choice ids, "true"/"false"). Those never
+reach a page: each attempt gets random tokens for them (`quizzes.attempt_options`), the
+page shows tokens, and the posted tokens are mapped back to values before
+`response_from_form` sees the form. A type takes part by returning its values from
+`option_values` and listing them in its public view as ``choices`` (``{"id", "text"}``).
 """
 
 from __future__ import annotations
@@ -56,6 +62,27 @@ class QuestionType:
     has_choices: ClassVar[bool] = False
     # The key under which response_from_form stores the submitted value.
     response_key: ClassVar[str] = "value"
+    #: Whether the options are shown in a new random order in each attempt (when the
+    #: quiz's ``shuffle_choices`` is on). True/False keep their usual order.
+    shuffle_options: ClassVar[bool] = True
+
+    @classmethod
+    def option_values(cls, payload: Payload) -> list[str]:
+        """The values the learner picks among (empty for typed answers).
+
+        Each attempt replaces them with random tokens on the page, so neither a value nor
+        its position tells anything about the key."""
+        return []
+
+    @classmethod
+    def max_picks(cls, payload: Payload) -> int:
+        """How many options one answer may hold."""
+        return 1
+
+    @classmethod
+    def chosen_values(cls, response: Any) -> list[str]:
+        """The option values a stored response holds (to show it checked again)."""
+        return []
 
     @classmethod
     def validate(cls, payload: Any) -> list[str]:
@@ -86,6 +113,11 @@ class _ChoiceType(QuestionType):
 
     has_choices = True
     max_correct: ClassVar[int | None] = None
+
+    @classmethod
+    def option_values(cls, payload: Payload) -> list[str]:
+        return [c["id"] for c in payload.get("choices", [])
+                if isinstance(c, Mapping) and isinstance(c.get("id"), str)]
 
     @classmethod
     def validate(cls, payload: Any) -> list[str]:
@@ -154,6 +186,11 @@ class SingleChoice(_ChoiceType):
     def grade(cls, payload: Payload, response: Any, settings: Settings = None) -> Grade:
         return grading.grade_single(payload, response)
 
+    @classmethod
+    def chosen_values(cls, response: Any) -> list[str]:
+        value = response.get("choice") if isinstance(response, Mapping) else None
+        return [value] if isinstance(value, str) else []
+
 
 class MultipleChoice(_ChoiceType):
     """Any number of correct choices (checkboxes), optionally GIFT-weighted."""
@@ -191,12 +228,22 @@ class MultipleChoice(_ChoiceType):
         # A tampered form may repeat a checkbox; count each choice once.
         return {"choices": list(dict.fromkeys(picked))}
 
+    @classmethod
+    def max_picks(cls, payload: Payload) -> int:
+        return len(cls.option_values(payload))
+
+    @classmethod
+    def chosen_values(cls, response: Any) -> list[str]:
+        picked = response.get("choices") if isinstance(response, Mapping) else None
+        return [value for value in picked if isinstance(value, str)] if isinstance(picked, list) else []
+
 
 class TrueFalse(QuestionType):
     """A statement the learner marks true or false."""
 
     name = "true_false"
     label: ClassVar[dict[str, str]] = {"vi": "Đúng/Sai", "en": "True/False"}
+    shuffle_options = False  # "True" first, as everywhere; the tokens hide which is which
     _options: ClassVar[dict[str, dict[str, str]]] = {
         "true": {"vi": "Đúng", "en": "True"},
         "false": {"vi": "Sai", "en": "False"},
@@ -221,15 +268,24 @@ class TrueFalse(QuestionType):
     def public_view(
         cls, payload: Payload, choice_order: ChoiceOrder = None, lang: str = "vi"
     ) -> dict[str, Any]:
-        options = [
-            {"value": key, "text": pick_text(name, lang)} for key, name in cls._options.items()
+        choices = [
+            {"id": key, "text": pick_text(name, lang)} for key, name in cls._options.items()
         ]
-        return {"type": cls.name, "options": options}
+        return {"type": cls.name, "choices": choices}
 
     @classmethod
     def response_from_form(cls, form: Any, field_name: str) -> dict[str, Any]:
         value = form.get(field_name)
         return {"value": value == "true"} if value in ("true", "false") else {}
+
+    @classmethod
+    def option_values(cls, payload: Payload) -> list[str]:
+        return list(cls._options)
+
+    @classmethod
+    def chosen_values(cls, response: Any) -> list[str]:
+        value = response.get("value") if isinstance(response, Mapping) else None
+        return [("true" if value else "false")] if isinstance(value, bool) else []
 
 
 class _AnswerListType(QuestionType):

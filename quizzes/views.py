@@ -8,7 +8,6 @@ from courses import queries as course_queries
 from lms.auth.access import require
 from lms.auth.principal import current_principal
 from lms.db import get_session, is_read_request, utcnow, write_during_read_request
-from lms.extension import get_state
 from lms.i18n import _, current_locale
 from quizzes import operations, queries
 from quizzes.forms import AttemptForm
@@ -94,24 +93,38 @@ def question(attempt_id: int, position: int):
     attempt = _load_own_attempt(attempt_id)
     if attempt.state == AttemptState.SUBMITTED:
         if request.method == "POST" and _wants_json():
-            return jsonify(saved=False, error=_("This attempt has been submitted; answers can no longer change.")), 409
+            return jsonify(saved=False, error=operations.attempt_closed_message()), 409
         return redirect(url_for("lms.quizzes.result", attempt_id=attempt.id))
     questions = queries.attempt_questions(attempt)
     if not 1 <= position <= len(questions):
         abort(404)
+    if operations.needs_option_tokens(attempt, questions):
+        attempt = _give_old_attempt_tokens(attempt, questions)
     current = questions[position - 1]
     form = AttemptForm()
     if request.method == "POST":
-        return _save_and_move(attempt, current, position, len(questions), form)
+        return _save_and_move(attempt, current, position, questions, form)
+    return _question_page(attempt, current, position, questions, form)
+
+
+def _give_old_attempt_tokens(attempt: Attempt, questions) -> Attempt:
+    """An attempt started before option tokens existed gets them on its first view."""
+    if is_read_request():
+        with write_during_read_request() as session:
+            operations.ensure_option_tokens(session.get(Attempt, attempt.id), questions)
+        return get_session().get(Attempt, attempt.id, populate_existing=True)
+    return operations.ensure_option_tokens(attempt, questions)
+
+
+def _question_page(attempt, current, position, questions, form, *, error=None, status=200):
     responses = queries.responses_by_question(attempt)
-    question_type = get_state().question_types.get(current.type)
-    view = question_type.public_view(current.payload, attempt.choice_orders.get(str(current.id)),
-                                     current_locale())
-    saved = responses.get(current.id)
+    saved = responses[current.id].answer if current.id in responses else {}
+    view = queries.learner_view(attempt, current, saved, current_locale())
     return render_template("lms/quizzes/question.html", attempt=attempt, question=current,
-                           view=view, saved=saved.answer if saved else {}, position=position,
-                           total=len(questions), answered={qid for qid in responses}, form=form,
-                           question_ids=attempt.question_ids)
+                           view=view, saved=saved, position=position, total=len(questions),
+                           answered=set(responses), form=form, error=error,
+                           question_ids=attempt.question_ids,
+                           max_answer_chars=operations.max_answer_chars()), status
 
 
 def _wants_json() -> bool:
@@ -119,16 +132,22 @@ def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
-def _save_and_move(attempt, current, position, total, form):
+def _save_and_move(attempt, current, position, questions, form):
     wants_json = _wants_json()
+    total = len(questions)
     if not form.validate_on_submit():
         if wants_json:
             return jsonify(saved=False, error=_("The form has expired. Please reload the page.")), 400
         abort(400)
-    answer = get_state().question_types.get(current.type).response_from_form(request.form, "answer")
     try:
+        answer = operations.answer_from_form(attempt, current, request.form)
         operations.save_answer(attempt, current, answer)
         get_session().commit()
+    except operations.AnswerError as error:
+        get_session().rollback()
+        if wants_json:
+            return jsonify(saved=False, error=str(error)), 400
+        return _question_page(attempt, current, position, questions, form, error=str(error), status=400)
     except operations.QuizError as error:
         get_session().rollback()
         if wants_json:
@@ -142,7 +161,7 @@ def _save_and_move(attempt, current, position, total, form):
         return redirect(url_for("lms.quizzes.submit", attempt_id=attempt.id))
     if target == "previous":
         position = max(position - 1, 1)
-    elif target.isdigit():
+    elif target.isascii() and target.isdigit():
         position = min(max(int(target), 1), total)
     else:
         position = min(position + 1, total)

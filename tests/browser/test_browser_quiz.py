@@ -27,12 +27,13 @@ def correct_answers(live_app, username):
 
 
 def answer(page, question_type, payload):
+    """Pick by the label a learner reads: the inputs carry only this attempt's tokens."""
     if question_type in ("single", "multiple"):
         for choice in payload["choices"]:
             if choice["correct"]:
-                page.locator(f"input[name='answer'][value='{choice['id']}']").check()
+                page.get_by_label(choice["text"]["vi"], exact=True).check()
     elif question_type == "true_false":
-        page.locator(f"input[name='answer'][value='{'true' if payload['answer'] else 'false'}']").check()
+        page.get_by_label("Đúng" if payload["answer"] else "Sai", exact=True).check()
     elif question_type == "numeric":
         page.locator("input[name='answer']").fill(f"{payload['answers'][0]['value']:g}")
     else:

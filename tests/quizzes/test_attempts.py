@@ -39,10 +39,18 @@ QUESTIONS = [
      "answers": {"vi": ["mã độc"], "en": ["malware"]}, "ignore_diacritics": True,
      "explanation": {"vi": "GIẢI-THÍCH-MÃ-ĐỘC", "en": "EXPLANATION-MALWARE"}},
 ]
-CORRECT = {"phishing": {"answer": "a"}, "twofa": {"answer": ["a", "b"]}, "report": {"answer": "true"},
-           "otp-digits": {"answer": "6"}, "malware": {"answer": "MA DOC"}}
-WRONG = {"phishing": {"answer": "b"}, "twofa": {"answer": ["c"]}, "report": {"answer": "false"},
-         "otp-digits": {"answer": "4"}, "malware": {"answer": "virus"}}
+#: Choices are named by their (Vietnamese) text, as a learner reads them: the page carries
+#: only this attempt's tokens, found next to the label (see form_data).
+CORRECT = {"phishing": {"pick": ["Thư yêu cầu gửi mã OTP"]},
+           "twofa": {"pick": ["Bật xác thực hai lớp", "Dùng cụm mật khẩu dài"]},
+           "report": {"pick": ["Đúng"]}, "otp-digits": {"answer": "6"}, "malware": {"answer": "MA DOC"}}
+WRONG = {"phishing": {"pick": ["Thư mời họp nội bộ"]}, "twofa": {"pick": ["Chia sẻ mật khẩu qua Zalo"]},
+         "report": {"pick": ["Sai"]}, "otp-digits": {"answer": "4"}, "malware": {"answer": "virus"}}
+#: Every value the learner's form could carry for an option if the page used the key's own
+#: space: pack choice ids, GIFT-style ids, true/false.
+AUTHORING_VALUES = ["a", "b", "c", "d", "e", "f", "true", "false", "c1", "c2", "c3"]
+OPTION = re.compile(r'<input type="(?:radio|checkbox)" name="answer" id="c-([^"]+)" value="([^"]+)"'
+                    r'(?: checked)?><label for="c-[^"]+">([^<]*)</label>')
 #: Strings that only the answer key holds: none may appear before grading.
 SECRETS = ["PHẢN-HỒI", "FEEDBACK-", "GIẢI-THÍCH", "EXPLANATION", "mã độc", "malware",
            '"correct"', "data-correct", "fraction", "tolerance"]
@@ -97,15 +105,23 @@ def keys_in_order(db, attempt_id):
     return [keys[qid] for qid in attempt.question_ids]
 
 
-def choice_for(db, attempt_id, key, wanted):
-    """Answers are given by choice id; ids are fixed per pack, order is shuffled per attempt."""
-    return wanted
+def page_options(client, attempt_id, position) -> dict[str, str]:
+    """{label text: token} of the question page, read the way a learner reads it."""
+    html = client.get(f"/attempts/{attempt_id}/questions/{position}").get_data(as_text=True)
+    return {text: token for element_id, token, text in OPTION.findall(html) if element_id == token}
+
+
+def form_data(client, attempt_id, position, spec) -> dict:
+    if "pick" not in spec:
+        return dict(spec)
+    options = page_options(client, attempt_id, position)
+    return {"answer": [options[text] for text in spec["pick"]]}
 
 
 def answer_all(client, db, attempt_id, answers):
     for position, key in enumerate(keys_in_order(db, attempt_id), start=1):
-        response = client.post(f"/attempts/{attempt_id}/questions/{position}",
-                               data={**answers[key], "go": "next"})
+        data = form_data(client, attempt_id, position, answers[key])
+        response = client.post(f"/attempts/{attempt_id}/questions/{position}", data={**data, "go": "next"})
         assert response.status_code == 302, response.get_data(as_text=True)[:300]
 
 
@@ -115,8 +131,8 @@ def test_pages_before_grading_hold_no_answer_key(learner_client, make_quiz_cours
     pages = [learner_client.get("/courses/QUIZT1/quiz"), learner_client.get(f"/attempts/{attempt_id}")]
     for position in range(1, 6):
         pages.append(learner_client.get(f"/attempts/{attempt_id}/questions/{position}"))
-        pages.append(learner_client.post(f"/attempts/{attempt_id}/questions/{position}",
-                                         data=WRONG[keys_in_order(db, attempt_id)[position - 1]],
+        data = form_data(learner_client, attempt_id, position, WRONG[keys_in_order(db, attempt_id)[position - 1]])
+        pages.append(learner_client.post(f"/attempts/{attempt_id}/questions/{position}", data=data,
                                          headers={"Accept": "application/json"}))
     pages.append(learner_client.get(f"/attempts/{attempt_id}/submit"))
     for language in ("vi", "en"):
@@ -129,13 +145,58 @@ def test_pages_before_grading_hold_no_answer_key(learner_client, make_quiz_cours
             assert secret.casefold() not in body.casefold(), (secret, page.request.path)
     json_bodies = [json.loads(p.get_data(as_text=True)) for p in pages if p.is_json]
     assert json_bodies and all(body == {"saved": True} for body in json_bodies)
+    # No option carries an authoring id or true/false, as its value, its element id or
+    # a label's target: the values are this attempt's tokens, and nothing else.
+    db.expire_all()
+    attempt = db.get(Attempt, attempt_id)
+    tokens = {token for pairs in attempt.choice_orders.values() for token, _ in pairs}
+    assert len(tokens) == 2 + 3 + 2  # single, multiple, true/false: every option has one
+    option_pages = 0
+    for page in pages:
+        body = page.get_data(as_text=True)
+        for value in AUTHORING_VALUES:
+            for attribute in ("value", "id", "for"):
+                for prefix in ("", "c-", "tf-"):
+                    assert f'{attribute}="{prefix}{value}"' not in body, (value, page.request.path)
+        found = OPTION.findall(body)
+        option_pages += bool(found)
+        for element_id, token, _text in found:
+            assert element_id == token and token in tokens
+    assert option_pages == 3 * 3  # three option questions, each shown in three languages/visits
+
+
+def test_option_tokens_differ_between_attempts_and_questions(app, app_context, make_quiz_course,
+                                                             create_learner, db):
+    """Tokens are random per attempt: two attempts at the same question share none, and
+    their display order does not follow the authoring order."""
+    from quizzes import operations
+    from quizzes.models import Quiz
+
+    course = make_quiz_course()
+    learners = [create_learner(staff_code=f"TOK-{n}") for n in range(40)]
+    seen_first: dict[str, set] = {}
+    with app_context():
+        quiz = db.scalars(sa.select(Quiz).where(Quiz.course_id == course.id)).one()
+        by_key = {q.id: q.key for q in quiz.questions}
+        attempts = [operations.start_attempt(quiz, learner.id) for learner in learners]
+    all_tokens = [token for attempt in attempts for pairs in attempt.choice_orders.values()
+                  for token, _ in pairs]
+    assert len(all_tokens) == len(set(all_tokens)) == 40 * 7
+    for attempt in attempts:
+        for question_id, pairs in attempt.choice_orders.items():
+            seen_first.setdefault(by_key[int(question_id)], set()).add(pairs[0][1])
+            assert all(re.fullmatch(r"[a-z2-9]{10}", token) for token, _ in pairs)
+    # Choices are shuffled (40 attempts: every choice comes first sometimes); true/false keep
+    # "true" first, and the token hides which option that is.
+    assert seen_first == {"phishing": {"a", "b"}, "twofa": {"a", "b", "c"}, "report": {"true"}}
 
 
 def test_answers_survive_reload_and_another_device(app, learner_client, make_quiz_course, db):
     make_quiz_course()
     attempt_id = start(learner_client)
     first_key = keys_in_order(db, attempt_id)[0]
-    learner_client.post(f"/attempts/{attempt_id}/questions/1", data={**CORRECT[first_key], "go": "next"})
+    learner_client.post(f"/attempts/{attempt_id}/questions/1",
+                        data={**form_data(learner_client, attempt_id, 1, CORRECT[first_key]), "go": "next"})
     other = app.test_client()
     other.post("/auth/login", data={"username": "hoa", "password": "correct horse battery"})
     # Resuming on the other device lands on the first unanswered question …
@@ -226,17 +287,20 @@ def test_deadline_is_enforced_by_the_server(learner_client, make_quiz_course, db
     make_quiz_course(time_limit_minutes=10)
     attempt_id = start(learner_client)
     first_key = keys_in_order(db, attempt_id)[0]
-    learner_client.post(f"/attempts/{attempt_id}/questions/1", data=CORRECT[first_key])
+    learner_client.post(f"/attempts/{attempt_id}/questions/1",
+                        data=form_data(learner_client, attempt_id, 1, CORRECT[first_key]))
+    second, third = (form_data(learner_client, attempt_id, n, CORRECT[keys_in_order(db, attempt_id)[n - 1]])
+                     for n in (2, 3))
     attempt = db.get(Attempt, attempt_id)
     # Within the grace after the deadline: still accepted.
     attempt.deadline_dt = attempt.deadline_dt - dt.timedelta(minutes=10, seconds=10)
     db.commit()
-    assert learner_client.post(f"/attempts/{attempt_id}/questions/2", data=CORRECT[keys_in_order(db, attempt_id)[1]],
+    assert learner_client.post(f"/attempts/{attempt_id}/questions/2", data=second,
                                headers={"Accept": "application/json"}).json == {"saved": True}
     # Past the grace: closed and graded on the saved answers at the next access.
     attempt.deadline_dt = attempt.deadline_dt - dt.timedelta(minutes=1)
     db.commit()
-    response = learner_client.post(f"/attempts/{attempt_id}/questions/3", data=CORRECT[keys_in_order(db, attempt_id)[2]],
+    response = learner_client.post(f"/attempts/{attempt_id}/questions/3", data=third,
                                    headers={"Accept": "application/json"})
     assert response.status_code == 409
     db.expire_all()
@@ -306,7 +370,8 @@ def test_opening_an_overdue_attempt_closes_it(learner_client, make_quiz_course, 
     make_quiz_course(time_limit_minutes=5)
     attempt_id = start(learner_client)
     first_key = keys_in_order(db, attempt_id)[0]
-    learner_client.post(f"/attempts/{attempt_id}/questions/1", data=CORRECT[first_key])
+    learner_client.post(f"/attempts/{attempt_id}/questions/1",
+                        data=form_data(learner_client, attempt_id, 1, CORRECT[first_key]))
     attempt = db.get(Attempt, attempt_id)
     attempt.deadline_dt = attempt.deadline_dt - dt.timedelta(hours=1)
     db.commit()

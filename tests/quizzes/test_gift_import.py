@@ -18,7 +18,7 @@ def questions_of(db, course):
 
 
 def test_cli_imports_every_question_of_a_real_file(app, create_course, db):
-    course = create_course(code="GIFT01")
+    course = create_course(code="GIFT01", publish=False)
     source = GIFT_DIR / "an_toan_thong_tin.vi.gift"
     expected = parse_gift(source.read_text(encoding="utf-8"))
     result = app.test_cli_runner().invoke(args=["lms", "import-gift", str(source), "--course", "GIFT01"])
@@ -29,7 +29,7 @@ def test_cli_imports_every_question_of_a_real_file(app, create_course, db):
 
 @pytest.mark.parametrize("name", ["invalid_essay.gift", "invalid_matching.gift", "invalid_missing_word.gift"])
 def test_unsupported_gift_imports_nothing_and_names_the_line(app, create_course, db, name):
-    course = create_course(code="GIFT02", quiz=True)
+    course = create_course(code="GIFT02", quiz=True, publish=False)
     before = len(questions_of(db, course))
     source = GIFT_DIR / name
     expected_line = source.read_text(encoding="utf-8").split("line=")[1].split()[0]
@@ -40,8 +40,8 @@ def test_unsupported_gift_imports_nothing_and_names_the_line(app, create_course,
 
 
 def test_export_then_import_gives_the_same_questions(app, create_course, db, tmp_path):
-    source = create_course(code="GIFT03")
-    target = create_course(code="GIFT04")
+    source = create_course(code="GIFT03", publish=False)
+    target = create_course(code="GIFT04", publish=False)
     runner = app.test_cli_runner()
     runner.invoke(args=["lms", "import-gift", str(GIFT_DIR / "security_basics.en.gift"),
                         "--course", "GIFT03", "--lang", "en"])
@@ -59,7 +59,7 @@ def test_export_then_import_gives_the_same_questions(app, create_course, db, tmp
 def test_author_upload_page(client, create_learner, login, create_course, db):
     create_learner("Tác Giả", username="tacgia", roles=["author"])
     login("tacgia")
-    course = create_course(code="GIFT05")
+    course = create_course(code="GIFT05", publish=False)
     data = (GIFT_DIR / "an_toan_thong_tin.vi.gift").read_bytes()
     response = client.post(f"/author/courses/{course.id}/gift",
                            data={"gift": (io.BytesIO(data), "cau-hoi.gift"), "lang": "vi"},
@@ -78,7 +78,7 @@ def test_author_upload_page(client, create_learner, login, create_course, db):
 
 
 def test_not_utf8_gift_is_refused(app, create_course, db, tmp_path):
-    course = create_course(code="GIFT06")
+    course = create_course(code="GIFT06", publish=False)
     path = tmp_path / "cp1258.gift"
     path.write_bytes("Câu hỏi {T}".encode("utf-16"))
     result = app.test_cli_runner().invoke(args=["lms", "import-gift", str(path), "--course", "GIFT06"])

@@ -166,8 +166,25 @@ def test_public_view_follows_order_and_language() -> None:
     fallback = SingleChoice.public_view(VALID["single"], None, "fr")
     assert fallback["choices"][0]["text"] == "Lựa chọn 1"
     true_false = default_registry().get("true_false").public_view(VALID["true_false"], None, "vi")
-    assert true_false["options"] == [{"value": "true", "text": "Đúng"},
-                                     {"value": "false", "text": "Sai"}]
+    assert true_false["choices"] == [{"id": "true", "text": "Đúng"},
+                                     {"id": "false", "text": "Sai"}]
+
+
+def test_option_contract_of_the_builtin_types() -> None:
+    """What the per-attempt tokens are built on: the values a learner picks among, how
+    many one answer may hold, and which ones a stored response holds."""
+    registry = default_registry()
+    single, multiple, true_false = (registry.get(n) for n in ("single", "multiple", "true_false"))
+    assert single.option_values(VALID["single"]) == ["c1", "c2", "c3"]
+    assert (single.max_picks(VALID["single"]), multiple.max_picks(VALID["multiple"])) == (1, 3)
+    assert true_false.option_values(VALID["true_false"]) == ["true", "false"]
+    assert (single.shuffle_options, true_false.shuffle_options) == (True, False)
+    assert single.chosen_values({"choice": "c2"}) == ["c2"]
+    assert multiple.chosen_values({"choices": ["c1", "c3"]}) == ["c1", "c3"]
+    assert true_false.chosen_values({"value": False}) == ["false"]
+    assert [single.chosen_values(bad) for bad in ({}, {"choice": 3}, "x")] == [[], [], []]
+    for name in ("short_answer", "numeric"):
+        assert registry.get(name).option_values(VALID[name]) == []
 
 
 # ---- property: nothing secret ever reaches the learner page -----------------
