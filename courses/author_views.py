@@ -1,11 +1,13 @@
 """Authors' pages: upload a pack (zip), preview it in both languages, publish or not."""
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
 
-from courses import pack_operations
+from courses import legal_refs, pack_operations
 from courses.forms import TOPIC_LABELS, ButtonForm, PackUploadForm
 from courses.models import Course
 from courses.pack_files import PackFilesError, read_zip
@@ -22,7 +24,19 @@ from lms.i18n import _
 def list_courses():
     courses = get_session().scalars(sa.select(Course).order_by(Course.code, Course.version.desc())).all()
     return render_template("lms/courses/author_courses.html", courses=courses,
+                           review_due={course.id: _review_due(course) for course in courses},
                            button_form=ButtonForm(), topic_labels=TOPIC_LABELS)
+
+
+def _review_due(course: Course) -> list[str]:
+    """Why this version needs a legal review ("cần rà soát"), as translated sentences."""
+    reasons = legal_refs.review_reasons(course.legal_references or [], course.review_by,
+                                        legal_refs.shipped_registry(), dt.date.today())
+    return [_("the review date %(date)s has passed", date=reason.date.strftime("%d/%m/%Y"))
+            if reason.kind == "review_by_passed" else
+            _("%(number)s was replaced by %(successor)s on %(date)s", number=reason.number,
+              successor=reason.successor, date=reason.date.strftime("%d/%m/%Y"))
+            for reason in reasons]
 
 
 @require("content.author")

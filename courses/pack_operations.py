@@ -80,6 +80,7 @@ def _create_course(pack: Pack) -> Course:
         summary_vi=pack.summary["vi"], summary_en=pack.summary["en"],
         periods=pack.periods, minutes=pack.minutes, pass_mark=pack.pass_mark,
         is_mandatory=pack.mandatory, competences=pack.competences,
+        legal_references=pack.legal_references, review_by=pack.review_by,
         search_text=strip_diacritics(" ".join([pack.code, *pack.title.values(), *pack.summary.values()])
                                      .replace(",", " ").replace(".", " ")),
         pack_sha256=pack.sha256,
