@@ -32,8 +32,8 @@ COURSE_KEYS = {"code", "version", "topic", "title", "summary", "periods", "minut
                "pass_mark", "mandatory", "competences", "legal_references", "review_by"}
 #: A period (tiết) is 45 minutes; credits are counted in periods (docs/content-packs.md).
 PERIOD_MINUTES = 45
-#: A pack may round its periods up by less than half a period: 42 minutes may claim 1
-#: period, 67 minutes 1 or 2 (67 + 22 ≥ 90), 42 minutes never 2.
+#: A pack may round its periods up by at most this (just under half a period): 42 minutes
+#: may claim 1 period but never 2, 67 minutes only 1, 68 minutes 1 or 2 (68 + 22 ≥ 90).
 PERIOD_TOLERANCE_MINUTES = 22
 #: A Vietnamese lesson must have at least this share of words with Vietnamese letters
 #: (diacritics or đ); English or unaccented text falls far below it.
