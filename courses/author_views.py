@@ -49,13 +49,15 @@ def upload_pack():
         if len(data) > limit:
             abort(413)
         try:
-            pack, errors = validate_pack(read_zip(data), get_state().question_types)
+            warnings = []
+            pack, errors = validate_pack(read_zip(data), get_state().question_types, warnings=warnings)
             if pack is not None:
                 result = pack_operations.import_pack(pack, publish=False,
                                                      actor=current_principal().learner)
                 get_session().commit()
                 flash(_("The pack was imported as a draft: check it, then publish it.")
                       if result.created else _("This version was already imported."), "success")
+                _flash_warnings(warnings)
                 return redirect(url_for("lms.courses.preview", course_id=result.course.id))
         except PackFilesError as error:
             errors = error.errors
@@ -66,6 +68,18 @@ def upload_pack():
             get_session().rollback()  # the same version was imported by a parallel request
             form.pack.errors.append(_("This version is being imported right now; reload in a moment."))
     return render_template("lms/courses/upload_pack.html", form=form, errors=errors)
+
+
+#: Warnings shown after an upload (the rest are counted): flashes live in the session cookie.
+MAX_FLASHED_WARNINGS = 3
+
+
+def _flash_warnings(warnings) -> None:
+    for warning in warnings[:MAX_FLASHED_WARNINGS]:
+        flash(_("Warning: %(problem)s", problem=str(warning)), "info")
+    if len(warnings) > MAX_FLASHED_WARNINGS:
+        flash(_("%(count)d more warnings: run validate-pack on the pack to see them all.",
+                count=len(warnings) - MAX_FLASHED_WARNINGS), "info")
 
 
 @require("content.author")

@@ -3,6 +3,7 @@ the author pages, and periods that the minutes justify."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from pathlib import Path
 
@@ -362,3 +363,22 @@ def test_validate_pack_prints_warnings_and_still_succeeds(app, tmp_path):
     assert (f"{tmp_path}/{VI_1}:{line}: \"13/2023/NĐ-CP\" đã được thay thế bởi 356/2025/NĐ-CP "
             "từ ngày 01/01/2026" in result.output)
     assert "(warning)" in result.output and result.output.rstrip().endswith("— OK")
+
+
+def test_an_upload_shows_the_citation_warnings(app, db, author_client):
+    import io
+    import zipfile
+
+    files = citing_pack("Theo Nghị định 13/2023/NĐ-CP, ảnh là dữ liệu cá nhân.", declared=["13/2023/NĐ-CP"])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+
+    response = author_client.post("/author/packs/upload", data={"pack": (io.BytesIO(buffer.getvalue()), "p.zip")},
+                                  content_type="multipart/form-data", follow_redirects=True)
+
+    assert response.status_code == 200
+    line = line_of(files, VI_1, "Theo Nghị định 13/2023/NĐ-CP, ảnh là dữ liệu cá nhân.")
+    assert (f'Warning: {VI_1}:{line}: "13/2023/NĐ-CP" was replaced by 356/2025/NĐ-CP on 01/01/2026'
+            in html.unescape(response.text))
