@@ -35,6 +35,10 @@ PERIOD_MINUTES = 45
 #: A pack may round its periods up by at most this (just under half a period): 42 minutes
 #: may claim 1 period but never 2, 67 minutes only 1, 68 minutes 1 or 2 (68 + 22 ≥ 90).
 PERIOD_TOLERANCE_MINUTES = 22
+#: Careful reading of administrative Vietnamese (docs/content-packs.md, "Periods and minutes").
+READING_SYLLABLES_PER_MINUTE = 200
+#: The heading of a lesson's practical tasks; each task counts 1 minute.
+TASKS_HEADING = re.compile(r"^## Việc cần làm ngay\s*$", re.MULTILINE)
 #: A Vietnamese lesson must have at least this share of words with Vietnamese letters
 #: (diacritics or đ); English or unaccented text falls far below it.
 MIN_VIETNAMESE_WORD_SHARE = 0.2
@@ -95,6 +99,9 @@ def validate_pack(files: dict[str, bytes], question_types, *, warnings: list[Pac
     quiz = None
     if "quiz.yaml" in texts:
         quiz = _read_quiz_file(texts["quiz.yaml"], question_types, errors)
+    if course is not None and lessons and not errors:
+        _check_minutes(texts.get("course.yaml", ""), course, lessons, quiz,
+                       warnings if warnings is not None else [])
     if course is not None:
         _check_legal_references(texts, course, errors, warnings if warnings is not None else [],
                                 registry or legal_refs.shipped_registry(), today or dt.date.today())
@@ -197,6 +204,37 @@ def _check_periods(numbers: dict, fail) -> None:
             "docs/content-packs.md).", periods=periods, claimed=periods * PERIOD_MINUTES,
             minutes=minutes, allowed=max(0, (minutes + PERIOD_TOLERANCE_MINUTES) // PERIOD_MINUTES),
             period=PERIOD_MINUTES))
+
+
+def lesson_minutes_estimate(vi_body: str) -> int:
+    """Reading the Vietnamese text at READING_SYLLABLES_PER_MINUTE, plus 1 minute a task."""
+    words = [w for w in re.sub(r"[#*|>`\-]+", " ", vi_body).split() if re.search(r"\w", w)]
+    tasks = 0
+    parts = TASKS_HEADING.split(vi_body, maxsplit=1)
+    if len(parts) == 2:
+        section = re.split(r"^## ", parts[1], maxsplit=1, flags=re.MULTILINE)[0]
+        tasks = len(re.findall(r"^- ", section, re.MULTILINE))
+    return -(-len(words) // READING_SYLLABLES_PER_MINUTE) + tasks
+
+
+def course_minutes_estimate(lessons: list, quiz) -> int:
+    """The lessons' estimates plus 1 minute for each quiz question drawn per attempt."""
+    questions = 0
+    if quiz is not None:
+        questions = quiz.settings.get("questions_per_attempt") or len(quiz.questions)
+    return sum(lesson_minutes_estimate(lesson.source["vi"]) for lesson in lessons) + questions
+
+
+def _check_minutes(course_text: str, course: dict, lessons: list, quiz, warnings: list[PackError]) -> None:
+    """Minutes are what periods are checked against: a course that claims much more time
+    than its text takes to read (and its tasks and quiz to do) is reported."""
+    estimate = course_minutes_estimate(lessons, quiz)
+    if course["minutes"] - estimate > PERIOD_TOLERANCE_MINUTES:
+        match = re.search(r"^minutes:", course_text, re.MULTILINE)
+        warnings.append(PackError("course.yaml", course_text[:match.start()].count("\n") + 1 if match else None, _(
+            "\"minutes\" is %(minutes)d, but the lessons read in about %(estimate)d minutes with "
+            "their tasks and the quiz (see docs/content-packs.md): count the minutes again.",
+            minutes=course["minutes"], estimate=estimate)))
 
 
 def _read_legal_fields(data: dict, fail) -> tuple[list[str], dt.date | None]:

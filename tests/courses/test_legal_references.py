@@ -13,7 +13,8 @@ import yaml
 from courses import legal_refs
 from courses.pack_files import PackError, read_folder
 from courses.pack_operations import import_pack
-from courses.pack_validation import credited_periods, validate_pack
+from courses.pack_validation import (course_minutes_estimate, credited_periods, lesson_minutes_estimate,
+                                     validate_pack)
 from tests.conftest import pack_files
 
 SHIPPED = Path(__file__).resolve().parents[2] / "courses" / "content"
@@ -51,7 +52,7 @@ def citing_pack(vi_line: str, en_line: str | None = None, declared=("13/2023/NĐ
         course["legal_references"] = list(declared)
     if review_by is not None:
         course["review_by"] = dt.date.fromisoformat(review_by)
-    course.update(course_changes)
+    course.update({"minutes": 23, "periods": 1, **course_changes})  # honest for two short lessons
     files["course.yaml"] = yaml.safe_dump(course, allow_unicode=True).encode()
     files[VI_1] += f"\n{vi_line}\n".encode()
     files[EN_1] += f"\n{en_line or 'No citation here.'}\n".encode()
@@ -226,6 +227,40 @@ def test_periods_beyond_what_the_minutes_justify_are_refused(app, minutes, perio
 
 def test_credited_periods_round_to_the_nearest_whole_period():
     assert [credited_periods(m) for m in (10, 42, 67, 68, 90, 112, 113)] == [1, 1, 1, 2, 2, 2, 3]
+
+
+def test_a_lesson_is_estimated_at_200_syllables_a_minute_plus_a_minute_a_task():
+    text = " ".join(["chữ"] * 396)
+    body = f"{text}\n\n## Việc cần làm ngay\n\n- Một\n- Hai\n\n## Tóm tắt\n\n- Không phải việc\n"
+    # Words: 396 + "Việc cần làm ngay" (4) + "Một" + "Hai" + "Tóm tắt" (2) + "Không phải việc" (3) = 407.
+    assert lesson_minutes_estimate(body) == 3 + 2  # ceil(407 / 200) minutes of reading, 2 tasks
+    assert lesson_minutes_estimate(" ".join(["chữ"] * 200)) == 1
+    assert lesson_minutes_estimate(" ".join(["chữ"] * 201)) == 2
+
+
+def test_minutes_far_above_what_the_text_takes_are_reported(app):
+    files = pack_files()  # two short lessons and no quiz: a couple of minutes of reading
+    files["course.yaml"] = _course_yaml(files, minutes=45, periods=1)
+    warnings: list[PackError] = []
+
+    pack, errors = validate_pack(files, app.extensions["lms"].question_types, warnings=warnings)
+
+    estimate = course_minutes_estimate(pack.lessons, pack.quiz)
+    assert errors == [] and estimate < 23
+    assert [(w.file, w.line, w.message) for w in warnings] == [(
+        "course.yaml", files["course.yaml"].decode().split("\n").index("minutes: 45") + 1,
+        f'"minutes" is 45, but the lessons read in about {estimate} minutes with their tasks and the '
+        "quiz (see docs/content-packs.md): count the minutes again.")]
+
+
+@pytest.mark.parametrize("name", SHIPPED_PACKS)
+def test_shipped_minutes_are_the_estimate_from_the_text(app, name):
+    pack, errors = validate_pack(read_folder(SHIPPED / name), app.extensions["lms"].question_types)
+
+    assert errors == []
+    assert pack.minutes == course_minutes_estimate(pack.lessons, pack.quiz)
+    assert [lesson.minutes for lesson in pack.lessons] == [
+        lesson_minutes_estimate(lesson.source["vi"]) for lesson in pack.lessons]
 
 
 def _course_yaml(files, **changes) -> bytes:
