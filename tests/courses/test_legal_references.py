@@ -283,6 +283,8 @@ def test_shipped_pack_cites_only_registered_declared_law_and_no_replaced_law_in_
     assert [str(w) for w in warnings if w.file != "quiz.yaml"] == []
     assert pack.review_by is not None and pack.review_by > TODAY
     assert pack.periods == credited_periods(pack.minutes)
+    assert legal_refs.review_reasons(pack.legal_references, pack.review_by, legal_refs.shipped_registry(),
+                                     TODAY) == []  # not marked "cần rà soát" on the author page
 
 
 def test_shipped_packs_cite_the_law_in_force():
