@@ -1,11 +1,13 @@
 """Authors' pages: upload a pack (zip), preview it in both languages, publish or not."""
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
 
-from courses import pack_operations
+from courses import legal_refs, pack_operations
 from courses.forms import TOPIC_LABELS, ButtonForm, PackUploadForm
 from courses.models import Course
 from courses.pack_files import PackFilesError, read_zip
@@ -22,7 +24,19 @@ from lms.i18n import _
 def list_courses():
     courses = get_session().scalars(sa.select(Course).order_by(Course.code, Course.version.desc())).all()
     return render_template("lms/courses/author_courses.html", courses=courses,
+                           review_due={course.id: _review_due(course) for course in courses},
                            button_form=ButtonForm(), topic_labels=TOPIC_LABELS)
+
+
+def _review_due(course: Course) -> list[str]:
+    """Why this version needs a legal review ("cần rà soát"), as translated sentences."""
+    reasons = legal_refs.review_reasons(course.legal_references or [], course.review_by,
+                                        legal_refs.shipped_registry(), dt.date.today())
+    return [_("the review date %(date)s has passed", date=reason.date.strftime("%d/%m/%Y"))
+            if reason.kind == "review_by_passed" else
+            _("%(number)s was replaced by %(successor)s on %(date)s", number=reason.number,
+              successor=reason.successor, date=reason.date.strftime("%d/%m/%Y"))
+            for reason in reasons]
 
 
 @require("content.author")
@@ -35,13 +49,15 @@ def upload_pack():
         if len(data) > limit:
             abort(413)
         try:
-            pack, errors = validate_pack(read_zip(data), get_state().question_types)
+            warnings = []
+            pack, errors = validate_pack(read_zip(data), get_state().question_types, warnings=warnings)
             if pack is not None:
                 result = pack_operations.import_pack(pack, publish=False,
                                                      actor=current_principal().learner)
                 get_session().commit()
                 flash(_("The pack was imported as a draft: check it, then publish it.")
                       if result.created else _("This version was already imported."), "success")
+                _flash_warnings(warnings)
                 return redirect(url_for("lms.courses.preview", course_id=result.course.id))
         except PackFilesError as error:
             errors = error.errors
@@ -52,6 +68,18 @@ def upload_pack():
             get_session().rollback()  # the same version was imported by a parallel request
             form.pack.errors.append(_("This version is being imported right now; reload in a moment."))
     return render_template("lms/courses/upload_pack.html", form=form, errors=errors)
+
+
+#: Warnings shown after an upload (the rest are counted): flashes live in the session cookie.
+MAX_FLASHED_WARNINGS = 3
+
+
+def _flash_warnings(warnings) -> None:
+    for warning in warnings[:MAX_FLASHED_WARNINGS]:
+        flash(_("Warning: %(problem)s", problem=str(warning)), "info")
+    if len(warnings) > MAX_FLASHED_WARNINGS:
+        flash(_("%(count)d more warnings: run validate-pack on the pack to see them all.",
+                count=len(warnings) - MAX_FLASHED_WARNINGS), "info")
 
 
 @require("content.author")

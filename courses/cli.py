@@ -18,14 +18,14 @@ def _read(path: Path) -> dict[str, bytes]:
     return read_folder(path) if path.is_dir() else read_zip(path.read_bytes())
 
 
-def _validate(path: Path):
-    """(pack or None, errors) for a folder or zip."""
+def _validate(path: Path, warnings: list | None = None):
+    """(pack or None, errors) for a folder or zip; ``warnings`` receives the rest."""
     from courses.pack_files import PackFilesError
     from courses.pack_validation import validate_pack
     from lms.extension import get_state
 
     try:
-        return validate_pack(_read(path), get_state().question_types)
+        return validate_pack(_read(path), get_state().question_types, warnings=warnings)
     except PackFilesError as error:
         return None, error.errors
 
@@ -39,7 +39,10 @@ def _echo_errors(path: Path, errors) -> None:
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 def validate_pack_command(path: Path) -> None:
     """Check the content pack at PATH (folder or .zip) and list every problem."""
-    pack, errors = _validate(path)
+    warnings = []
+    pack, errors = _validate(path, warnings)
+    for warning in warnings:  # legal citations to bring up to date: reported, not fatal
+        click.echo(f"{path}/{warning} (warning)", err=True)
     if errors:
         _echo_errors(path, errors)
         sys.exit(1)

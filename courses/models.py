@@ -50,6 +50,11 @@ class Course(Base):
     quiz_requires_lessons: Mapped[bool | None]
     #: {"digcomp": ["4.1", ...], "tt02": ["6.2", ...]}
     competences: Mapped[dict] = mapped_column(default=dict)
+    #: Numbers of the legal documents the pack declares it cites (courses/legal_references.yaml).
+    legal_references: Mapped[list] = mapped_column(sa.JSON, default=list)
+    #: The date by which the pack's legal content must be checked again; the author pages
+    #: mark the course "review due" after it, or when a cited document is replaced.
+    review_by: Mapped[dt.date | None]
     #: Titles and summaries in both languages without diacritics, for search.
     search_text: Mapped[str] = mapped_column(sa.Text)
     is_published: Mapped[bool] = mapped_column(default=False)

@@ -16,6 +16,8 @@ def pack_files_of(course: Course) -> dict[str, bytes]:
         "summary": {"vi": course.summary_vi, "en": course.summary_en},
         "periods": course.periods, "minutes": course.minutes, "pass_mark": course.pass_mark,
         "mandatory": course.is_mandatory, "competences": course.competences,
+        **({"legal_references": course.legal_references, "review_by": course.review_by}
+           if course.legal_references or course.review_by else {}),
     }
     # Written only when the pack set them, so an exported pack keeps following the site.
     if course.min_lesson_share is not None:

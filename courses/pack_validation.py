@@ -6,12 +6,14 @@ each naming the file, the line where it has one, and what is wrong.
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import hashlib
 import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from courses import legal_refs
 from courses.models import Topic
 from courses.pack_files import IMAGE_TYPES, PackError
 from courses.rendering import image_references, link_problems
@@ -28,7 +30,16 @@ DIGCOMP = {f"{area}.{n}" for area, count in ((1, 3), (2, 6), (3, 4), (4, 4), (5,
 TT02 = DIGCOMP | {"6.1", "6.2", "6.3"}
 COURSE_KEYS = {"code", "version", "topic", "title", "summary", "periods", "minutes",
                "pass_mark", "mandatory", "competences", "min_lesson_share",
-               "quiz_requires_lessons"}
+               "quiz_requires_lessons", "legal_references", "review_by"}
+#: A period (tiết) is 45 minutes; credits are counted in periods (docs/content-packs.md).
+PERIOD_MINUTES = 45
+#: A pack may round its periods up by at most this (just under half a period): 42 minutes
+#: may claim 1 period but never 2, 67 minutes only 1, 68 minutes 1 or 2 (68 + 22 ≥ 90).
+PERIOD_TOLERANCE_MINUTES = 22
+#: Careful reading of administrative Vietnamese (docs/content-packs.md, "Periods and minutes").
+READING_SYLLABLES_PER_MINUTE = 200
+#: The heading of a lesson's practical tasks; each task counts 1 minute.
+TASKS_HEADING = re.compile(r"^## Việc cần làm ngay\s*$", re.MULTILINE)
 #: A Vietnamese lesson must have at least this share of words with Vietnamese letters
 #: (diacritics or đ); English or unaccented text falls far below it.
 MIN_VIETNAMESE_WORD_SHARE = 0.2
@@ -64,6 +75,10 @@ class Pack:
     quiz_requires_lessons: bool | None = None
     media: dict[str, bytes] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
+    #: Legal documents the pack cites (numbers as in courses/legal_references.yaml).
+    legal_references: list[str] = field(default_factory=list)
+    #: When the pack's legal content must be checked again.
+    review_by: dt.date | None = None
 
     @property
     def sha256(self) -> str:
@@ -73,7 +88,12 @@ class Pack:
         return digest.hexdigest()
 
 
-def validate_pack(files: dict[str, bytes], question_types) -> tuple[Pack | None, list[PackError]]:
+def validate_pack(files: dict[str, bytes], question_types, *, warnings: list[PackError] | None = None,
+                  registry: legal_refs.Registry | None = None,
+                  today: dt.date | None = None) -> tuple[Pack | None, list[PackError]]:
+    """``warnings``, when given, receives problems that do not stop an import (a lesson
+    citing a replaced law without its replacement); ``registry`` and ``today`` default
+    to the shipped legal-reference registry and the current date."""
     errors: list[PackError] = []
     if "course.yaml" not in files:
         errors.append(PackError("course.yaml", None, _("The pack has no course.yaml.")))
@@ -83,6 +103,12 @@ def validate_pack(files: dict[str, bytes], question_types) -> tuple[Pack | None,
     quiz = None
     if "quiz.yaml" in texts:
         quiz = _read_quiz_file(texts["quiz.yaml"], question_types, errors)
+    if course is not None and lessons and not errors:
+        _check_minutes(texts.get("course.yaml", ""), course, lessons, quiz,
+                       warnings if warnings is not None else [])
+    if course is not None:
+        _check_legal_references(texts, course, errors, warnings if warnings is not None else [],
+                                registry or legal_refs.shipped_registry(), today or dt.date.today())
     if errors or course is None:
         return None, errors
     media = {name: data for name, data in files.items() if name.startswith("media/")}
@@ -152,6 +178,8 @@ def _read_course(text: str, errors: list[PackError]) -> dict | None:
             fail((key,), _("\"%(key)s\" must be a whole number from %(min)d to %(max)d.",
                            key=key, min=minimum, max=maximum))
         numbers[key] = value
+    _check_periods(numbers, fail)
+    legal_references, review_by = _read_legal_fields(data, fail)
     mandatory = data.get("mandatory", False)
     if not isinstance(mandatory, bool):
         fail(("mandatory",), _("\"mandatory\" must be true or false."))
@@ -169,7 +197,8 @@ def _read_course(text: str, errors: list[PackError]) -> dict | None:
     return dict(code=code, topic=Topic(topic), title=title, summary=summary,
                 mandatory=mandatory, competences=competences,
                 min_lesson_share=None if min_lesson_share is None else float(min_lesson_share),
-                quiz_requires_lessons=quiz_requires_lessons, **numbers)
+                quiz_requires_lessons=quiz_requires_lessons, legal_references=legal_references,
+                review_by=review_by, **numbers)
 
 
 def _is_share(value) -> bool:
@@ -177,6 +206,72 @@ def _is_share(value) -> bool:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False
     return 0 <= value <= 1  # False for nan
+
+
+def credited_periods(minutes: int) -> int:
+    """The periods a course of ``minutes`` may claim: its minutes over 45, rounded to the
+    nearest whole period (halves up), never below 1 (periods are whole numbers)."""
+    return max(1, (minutes + PERIOD_TOLERANCE_MINUTES) // PERIOD_MINUTES)
+
+
+def _check_periods(numbers: dict, fail) -> None:
+    periods, minutes = numbers.get("periods"), numbers.get("minutes")
+    if not (isinstance(periods, int) and isinstance(minutes, int)) or isinstance(periods, bool):
+        return  # already reported
+    if periods * PERIOD_MINUTES - minutes > PERIOD_TOLERANCE_MINUTES:
+        fail(("periods",), _(
+            "%(periods)d periods is %(claimed)d minutes, but the course takes about %(minutes)d "
+            "minutes: declare at most %(allowed)d (a period is %(period)d minutes; see "
+            "docs/content-packs.md).", periods=periods, claimed=periods * PERIOD_MINUTES,
+            minutes=minutes, allowed=max(0, (minutes + PERIOD_TOLERANCE_MINUTES) // PERIOD_MINUTES),
+            period=PERIOD_MINUTES))
+
+
+def lesson_minutes_estimate(vi_body: str) -> int:
+    """Reading the Vietnamese text at READING_SYLLABLES_PER_MINUTE, plus 1 minute a task."""
+    words = [w for w in re.sub(r"[#*|>`\-]+", " ", vi_body).split() if re.search(r"\w", w)]
+    tasks = 0
+    parts = TASKS_HEADING.split(vi_body, maxsplit=1)
+    if len(parts) == 2:
+        section = re.split(r"^## ", parts[1], maxsplit=1, flags=re.MULTILINE)[0]
+        tasks = len(re.findall(r"^- ", section, re.MULTILINE))
+    return -(-len(words) // READING_SYLLABLES_PER_MINUTE) + tasks
+
+
+def course_minutes_estimate(lessons: list, quiz) -> int:
+    """The lessons' estimates plus 1 minute for each quiz question drawn per attempt."""
+    questions = 0
+    if quiz is not None:
+        questions = quiz.settings.get("questions_per_attempt") or len(quiz.questions)
+    return sum(lesson_minutes_estimate(lesson.source["vi"]) for lesson in lessons) + questions
+
+
+def _check_minutes(course_text: str, course: dict, lessons: list, quiz, warnings: list[PackError]) -> None:
+    """Minutes are what periods are checked against: a course that claims much more time
+    than its text takes to read (and its tasks and quiz to do) is reported."""
+    estimate = course_minutes_estimate(lessons, quiz)
+    if course["minutes"] - estimate > PERIOD_TOLERANCE_MINUTES:
+        match = re.search(r"^minutes:", course_text, re.MULTILINE)
+        warnings.append(PackError("course.yaml", course_text[:match.start()].count("\n") + 1 if match else None, _(
+            "\"minutes\" is %(minutes)d, but the lessons read in about %(estimate)d minutes with "
+            "their tasks and the quiz (see docs/content-packs.md): count the minutes again.",
+            minutes=course["minutes"], estimate=estimate)))
+
+
+def _read_legal_fields(data: dict, fail) -> tuple[list[str], dt.date | None]:
+    references = data.get("legal_references") or []
+    if not isinstance(references, list) or not all(isinstance(n, str) and n.strip() for n in references):
+        fail(("legal_references",), _(
+            "\"legal_references\" must be a list of document numbers, e.g. [\"91/2025/QH15\"]."))
+        references = []
+    review_by = data.get("review_by")
+    if review_by is not None and (not isinstance(review_by, dt.date) or isinstance(review_by, dt.datetime)):
+        fail(("review_by",), _("\"review_by\" must be a date written YYYY-MM-DD."))
+        review_by = None
+    if references and review_by is None and "review_by" not in data:
+        fail(("legal_references",), _(
+            "A pack that cites legal documents needs a \"review_by\" date (YYYY-MM-DD)."))
+    return [n.strip() for n in references], review_by
 
 
 def _localised_field(data: dict, key: str, fail) -> dict | None:
@@ -341,3 +436,55 @@ def _read_quiz_file(text: str, question_types, errors: list[PackError]) -> PackQ
     quiz, problems = read_quiz(data, lines, question_types)
     errors.extend(PackError("quiz.yaml", line, message) for line, message in problems)
     return quiz
+
+
+# --- legal references ---------------------------------------------------------------------
+
+def _check_legal_references(texts: dict[str, str], course: dict, errors: list[PackError],
+                            warnings: list[PackError], registry: legal_refs.Registry,
+                            today: dt.date) -> None:
+    """Every numbered legal citation in the lessons and the quiz (both languages) must be
+    in the registry and declared in course.yaml; a replaced document cited without its
+    replacement in the same lesson (or quiz question) is a warning."""
+    units = [(name, 1, text) for name, text in sorted(texts.items())
+             if name.startswith("lessons/") and name.endswith(".md")]
+    if "quiz.yaml" in texts:
+        units.extend(_quiz_units(texts["quiz.yaml"]))
+    for finding in legal_refs.check_citations(units, course["legal_references"], registry, today):
+        number = finding.number
+        if finding.kind == "declared_unknown":
+            errors.append(PackError("course.yaml", None, _(
+                "\"%(number)s\" in legal_references is not in the legal-reference registry "
+                "(courses/legal_references.yaml).", number=number)))
+        elif finding.kind == "unknown":
+            errors.append(PackError(finding.file, finding.line, _(
+                "\"%(number)s\" is not in the legal-reference registry "
+                "(courses/legal_references.yaml): check the number, then add the document there.",
+                number=number)))
+        elif finding.kind == "undeclared":
+            errors.append(PackError(finding.file, finding.line, _(
+                "\"%(number)s\" is cited but not declared in legal_references in course.yaml.",
+                number=number)))
+        else:
+            warnings.append(PackError(finding.file, finding.line, _(
+                "\"%(number)s\" was replaced by %(successor)s on %(date)s: cite the document in "
+                "force, or name it here to say what changed.", number=number,
+                successor=finding.successor, date=finding.date.strftime("%d/%m/%Y"))))
+
+
+def _quiz_units(text: str) -> list[tuple[str, int, str]]:
+    """quiz.yaml cut into one piece per question (the unit in which a replaced document
+    must be followed by its replacement); an unreadable file is reported elsewhere."""
+    try:
+        data, lines = load_with_lines(text)
+    except YamlError:
+        return []
+    questions = data.get("questions") if isinstance(data, dict) else None
+    all_lines = text.split("\n")
+    starts = sorted({lines[("questions", i)] for i in range(len(questions))
+                     if ("questions", i) in lines}) if isinstance(questions, list) else []
+    if not starts:
+        return [("quiz.yaml", 1, text)]
+    bounds = [1, *starts, len(all_lines) + 1]
+    return [("quiz.yaml", start, "\n".join(all_lines[start - 1:end - 1]))
+            for start, end in zip(bounds, bounds[1:]) if end > start]

@@ -32,7 +32,7 @@ summary:
   vi: Khóa học ngắn để kiểm thử phần mềm.
   en: A short course for tests.
 periods: 2
-minutes: 16
+minutes: 90
 pass_mark: 70
 mandatory: false
 competences:
@@ -137,7 +137,7 @@ def test_valid_pack_has_no_errors_and_keeps_every_field(registry):
     assert pack.topic.value == "cybersecurity"
     assert pack.title == {"vi": "An toàn thông tin thử nghiệm", "en": "Test cybersecurity"}
     assert pack.summary == {"vi": "Khóa học ngắn để kiểm thử phần mềm.", "en": "A short course for tests."}
-    assert (pack.periods, pack.minutes, pack.pass_mark, pack.mandatory) == (2, 16, 70, False)
+    assert (pack.periods, pack.minutes, pack.pass_mark, pack.mandatory) == (2, 90, 70, False)
     assert pack.competences == {"digcomp": ["4.1"], "tt02": ["4.1", "6.2"]}
     assert [(lesson.number, lesson.slug) for lesson in pack.lessons] == [(1, "bai-1"), (2, "bai-2")]
     first = pack.lessons[0]
@@ -227,7 +227,7 @@ def test_course_yaml_that_is_not_a_mapping(registry):
     ("pass_mark: 70", "pass_mark: 101", 12, '"pass_mark" must be a whole number from 1 to 100.'),
     ("periods: 2", "periods: true", 10, '"periods" must be a whole number from 1 to 200.'),
     ("mandatory: false", "mandatory: 'yes'", 13, '"mandatory" must be true or false.'),
-    ("minutes: 16\n", "minutes: 16\nauthor: Nguyễn Văn An\n", 12, 'Unknown key "author".'),
+    ("minutes: 90\n", "minutes: 90\nauthor: Nguyễn Văn An\n", 12, 'Unknown key "author".'),
     ('  digcomp: ["4.1"]', '  digcomp: ["4.1", "5.9"]', 15, "Unknown digcomp competence: 5.9."),
     ('  tt02: ["4.1", "6.2"]', '  tt02: ["6.4"]', 16, "Unknown tt02 competence: 6.4."),
     ('  tt02: ["4.1", "6.2"]', '  iso: ["1.1"]', 16, 'Unknown competence framework "iso".'),
