@@ -33,6 +33,10 @@ DEFAULTS: dict[str, object] = {
     #: Content-Security-Policy of LMS pages. "auto": a strict same-origin policy while the
     #: LMS's own layout is used, none inside a host layout (the host knows its assets).
     "LMS_CONTENT_SECURITY_POLICY": "auto",
+    #: Permissions-Policy of LMS responses: no LMS page needs the camera, microphone,
+    #: location, sensors, payments or USB, so a script injected into one gets none. "" omits it.
+    "LMS_PERMISSIONS_POLICY": ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), "
+                               "magnetometer=(), microphone=(), payment=(), usb=()"),
     #: Login attempts allowed per client IP (a `limits` expression).
     "LMS_LOGIN_LIMIT_PER_IP": "30 per 5 minutes",
     #: Failed logins allowed per username before it is locked for the window.

@@ -27,6 +27,8 @@ class LMSState:
     question_types: Any = None
     export_formats: dict[str, Any] = field(default_factory=dict)
     certificate_placeholders: dict[str, Any] = field(default_factory=dict)
+    #: Head revisions of the LMS migrations, cached by /healthz on first use.
+    migration_heads: frozenset[str] | None = None
 
     @property
     def is_host_mode(self) -> bool:

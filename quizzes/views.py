@@ -142,7 +142,7 @@ def _save_and_move(attempt, current, position, total, form):
         return redirect(url_for("lms.quizzes.submit", attempt_id=attempt.id))
     if target == "previous":
         position = max(position - 1, 1)
-    elif target.isdigit():
+    elif target.isdecimal() and len(target) <= 9:  # isdigit() takes "²"; int() refuses 5,000 digits
         position = min(max(int(target), 1), total)
     else:
         position = min(position + 1, total)

@@ -14,6 +14,7 @@ from lms.admin.views_units import _unit_choices
 from lms.auth.access import require
 from lms.auth.principal import current_principal
 from lms.db import get_session
+from lms.forms import page_argument
 from lms.i18n import _
 
 
@@ -28,10 +29,12 @@ def _load_learner(learner_id: int) -> Learner:
 def list_learners():
     form = LearnerSearchForm(request.args)
     form.unit.choices = [SelectChoice(0, _("All units"))] + _unit_choices()[1:]
-    unit = get_session().get(OrgUnit, form.unit.data) if form.unit.data else None
-    page = max(request.args.get("page", 1, type=int), 1)
+    valid = form.validate()  # a 5,000-character search shows its error, it is not run
+    unit = get_session().get(OrgUnit, form.unit.data) if valid and form.unit.data else None
+    page = page_argument()
     page_size = current_app.config["LMS_PAGE_SIZE"]
-    learners, total = queries.search_learners(form.q.data, unit, page=page, page_size=page_size)
+    learners, total = queries.search_learners(form.q.data if valid else None, unit,
+                                              page=page, page_size=page_size)
     return render_template("lms/admin/learners.html", form=form, learners=learners, total=total,
                            page=page, pages=max((total + page_size - 1) // page_size, 1))
 

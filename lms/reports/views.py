@@ -6,6 +6,7 @@ from flask import abort, current_app, render_template, request
 from lms.admin.forms import LearnerSearchForm
 from lms.auth.access import require
 from lms.auth.principal import current_principal
+from lms.forms import page_argument
 from lms.reports import queries
 
 
@@ -13,9 +14,10 @@ from lms.reports import queries
 def learners():
     form = LearnerSearchForm(request.args)
     del form.unit  # the scope is the viewer's subtrees
-    page = max(request.args.get("page", 1, type=int), 1)
+    text = form.q.data if form.validate() else None  # over-long: the error is shown instead
+    page = page_argument()
     page_size = current_app.config["LMS_PAGE_SIZE"]
-    rows, total = queries.learners_in_scope(current_principal(), form.q.data, page, page_size)
+    rows, total = queries.learners_in_scope(current_principal(), text, page, page_size)
     return render_template("lms/reports/learners.html", form=form, rows=rows, total=total,
                            page=page, pages=max((total + page_size - 1) // page_size, 1))
 
