@@ -17,20 +17,30 @@ from lms.templating import STATIC_DIR, TemplatedBlueprint
 ID_CONVERTER = "lms_id"
 
 
+def digits_up_to(limit: int) -> str:
+    """A regular expression matching the decimal numbers 0…``limit`` (ASCII digits,
+    leading zeros allowed), e.g. 0–255: ``[0-9]{1,2}|[0-1][0-9]{2}|2[0-4][0-9]{1}|25[0-4]|255``."""
+    text = str(limit)
+    options = [f"[0-9]{{1,{len(text) - 1}}}"] if len(text) > 1 else []
+    for index, digit in enumerate(text):
+        if digit != "0":
+            rest = len(text) - index - 1
+            options.append(f"{text[:index]}[0-{int(digit) - 1}]" + (f"[0-9]{{{rest}}}" if rest else ""))
+    options.append(text)
+    return "(?:" + "|".join(options) + ")"
+
+
 class IdConverter(IntegerConverter):
     """A whole number that fits the id columns, for every numeric LMS path parameter.
 
     Werkzeug's ``int`` accepts 2^31 (PostgreSQL: "integer out of range") and 2^63 (SQLite:
-    OverflowError), both 500s. This one does not match them, so the visitor gets a 404.
-    Converters are app-wide, so it is registered under its own name: a host's ``int``
-    routes stay as they are.
+    OverflowError), both 500s. This one's pattern does not match them, so the address
+    falls through to the LMS's 404 page (a converter that refused in ``to_python`` would
+    end routing there, with Werkzeug's own page). Converters are app-wide, so it is
+    registered under its own name: a host's ``int`` routes stay as they are.
     """
 
-    regex = r"\d{1,10}"
-
-    def __init__(self, map, **kwargs):
-        kwargs.setdefault("max", MAX_ID)
-        super().__init__(map, **kwargs)
+    regex = digits_up_to(MAX_ID)
 
 
 def make_parent_blueprint(state: LMSState) -> TemplatedBlueprint:

@@ -11,6 +11,7 @@ from lms.accounts import operations, queries
 from lms.accounts.models import Gender, Learner, LearnerCategory, OrgUnit, Role, RoleGrant
 from lms.admin.forms import ActionForm, GrantRoleForm, LearnerForm, LearnerSearchForm
 from lms.admin.views_units import _unit_choices
+from lms.audit.record_views import record_record_view
 from lms.auth.access import require
 from lms.auth.principal import current_principal
 from lms.db import get_session
@@ -69,10 +70,11 @@ def _save_learner(form: LearnerForm, learner: Learner | None, success: str):
     """Create or update the profile, and the account when a username is given for a
     person without one. Returns the redirect, or None with the error on its field."""
     try:
+        actor = current_principal().learner
         if learner is None:
-            learner = operations.create_learner(**_profile_fields(form))
+            learner = operations.create_learner(actor=actor, **_profile_fields(form))
         else:
-            operations.apply_profile(learner, _profile_fields(form))
+            operations.apply_profile(learner, _profile_fields(form), actor=actor)
     except operations.AccountError as error:
         get_session().rollback()
         form.staff_code.errors.append(str(error))
@@ -102,6 +104,8 @@ def _flash_temporary_password(learner: Learner, password: str) -> None:
 @require("admin.manage_learners")
 def edit_learner(learner_id: int):
     learner = _load_learner(learner_id)
+    if request.method == "GET":  # the profile is personal data: its reads are audited
+        record_record_view(current_principal().learner, learner.id, page="admin")
     form = LearnerForm(obj=learner, org_unit_id=learner.org_unit_id or 0,
                        gender=learner.gender.value if learner.gender else "",
                        category=learner.category.value if learner.category else "",

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, current_app, render_template, request
 
 from lms.admin.forms import LearnerSearchForm
+from lms.audit.record_views import record_record_view
 from lms.auth.access import require
 from lms.auth.principal import current_principal
 from lms.forms import page_argument
@@ -27,6 +28,7 @@ def learner(learner_id: int):
     person = queries.learner_in_scope(current_principal(), learner_id)
     if person is None:
         abort(404)  # outside the viewer's units: not even its existence is shown
+    record_record_view(current_principal().learner, person.id, page="reports")
     enrollments, completions, attempts = queries.learning_record(person.id)
     return render_template("lms/reports/learner.html", person=person, enrollments=enrollments,
                            completions=completions, attempts=attempts)
