@@ -4,6 +4,7 @@ files and course images keep their long cache."""
 import pytest
 
 from lms.accounts.models import Role
+from tests.test_host_app import portal  # noqa: F401  (fixture)
 
 SECURITY_HEADERS = ("X-Content-Type-Options", "Referrer-Policy", "Content-Security-Policy",
                     "X-Frame-Options", "Permissions-Policy")
@@ -129,3 +130,20 @@ def test_a_withdrawn_version_stays_visible_to_its_enrolled_learners(client, crea
     client.post("/auth/logout")
     login("cgd")
     assert client.get(url).status_code == 404
+
+
+# --- host mode -------------------------------------------------------------------------
+
+def test_in_a_host_lms_errors_carry_lms_headers_and_host_pages_stay_untouched(portal):
+    client = portal.test_client()
+    client.get("/login?as=7")
+    for url in ("/learn/courses/NOPE", "/learn/admin/units", "/learn/courses?q=a%00b"):
+        response = client.get(url)
+        assert response.status_code in (400, 403, 404), url
+        assert response.headers["Cache-Control"] == "no-store", url
+        assert "Permissions-Policy" in response.headers and "X-Content-Type-Options" in response.headers
+    host_page = client.get("/")
+    assert "Permissions-Policy" not in host_page.headers and "Cache-Control" not in host_page.headers
+    # An unknown address, or an id past the column range, is the host's 404 (its own page).
+    for url in ("/learn/nowhere", "/learn/admin/units/2147483648"):
+        assert client.get(url).get_data(as_text=True) == "Cổng thông tin: không tìm thấy"
