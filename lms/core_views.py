@@ -12,7 +12,7 @@ from lms.db import get_session
 from lms.extension import get_state
 from lms.forms import LmsForm
 from lms.i18n import SESSION_LOCALE_KEY
-from lms.migrations_runner import VERSION_TABLE
+from lms.migrations_runner import VERSION_TABLE, head_revisions
 from lms.safe_redirect import safe_next_url
 
 
@@ -75,8 +75,6 @@ def _migration_heads() -> frozenset[str]:
     while it runs)."""
     state = get_state()
     if state.migration_heads is None:
-        from lms.migrations_runner import head_revisions
-
         state.migration_heads = frozenset(head_revisions())
     return state.migration_heads
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from lms.i18n import _l
 
@@ -28,9 +28,9 @@ def _handler(code: int):
     def handle(error):
         title, message = _MESSAGES[code]
         message = getattr(error, "lms_message", None) or message
-        headers = {}
-        if getattr(error, "valid_methods", None):
-            headers["Allow"] = ", ".join(error.valid_methods)
+        # The exception's own headers (Allow on a 405, Retry-After on a 429), not its body's type.
+        headers = [(name, value) for name, value in error.get_headers() if name != "Content-Type"] \
+            if isinstance(error, HTTPException) else []
         return render_template("lms/error.html", code=code, title=title, message=message), code, headers
 
     return handle
