@@ -36,13 +36,19 @@ EXTRA_FORM_FIELDS = ("answer", "go", "active", "confirm", "lang")
 ROLES = ("anonymous", "learner", "author", "hr", "admin")
 
 
-def _form_field_names() -> tuple[set[str], set[str]]:
-    """(text fields, file fields) of every LMS form class, found by walking subclasses."""
-    text, files = set(EXTRA_FORM_FIELDS), set()
-    pending = list(LmsForm.__subclasses__())
+def _form_classes() -> list[type]:
+    found, pending = [], list(LmsForm.__subclasses__())
     while pending:
         form_class = pending.pop()
         pending.extend(form_class.__subclasses__())
+        found.append(form_class)
+    return found
+
+
+def _form_field_names() -> tuple[set[str], set[str]]:
+    """(text fields, file fields) of every LMS form class, found by walking subclasses."""
+    text, files = set(EXTRA_FORM_FIELDS), set()
+    for form_class in _form_classes():
         for name in dir(form_class):
             unbound = getattr(form_class, name, None)
             field_class = getattr(unbound, "field_class", None)
@@ -210,12 +216,22 @@ def test_ids_up_to_the_column_range_still_route(app):
     assert adapter.match("/admin/units/2147483648")[0] == "lms.not_found"
 
 
-def test_the_walk_knows_the_query_parameters_views_read(project_root):
+def test_the_walk_knows_the_query_parameters_views_read(app, project_root):
     """A view that starts reading a new query parameter must be added to the walk."""
     read = set()
     for path in [*project_root.glob("lms/**/*.py"), *project_root.glob("courses/*.py"),
                  *project_root.glob("quizzes/*.py")]:
         read |= set(re.findall(r"request\.args\.get\(\"(\w+)\"", path.read_text(encoding="utf-8")))
+    # GET forms (no CSRF) read their fields from the query string too (the app fixture has
+    # imported every view module, so every form class is known).
+    get_forms = [form_class for form_class in _form_classes()
+                 if getattr(form_class.Meta, "csrf", True) is False]
+    assert len(get_forms) >= 3
+    for form_class in get_forms:
+        read |= {name for name in dir(form_class)
+                 if getattr(getattr(form_class, name, None), "field_class", None) is not None}
+    read.add("page")  # read through lms.forms.page_argument()
+    assert {"q", "lang", "unit", "topic", "action", "actor"} <= read
     assert read <= set(QUERY_PARAMETERS), read - set(QUERY_PARAMETERS)
 
 

@@ -86,3 +86,15 @@ def test_the_first_admin_command_refuses_them(app, db, args):
     assert result.exit_code == 1
     assert "invisible" in result.output or "username has" in result.output
     assert db.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+def test_an_existing_account_with_an_older_username_can_still_be_edited(client, admin, create_unit,
+                                                                        create_learner, db):
+    unit = create_unit()
+    person = create_learner("Người Cũ", username="Nguoi Cu", unit=unit, staff_code="NV400")
+    response = client.post(f"/admin/learners/{person.id}", data={
+        "full_name": "Người Cũ Đổi Tên", "staff_code": "NV400", "org_unit_id": unit.id,
+        "username": "nguoi cu"})
+    assert response.status_code == 302
+    db.expire_all()
+    assert db.get(Learner, person.id).full_name == "Người Cũ Đổi Tên"

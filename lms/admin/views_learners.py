@@ -113,6 +113,9 @@ def edit_learner(learner_id: int):
     form.org_unit_id.choices = _unit_choices()
     if learner.user is not None:
         form.username.render_kw = {"readonly": True}
+        # Shown, never saved again: an account made before today's username rule must not
+        # block edits of its profile.
+        form.username.validators = []
     if form.validate_on_submit():
         response = _save_learner(form, learner, _("The learner has been saved."))
         if response is not None:
