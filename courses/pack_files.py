@@ -21,6 +21,8 @@ IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                ".gif": "image/gif", ".webp": "image/webp"}
 #: Files a pack may hold besides lessons/ and media/.
 TOP_LEVEL_FILES = {"course.yaml", "quiz.yaml", "README.md"}
+#: Longest path inside a pack: an image's path is stored in a 200-character column.
+MAX_PATH_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,10 @@ def _check_layout(files: dict[str, bytes]) -> None:
     if "course.yaml" not in files:
         errors.append(PackError("course.yaml", None, _("The pack has no course.yaml.")))
     for name, content in files.items():
+        if len(name) > MAX_PATH_LENGTH:
+            errors.append(PackError(name[:60] + "…", None, _(
+                "The file name is longer than %(max)d characters.", max=MAX_PATH_LENGTH)))
+            continue
         if len(content) > MAX_FILE_BYTES:
             errors.append(PackError(name, None, _("The file is larger than %(size)d MB.",
                                                   size=MAX_FILE_BYTES // (1024 * 1024))))

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from courses import legal_refs
-from courses.models import Topic
+from courses.models import Course, Lesson, Topic
 from courses.pack_files import IMAGE_TYPES, PackError
 from courses.rendering import image_references, link_problems
 from courses.yaml_lines import YamlError, line_of, load_with_lines
@@ -43,6 +43,9 @@ TASKS_HEADING = re.compile(r"^## Việc cần làm ngay\s*$", re.MULTILINE)
 #: A Vietnamese lesson must have at least this share of words with Vietnamese letters
 #: (diacritics or đ); English or unaccented text falls far below it.
 MIN_VIETNAMESE_WORD_SHARE = 0.2
+#: Lengths the database columns hold (a longer title would fail on PostgreSQL).
+MAX_TITLE_LENGTH = min(Course.__table__.c.title_vi.type.length, Lesson.__table__.c.title_vi.type.length)
+MAX_SLUG_LENGTH = Lesson.__table__.c.slug.type.length
 _VIETNAMESE_LETTERS = re.compile(r"[đĐ]|[^\W\d_a-zA-Z]", re.UNICODE)
 
 
@@ -128,6 +131,11 @@ def _decode_texts(files: dict[str, bytes], errors: list[PackError]) -> dict[str,
             line = data[:error.start].count(b"\n") + 1
             errors.append(PackError(name, line, _("The file is not UTF-8 text.")))
             continue
+        if "\x00" in text:  # PostgreSQL cannot store it; no text file needs it
+            line = text.count("\n", 0, text.index("\x00")) + 1
+            errors.append(PackError(name, line, _(
+                "The file holds a NUL character (U+0000): save it again as plain UTF-8 text.")))
+            continue
         texts[name] = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
     return texts
 
@@ -168,7 +176,7 @@ def _read_course(text: str, errors: list[PackError]) -> dict | None:
     if not isinstance(topic, str) or topic not in {t.value for t in Topic}:
         fail(("topic",), _("Unknown topic \"%(topic)s\"; use one of: %(topics)s.",
                            topic=topic, topics=", ".join(t.value for t in Topic)))
-    title = _localised_field(data, "title", fail)
+    title = _localised_field(data, "title", fail, max_length=MAX_TITLE_LENGTH)
     summary = _localised_field(data, "summary", fail)
     numbers = {}
     for key, minimum, maximum in (("version", 1, 10_000), ("periods", 1, 200),
@@ -274,7 +282,7 @@ def _read_legal_fields(data: dict, fail) -> tuple[list[str], dt.date | None]:
     return [n.strip() for n in references], review_by
 
 
-def _localised_field(data: dict, key: str, fail) -> dict | None:
+def _localised_field(data: dict, key: str, fail, *, max_length: int | None = None) -> dict | None:
     value = data.get(key)
     if not isinstance(value, dict):
         fail((key,), _("\"%(key)s\" needs a Vietnamese (vi) and an English (en) text.", key=key))
@@ -285,6 +293,8 @@ def _localised_field(data: dict, key: str, fail) -> dict | None:
         if not isinstance(text, str) or not text.strip():
             fail((key,), _("\"%(key)s\" has no %(language)s text (%(lang)s).", key=key,
                            language=_("Vietnamese") if lang == "vi" else _("English"), lang=lang))
+        elif max_length is not None and len(" ".join(text.split())) > max_length:
+            fail((key, lang), _("\"%(key)s\" is longer than %(max)d characters.", key=key, max=max_length))
         else:
             result[lang] = " ".join(text.split())
     return result
@@ -323,6 +333,11 @@ def _read_lessons(texts: dict[str, str], files: dict[str, bytes], errors: list[P
                 "A lesson file is named NN-slug.vi.md or NN-slug.en.md, e.g. 01-phishing.vi.md.")))
             continue
         number, slug, lang = int(match[1]), match[2], match[3]
+        if len(slug) > MAX_SLUG_LENGTH:
+            errors.append(PackError(name[:60] + "…", None, _(
+                "The lesson file name is too long: at most %(max)d characters between \"NN-\" "
+                "and the language.", max=MAX_SLUG_LENGTH)))
+            continue
         twins = by_number.setdefault(number, {})
         if lang in twins or any(other_slug != slug for _n, other_slug in twins.values()):
             errors.append(PackError(name, None, _("Duplicate lesson number %(number)02d.", number=number)))
@@ -384,6 +399,8 @@ def _read_lesson_file(name: str, text: str | None, files: dict[str, bytes],
     title = meta.get("title")
     if not isinstance(title, str) or not title.strip():
         fail("title", _("The lesson has no title."))
+    elif len(" ".join(title.split())) > MAX_TITLE_LENGTH:
+        fail("title", _("\"%(key)s\" is longer than %(max)d characters.", key="title", max=MAX_TITLE_LENGTH))
     minutes = meta.get("minutes")
     if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 120:
         fail("minutes", _("\"minutes\" must be a whole number from 1 to 120."))

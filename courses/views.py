@@ -11,6 +11,7 @@ from lms.auth.access import require
 from lms.auth.principal import current_principal
 from lms.db import get_session, write_during_read_request
 from lms.i18n import _, current_locale
+from lms.policy import can
 
 
 def _current_course_or_404(code: str) -> Course:
@@ -130,11 +131,25 @@ def my_learning():
 
 @require("learn")
 def media(course_id: int, path: str):
+    """A course image. A draft's images are the authors' until it is published: learners
+    get them for published versions and for the version they are enrolled in (which may
+    have been withdrawn since); anyone else gets the same 404 as for a missing image."""
+    course = get_session().get(Course, course_id)
+    if course is None or not _may_see_media(course):
+        abort(404)
     item = get_session().scalar(sa.select(CourseMedia).where(
         CourseMedia.course_id == course_id, CourseMedia.path == path))
     if item is None:
         abort(404)
     return _media_response(item)
+
+
+def _may_see_media(course: Course) -> bool:
+    principal = current_principal()
+    if course.is_published or can(principal, "content.author"):
+        return True
+    enrollment = queries.enrollment_for(principal.learner.id, course.code)
+    return enrollment is not None and enrollment.course_id == course.id
 
 
 def _media_response(item: CourseMedia):

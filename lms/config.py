@@ -57,6 +57,10 @@ DEFAULTS: dict[str, object] = {
     "LMS_LOGIN_DELAY_MAX_SECONDS": 300,
     #: Wrong current passwords allowed per account on the change-password page.
     "LMS_PASSWORD_CHANGE_FAILURES": "5 per 15 minutes",
+    #: Permissions-Policy of LMS responses: no LMS page needs the camera, microphone,
+    #: location, sensors, payments or USB, so a script injected into one gets none. "" omits it.
+    "LMS_PERMISSIONS_POLICY": ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), "
+                               "magnetometer=(), microphone=(), payment=(), usb=()"),
     #: Rate-limit counters: memory:// for one process, redis://host:6379 for several servers.
     "LMS_RATELIMIT_STORAGE_URI": "memory://",
     #: Prefix of this app's counters, so several apps can share one Redis.

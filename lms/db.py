@@ -32,6 +32,10 @@ metadata = sa.MetaData(
 )
 
 
+#: Largest value of an id column: ids are 32-bit signed integers on PostgreSQL.
+MAX_ID = 2**31 - 1
+
+
 def utcnow() -> dt.datetime:
     """Timezone-aware now; every stored timestamp is UTC."""
     return dt.datetime.now(dt.UTC)

@@ -29,6 +29,8 @@ class LMSState:
     certificate_placeholders: dict[str, Any] = field(default_factory=dict)
     #: The task queue (lms.tasks.queue.TaskQueue): task handlers, periodic jobs, Huey.
     tasks: Any = None
+    #: Head revisions of the LMS migrations, cached by /healthz on first use.
+    migration_heads: frozenset[str] | None = None
 
     @property
     def is_host_mode(self) -> bool:

@@ -2,13 +2,15 @@
 LMS's languages (WTForms ships no Vietnamese catalog).
 
 Form classes subclass :class:`LmsForm`; length limits use :func:`max_length` so the
-message is ours too (WTForms' own one is a plural form we would have to mirror).
+message is ours too (WTForms' own one is a plural form we would have to mirror). Query
+strings read outside a form go through :func:`page_argument`.
 """
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms.validators import Length
 
+from lms.db import MAX_ID
 from lms.i18n import _l, domain
 
 
@@ -54,3 +56,26 @@ class LmsForm(FlaskForm):
 
 def max_length(limit: int) -> Length:
     return Length(max=limit, message=_l("At most %(max)d characters."))
+
+
+def id_choice(value) -> int:
+    """``coerce`` of selects holding ids: an id column's range or ValueError ("Invalid
+    Choice: could not coerce."), never an integer the database cannot compare with."""
+    number = int(value)  # text, or more than 4,300 digits: ValueError too
+    if not 0 <= number <= MAX_ID:
+        raise ValueError(value)
+    return number
+
+
+#: Highest page number a list accepts: far past any real list, and small enough that
+#: page × page size stays inside every database's OFFSET.
+MAX_PAGE = 100_000
+
+
+def page_argument(name: str = "page") -> int:
+    """The ``page`` query parameter as 1…MAX_PAGE (text, -1 or 10^20 are not an error a
+    visitor needs to see: they get the nearest real page)."""
+    from flask import request
+
+    page = request.args.get(name, 1, type=int)  # ValueError (text, 5,000 digits) → 1
+    return min(max(page, 1), MAX_PAGE)

@@ -40,6 +40,13 @@ def autogenerate_revision(message: str, engine=None) -> str:
     return script.path
 
 
+def head_revisions() -> list[str]:
+    """The newest revision(s) of the LMS history, read from the scripts (no database)."""
+    from alembic.script import ScriptDirectory
+
+    return list(ScriptDirectory(str(MIGRATIONS_DIR)).get_heads())
+
+
 def current_revision(engine=None) -> str | None:
     engine = engine or _current_engine()
     with engine.connect() as connection:

@@ -6,10 +6,41 @@ app in the same process get different route sets and share nothing.
 from __future__ import annotations
 
 from flask import Flask, redirect, request, url_for
+from werkzeug.routing import IntegerConverter
 
 from lms import i18n
+from lms.db import MAX_ID
 from lms.extension import LMSState
 from lms.templating import STATIC_DIR, TemplatedBlueprint
+
+#: Name of :class:`IdConverter` in URL rules: ``/units/<lms_id:unit_id>``.
+ID_CONVERTER = "lms_id"
+
+
+def digits_up_to(limit: int) -> str:
+    """A regular expression matching the decimal numbers 0…``limit`` (ASCII digits,
+    leading zeros allowed), e.g. 0–255: ``[0-9]{1,2}|[0-1][0-9]{2}|2[0-4][0-9]{1}|25[0-4]|255``."""
+    text = str(limit)
+    options = [f"[0-9]{{1,{len(text) - 1}}}"] if len(text) > 1 else []
+    for index, digit in enumerate(text):
+        if digit != "0":
+            rest = len(text) - index - 1
+            options.append(f"{text[:index]}[0-{int(digit) - 1}]" + (f"[0-9]{{{rest}}}" if rest else ""))
+    options.append(text)
+    return "(?:" + "|".join(options) + ")"
+
+
+class IdConverter(IntegerConverter):
+    """A whole number that fits the id columns, for every numeric LMS path parameter.
+
+    Werkzeug's ``int`` accepts 2^31 (PostgreSQL: "integer out of range") and 2^63 (SQLite:
+    OverflowError), both 500s. This one's pattern does not match them, so the address
+    falls through to the LMS's 404 page (a converter that refused in ``to_python`` would
+    end routing there, with Werkzeug's own page). Converters are app-wide, so it is
+    registered under its own name: a host's ``int`` routes stay as they are.
+    """
+
+    regex = digits_up_to(MAX_ID)
 
 
 def make_parent_blueprint(state: LMSState) -> TemplatedBlueprint:
@@ -22,10 +53,11 @@ def make_parent_blueprint(state: LMSState) -> TemplatedBlueprint:
     bp = TemplatedBlueprint(
         "lms", __name__, static_folder=str(STATIC_DIR), static_url_path="/static"
     )
-    core_views.register(bp)
+    core_views.register(bp, catch_unknown_paths=not state.is_host_mode)
     errors.register(bp)
     bp.before_request(i18n.activate_domain)
     bp.before_request(_limit_request_size)
+    bp.before_request(_refuse_nul_characters)
     bp.after_request(_security_headers)
     bp.before_request(_force_password_change)
     bp.context_processor(_template_context)
@@ -42,6 +74,8 @@ def make_parent_blueprint(state: LMSState) -> TemplatedBlueprint:
 
 def register_blueprints(app: Flask, state: LMSState) -> None:
     prefix = app.config["LMS_URL_PREFIX"] or None
+    # Before the rules are added: Werkzeug resolves converters when a rule is bound.
+    app.url_map.converters[ID_CONVERTER] = IdConverter
     app.register_blueprint(make_parent_blueprint(state), url_prefix=prefix)
 
 
@@ -51,11 +85,19 @@ STANDALONE_LAYOUT = "lms/layout.html"
 
 
 def _security_headers(response):
-    """Headers for LMS responses only (the host's own pages keep theirs)."""
+    """Headers for LMS responses only (the host's own pages keep theirs), error pages
+    included: the error handlers are the blueprint's, so this hook runs after them too."""
     from flask import current_app
 
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    # Pages show names, records, temporary passwords: no copy may stay in a browser or
+    # proxy cache. Responses that chose their own policy (static files, course images)
+    # keep it.
+    response.headers.setdefault("Cache-Control", "no-store")
+    permissions = current_app.config["LMS_PERMISSIONS_POLICY"]
+    if permissions:
+        response.headers.setdefault("Permissions-Policy", permissions)
     policy = current_app.config["LMS_CONTENT_SECURITY_POLICY"]
     if policy == "auto":
         policy = STRICT_CSP if current_app.config["LMS_BASE_TEMPLATE"] == STANDALONE_LAYOUT else None
@@ -75,6 +117,27 @@ def _limit_request_size():
     from flask import current_app
 
     request.max_content_length = current_app.config["LMS_MAX_UPLOAD_BYTES"] + _FORM_OVERHEAD_BYTES
+
+
+def _refuse_nul_characters():
+    """A NUL character in the address or a form field ends here with a 400 page.
+
+    PostgreSQL cannot hold NUL in text (nor compare with it), so a search, a login or a
+    staff code carrying one would fail deep in a query. No legitimate input holds NUL.
+    """
+    from lms.errors import InvalidCharacters
+
+    if "\x00" in request.path or _holds_nul(request.args):
+        raise InvalidCharacters()
+    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        if _holds_nul(request.form) or any(
+                "\x00" in name or "\x00" in (upload.filename or "")
+                for name, upload in request.files.items(multi=True)):
+            raise InvalidCharacters()
+
+
+def _holds_nul(values) -> bool:
+    return any("\x00" in key or "\x00" in value for key, value in values.items(multi=True))
 
 
 _PASSWORD_CHANGE_EXEMPT = {"lms.auth.change_password", "lms.auth.logout", "lms.static",

@@ -8,12 +8,12 @@ _route = quizzes_blueprint.add_url_rule
 
 _route("/courses/<code>/quiz", "overview", views.overview)
 _route("/courses/<code>/quiz/start", "start", views.start, methods=["POST"])
-_route("/attempts/<int:attempt_id>", "attempt", views.attempt)
-_route("/attempts/<int:attempt_id>/questions/<int:position>", "question", views.question,
+_route("/attempts/<lms_id:attempt_id>", "attempt", views.attempt)
+_route("/attempts/<lms_id:attempt_id>/questions/<lms_id:position>", "question", views.question,
        methods=["GET", "POST"])
-_route("/attempts/<int:attempt_id>/submit", "submit", views.submit, methods=["GET", "POST"])
-_route("/attempts/<int:attempt_id>/result", "result", views.result)
+_route("/attempts/<lms_id:attempt_id>/submit", "submit", views.submit, methods=["GET", "POST"])
+_route("/attempts/<lms_id:attempt_id>/result", "result", views.result)
 
-_route("/author/courses/<int:course_id>/gift", "upload_gift", author_views.upload_gift,
+_route("/author/courses/<lms_id:course_id>/gift", "upload_gift", author_views.upload_gift,
        methods=["GET", "POST"])
-_route("/author/courses/<int:course_id>/gift/export", "export_gift", author_views.export_gift)
+_route("/author/courses/<lms_id:course_id>/gift/export", "export_gift", author_views.export_gift)

@@ -13,7 +13,8 @@ from typing import Any
 from courses.yaml_lines import line_of
 from lms.i18n import _
 
-QUESTION_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: "$" would let a final "\n" in
+# \Z: "$" would let a final "\n" in; at most 80 characters: the column's length.
+QUESTION_KEY = re.compile(r"^(?=.{1,80}\Z)[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 CHOICE_IDS = "abcdefghij"
 REVIEW_POLICIES = ("never", "after_passing", "after_last_attempt")
 SCORING_MODES = ("all_or_nothing", "partial")

@@ -161,7 +161,7 @@ def _save_and_move(attempt, current, position, questions, form):
         return redirect(url_for("lms.quizzes.submit", attempt_id=attempt.id))
     if target == "previous":
         position = max(position - 1, 1)
-    elif target.isascii() and target.isdigit():
+    elif target.isascii() and target.isdecimal() and len(target) <= 9:  # "²" and 5,000 digits are no page
         position = min(max(int(target), 1), total)
     else:
         position = min(position + 1, total)

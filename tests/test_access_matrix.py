@@ -14,6 +14,8 @@ AUTHORS = {"author", "admin"}
 ACCESS = {
     "lms.static": ("GET", "/static/lms.css", EVERYONE),
     "lms.health": ("GET", "/healthz", EVERYONE),
+    # Unknown addresses get the LMS's own 404 page (standalone only).
+    "lms.not_found": ("GET", "/no-such-page", EVERYONE),
     "lms.set_language": ("POST", "/language", EVERYONE),
     "lms.auth.login": ("GET", "/auth/login", EVERYONE),
     "lms.auth.logout": ("POST", "/auth/logout", SIGNED_IN),
@@ -64,8 +66,11 @@ ACCESS = {
 #: Routes whose allowed outcome is a redirect to the sign-in page.
 ENDS_AT_LOGIN = {"lms.auth.logout"}
 
+#: Routes whose allowed outcome is a 404.
+ENDS_AT_NOT_FOUND = {"lms.not_found"}
+
 #: Public routes: served to anonymous visitors on purpose (listed explicitly).
-PUBLIC = {"lms.static", "lms.health", "lms.set_language", "lms.auth.login"}
+PUBLIC = {"lms.static", "lms.health", "lms.set_language", "lms.auth.login", "lms.not_found"}
 
 
 def test_every_route_is_in_the_matrix(app):
@@ -122,7 +127,9 @@ def test_access(app, client, login, world, endpoint, role):
         assert login(f"m-{role}").status_code == 302
     response = client.open(url, method=method)
     response.close()  # static files are streamed from an open file
-    if role in allowed:
+    if endpoint in ENDS_AT_NOT_FOUND:
+        assert response.status_code == 404, (url, role, response.status_code)
+    elif role in allowed:
         assert response.status_code in (200, 302, 400), (url, role, response.status_code)
         if response.status_code == 302 and endpoint not in ENDS_AT_LOGIN:
             assert "/auth/login" not in response.headers["Location"], (url, role)

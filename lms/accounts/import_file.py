@@ -65,7 +65,7 @@ def _read_csv(data: bytes) -> RawTable:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    records = list(csv.reader(io.StringIO(text, newline=""), dialect))
+    records = _csv_records(text, dialect)
     if not records:
         raise ImportFileError(_("The file is empty: the first row must hold the column names."))
     header = [cell.strip() for cell in records[0]]
@@ -75,11 +75,61 @@ def _read_csv(data: bytes) -> RawTable:
     return RawTable(header, rows)
 
 
+def _csv_records(text: str, dialect) -> list[list[str]]:
+    """Every record of ``text``; a record the csv module refuses (a field over its
+    131,072-character limit, a stray quote in strict dialects) is reported with its row
+    and column instead of failing the request."""
+    consumed: list[str] = []  # the physical lines of the record being read
+
+    def lines():
+        for line in io.StringIO(text, newline=""):
+            consumed.append(line)
+            yield line
+
+    reader = csv.reader(lines(), dialect)
+    records: list[list[str]] = []
+    while True:
+        consumed.clear()
+        try:
+            records.append(next(reader))
+        except StopIteration:
+            return records
+        except csv.Error:
+            row = len(records) + 1
+            column = _column_of_long_field("".join(consumed), dialect)
+            header = records[0] if records else []
+            name = header[column].strip() if column is not None and column < len(header) else None
+            raise ImportFileError(_(
+                "Row %(row)d, column \"%(column)s\": the value is far too long (more than "
+                "%(limit)d characters) or its quotes are not closed.", row=row,
+                column=name or (column + 1 if column is not None else "?"),
+                limit=csv.field_size_limit())) from None
+
+
+def _column_of_long_field(record: str, dialect) -> int | None:
+    """Index of the first field of ``record`` longer than the csv module's limit, found by
+    counting delimiters outside quotes (None when no field is that long)."""
+    limit = csv.field_size_limit()
+    column = length = 0
+    quoted = False
+    for character in record:
+        if character == dialect.quotechar:
+            quoted = not quoted
+        elif character == dialect.delimiter and not quoted:
+            column, length = column + 1, 0
+            continue
+        length += 1
+        if length > limit:
+            return column
+    return None
+
+
 def _read_xlsx(data: bytes) -> RawTable:
     from openpyxl import load_workbook  # heavy: imported only when a workbook arrives
 
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ImportFileError(_("The file is not a valid Excel workbook (.xlsx)."))
+    _check_unpacked_size(data)
     try:
         # data_only=False: a formula arrives as its text ("=A1+1") and is flagged, never evaluated.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -87,7 +137,9 @@ def _read_xlsx(data: bytes) -> RawTable:
         raise ImportFileError(_("The file is not a valid Excel workbook (.xlsx).")) from None
     try:
         sheet = workbook.worksheets[0]
-        all_rows = list(sheet.iter_rows())
+        all_rows = list(sheet.iter_rows())  # read-only mode parses the sheet only here
+    except Exception:  # a damaged sheet: XML errors, bad cell types …
+        raise ImportFileError(_("The file is not a valid Excel workbook (.xlsx).")) from None
     finally:
         workbook.close()
     if not all_rows:
@@ -99,6 +151,23 @@ def _read_xlsx(data: bytes) -> RawTable:
         if any(cell.text.strip() for cell in cells):
             rows.append((number, cells))
     return RawTable(header, rows)
+
+
+#: Largest a workbook may grow to once unzipped: far above 20,000 rows of learners, far
+#: below what would exhaust memory (an upload of 5 MB can unzip to gigabytes).
+MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024
+
+
+def _check_unpacked_size(data: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise ImportFileError(_("The file is not a valid Excel workbook (.xlsx).")) from None
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise ImportFileError(_("The workbook would unpack to more than %(size)d MB; save it again "
+                                "without unused sheets or columns.",
+                                size=MAX_XLSX_UNPACKED_BYTES // (1024 * 1024)))
 
 
 def _cell_text(cell) -> Cell:

@@ -53,7 +53,7 @@ def import_learners(filename: str, data: bytes, *, actor: Learner | None,
     if has_file_errors or (validated.errors and not import_valid_rows_only) or not validated.rows:
         return outcome
     for _number, values in validated.rows:
-        _apply_row(values, units, outcome)
+        _apply_row(values, units, outcome, actor)
     outcome.applied = True
     record_event("admin.learners_imported", actor=actor, object_type="file", object_id=filename[:80],
                  details={"created": outcome.created, "updated": outcome.updated,
@@ -81,16 +81,17 @@ def _check_usernames(validated: ValidatedImport) -> None:
     validated.rows = [(n, v) for n, v in validated.rows if n not in bad_rows]
 
 
-def _apply_row(values: dict, units: dict[str, OrgUnit], outcome: ImportOutcome) -> None:
+def _apply_row(values: dict, units: dict[str, OrgUnit], outcome: ImportOutcome,
+               actor: Learner | None) -> None:
     session = get_session()
     fields = {name: values[name] for name in _COMPARED_FIELDS if name in values}
     fields["org_unit"] = units[values["org_unit_code"]]
     learner = session.scalar(sa.select(Learner).where(Learner.staff_code == values["staff_code"]))
     if learner is None:
-        learner = operations.create_learner(staff_code=values["staff_code"], **fields)
+        learner = operations.create_learner(staff_code=values["staff_code"], actor=actor, **fields)
         outcome.created += 1
     elif any(getattr(learner, name) != value for name, value in fields.items()):
-        operations.apply_profile(learner, fields)
+        operations.apply_profile(learner, fields, actor=actor)
         outcome.updated += 1
     else:
         outcome.unchanged += 1

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from lms.accounts.import_file import Cell, RawTable
 from lms.accounts.models import Gender, LearnerCategory
+from lms.accounts.text_rules import refused_character, refused_character_message
 from lms.i18n import _, strip_diacritics
 
 STAFF_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
@@ -131,6 +132,10 @@ def _validate_row(number, cells, positions, known_unit_codes, today):
                          formula=current.text[:40]))
             continue
         text = unicodedata.normalize("NFC", current.text.strip())
+        code_point = refused_character(text)
+        if code_point is not None:  # NUL, bidi overrides, zero-width … in any column
+            fail(name, refused_character_message(code_point))
+            continue
         parsed = _PARSERS[name](text, current, known_unit_codes, today)
         if isinstance(parsed, _Invalid):
             fail(name, parsed.message)

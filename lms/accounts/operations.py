@@ -37,7 +37,8 @@ def _add_unique(obj, conflict_message: str) -> None:
 
 # --- org units ------------------------------------------------------------------------
 
-def create_org_unit(code: str, name_vi: str, name_en: str, parent: OrgUnit | None) -> OrgUnit:
+def create_org_unit(code: str, name_vi: str, name_en: str, parent: OrgUnit | None, *,
+                    actor: Learner | None = None) -> OrgUnit:
     session = get_session()
     if session.scalar(sa.select(OrgUnit.id).where(OrgUnit.code == code)) is not None:
         raise AccountError(_("An org unit with code %(code)s already exists.", code=code))
@@ -46,20 +47,33 @@ def create_org_unit(code: str, name_vi: str, name_en: str, parent: OrgUnit | Non
     _add_unique(unit, _("An org unit with code %(code)s already exists.", code=code))
     unit.path = f"{parent.path if parent else '/'}{unit.id}/"
     session.flush()
+    record_event("admin.unit_created", actor=actor, object_type="org_unit", object_id=unit.id,
+                 details={"code": unit.code, "name_vi": unit.name_vi, "name_en": unit.name_en,
+                          "parent": parent.code if parent else None})
     return unit
 
 
-def update_org_unit(unit: OrgUnit, *, code: str, name_vi: str, name_en: str) -> None:
+def update_org_unit(unit: OrgUnit, *, code: str, name_vi: str, name_en: str,
+                    actor: Learner | None = None) -> None:
     session = get_session()
     clash = session.scalar(sa.select(OrgUnit.id).where(OrgUnit.code == code, OrgUnit.id != unit.id))
     if clash is not None:
         raise AccountError(_("An org unit with code %(code)s already exists.", code=code))
-    unit.code, unit.name_vi, unit.name_en = code, nfc(name_vi), nfc(name_en)
+    new = {"code": code, "name_vi": nfc(name_vi), "name_en": nfc(name_en)}
+    changes = {name: [getattr(unit, name), value] for name, value in new.items()
+               if getattr(unit, name) != value}
+    unit.code, unit.name_vi, unit.name_en = new["code"], new["name_vi"], new["name_en"]
     session.flush()
+    if changes:
+        record_event("admin.unit_updated", actor=actor, object_type="org_unit", object_id=unit.id,
+                     details={"code": unit.code, "changes": changes})
 
 
-def move_org_unit(unit: OrgUnit, new_parent: OrgUnit | None) -> None:
-    """Re-parent ``unit`` and rewrite the paths of its whole subtree in one UPDATE."""
+def move_org_unit(unit: OrgUnit, new_parent: OrgUnit | None, *, actor: Learner | None = None) -> None:
+    """Re-parent ``unit`` and rewrite the paths of its whole subtree in one UPDATE.
+
+    Audited: a move widens or narrows what every HR officer above either parent sees.
+    """
     if new_parent is not None and new_parent.path.startswith(unit.path):
         raise AccountError(_("A unit cannot be moved under itself or one of its own sub-units."))
     session = get_session()
@@ -67,6 +81,10 @@ def move_org_unit(unit: OrgUnit, new_parent: OrgUnit | None) -> None:
     new_path = f"{new_parent.path if new_parent else '/'}{unit.id}/"
     if new_path == old_path:
         return
+    old_parent = unit.parent
+    details = {"code": unit.code, "from_parent": old_parent.code if old_parent else None,
+               "to_parent": new_parent.code if new_parent else None,
+               "from_path": old_path, "to_path": new_path}
     session.execute(
         sa.update(OrgUnit)
         .where(OrgUnit.path.startswith(old_path, autoescape=True))
@@ -76,6 +94,8 @@ def move_org_unit(unit: OrgUnit, new_parent: OrgUnit | None) -> None:
     unit.parent_id = new_parent.id if new_parent else None
     session.flush()
     session.expire_all()  # paths of loaded descendants changed in SQL
+    record_event("admin.unit_moved", actor=actor, object_type="org_unit", object_id=unit.id,
+                 details=details)
 
 
 # --- learners and accounts ------------------------------------------------------------
@@ -84,19 +104,33 @@ PROFILE_FIELDS = ("full_name", "staff_code", "email", "birth_date", "gender", "c
                   "position", "org_unit", "hired_on")
 
 
-def create_learner(**fields) -> Learner:
+#: Audited with their old and new values. E-mail, birth date and gender are audited as
+#: "changed" only: the audit log must not become a second copy of personal data.
+_AUDITED_WITH_VALUES = ("full_name", "staff_code", "category", "position", "org_unit", "hired_on")
+_AUDITED_AS_CHANGED = ("email", "birth_date", "gender")
+
+
+def create_learner(*, actor: Learner | None = None, **fields) -> Learner:
     _check_staff_code_free(fields.get("staff_code"), None)
     learner = Learner(full_name="", search_name="")
     apply_profile(learner, fields)
     _add_unique(learner, _("Staff code %(code)s is already used by another person.",
                            code=fields.get("staff_code")))
+    record_event("admin.learner_created", actor=actor, object_type="learner", object_id=learner.id,
+                 details={"staff_code": learner.staff_code, "full_name": learner.full_name,
+                          "org_unit": learner.org_unit.code if learner.org_unit else None})
     return learner
 
 
-def apply_profile(learner: Learner, fields: dict) -> None:
-    """Set profile fields, normalising text to NFC and refreshing the search key."""
+def apply_profile(learner: Learner, fields: dict, *, actor: Learner | None = None) -> None:
+    """Set profile fields, normalising text to NFC and refreshing the search key.
+
+    On an existing learner the changes are audited (``admin.learner_updated``): a new org
+    unit moves the person into other HR officers' view.
+    """
     if "staff_code" in fields:
         _check_staff_code_free(fields["staff_code"], learner.id)
+    before = _audited_values(learner) if learner.id is not None else None
     for name in PROFILE_FIELDS:
         if name in fields:
             value = fields[name]
@@ -104,6 +138,30 @@ def apply_profile(learner: Learner, fields: dict) -> None:
     if learner.staff_code == "":
         learner.staff_code = None
     learner.search_name = strip_diacritics(learner.full_name)
+    if before is not None:
+        after = _audited_values(learner)
+        changes = {name: [before[name], after[name]] for name in _AUDITED_WITH_VALUES
+                   if before[name] != after[name]}
+        changes.update({name: "changed" for name in _AUDITED_AS_CHANGED if before[name] != after[name]})
+        if changes:
+            record_event("admin.learner_updated", actor=actor, object_type="learner",
+                         object_id=learner.id,
+                         details={"staff_code": learner.staff_code, "changes": changes})
+
+
+def _audited_values(learner: Learner) -> dict:
+    """Profile values as the audit log stores them (JSON: codes, ISO dates, enum values)."""
+    values = {}
+    for name in _AUDITED_WITH_VALUES + _AUDITED_AS_CHANGED:
+        value = getattr(learner, name)
+        if name == "org_unit":
+            value = value.code if value is not None else None
+        elif hasattr(value, "isoformat"):
+            value = value.isoformat()
+        elif hasattr(value, "value"):  # enums
+            value = value.value
+        values[name] = value
+    return values
 
 
 def _check_staff_code_free(staff_code: str | None, learner_id: int | None) -> None:

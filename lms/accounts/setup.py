@@ -5,7 +5,9 @@ import sqlalchemy as sa
 from flask import current_app
 
 from lms.accounts import operations
+from lms.accounts.import_validation import USERNAME
 from lms.accounts.models import Role, User
+from lms.accounts.text_rules import refused_character
 from lms.db import get_session
 
 
@@ -22,6 +24,12 @@ def create_admin(username: str, password: str, *, full_name: str | None = None) 
     username = operations.normalise_username(username)
     if not username:
         raise SetupError("The username is empty.")
+    for label, text in (("username", username), ("full name", full_name or "")):
+        code_point = refused_character(text)
+        if code_point is not None:
+            raise SetupError(f"The {label} holds an invisible or control character ({code_point}).")
+    if not USERNAME.match(username):
+        raise SetupError("A username has 3–80 characters: letters a–z, digits, '.', '_' or '-'.")
     if session.scalar(sa.select(User.id).where(User.username == username)) is not None:
         raise SetupError(f"The username {username} is taken.")
     learner = operations.create_learner(full_name=full_name or username)

@@ -9,20 +9,20 @@ _route = admin_blueprint.add_url_rule
 _route("/", "index", views_units.index)
 _route("/units", "units", views_units.list_units)
 _route("/units/new", "new_unit", views_units.new_unit, methods=["GET", "POST"])
-_route("/units/<int:unit_id>", "edit_unit", views_units.edit_unit, methods=["GET", "POST"])
-_route("/units/<int:unit_id>/move", "move_unit", views_units.move_unit, methods=["GET", "POST"])
+_route("/units/<lms_id:unit_id>", "edit_unit", views_units.edit_unit, methods=["GET", "POST"])
+_route("/units/<lms_id:unit_id>/move", "move_unit", views_units.move_unit, methods=["GET", "POST"])
 
 _route("/learners", "learners", views_learners.list_learners)
 _route("/learners/new", "new_learner", views_learners.new_learner, methods=["GET", "POST"])
-_route("/learners/<int:learner_id>", "edit_learner", views_learners.edit_learner,
+_route("/learners/<lms_id:learner_id>", "edit_learner", views_learners.edit_learner,
        methods=["GET", "POST"])
-_route("/learners/<int:learner_id>/active", "set_learner_active", views_learners.set_active,
+_route("/learners/<lms_id:learner_id>/active", "set_learner_active", views_learners.set_active,
        methods=["POST"])
-_route("/learners/<int:learner_id>/password-reset", "reset_password",
+_route("/learners/<lms_id:learner_id>/password-reset", "reset_password",
        views_learners.reset_password, methods=["POST"])
-_route("/learners/<int:learner_id>/roles", "grant_role", views_learners.grant_role,
+_route("/learners/<lms_id:learner_id>/roles", "grant_role", views_learners.grant_role,
        methods=["POST"])
-_route("/learners/<int:learner_id>/roles/<int:grant_id>/revoke", "revoke_role",
+_route("/learners/<lms_id:learner_id>/roles/<lms_id:grant_id>/revoke", "revoke_role",
        views_learners.revoke_role, methods=["POST"])
 
 _route("/import", "import_learners", views_import.import_learners, methods=["GET", "POST"])

@@ -6,26 +6,34 @@ import re
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Optional, Regexp
+from wtforms.validators import DataRequired, Email, Optional, Regexp, ValidationError
 from wtforms.widgets import TextInput
 
+from lms.accounts.import_validation import USERNAME
 from lms.accounts.models import Gender, LearnerCategory, Role
-from lms.forms import LmsForm, max_length
+from lms.accounts.text_rules import visible_text
+from lms.forms import LmsForm, id_choice, max_length
 from lms.i18n import _l
 
-CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z")  # \Z: "$" would let a final "\n" in
 _code_rule = Regexp(CODE_PATTERN, message=_l("Use letters, digits, '.', '_' or '-' only."))
 
 
+def _username_rule(_form, field) -> None:
+    """The same rule as the learner import: what people can type on any phone keyboard."""
+    if field.data and not USERNAME.match(field.data.strip().casefold()):
+        raise ValidationError(_l("A username has 3–80 characters: letters a–z, digits, '.', '_' or '-'."))
+
+
 class OrgUnitForm(LmsForm):
-    code = StringField(_l("Code"), validators=[DataRequired(), max_length(32), _code_rule])
-    name_vi = StringField(_l("Name in Vietnamese"), validators=[DataRequired(), max_length(200)])
-    name_en = StringField(_l("Name in English"), validators=[DataRequired(), max_length(200)])
-    parent_id = SelectField(_l("Parent unit"), coerce=int, validate_choice=True)
+    code = StringField(_l("Code"), validators=[DataRequired(), max_length(32), visible_text, _code_rule])
+    name_vi = StringField(_l("Name in Vietnamese"), validators=[DataRequired(), max_length(200), visible_text])
+    name_en = StringField(_l("Name in English"), validators=[DataRequired(), max_length(200), visible_text])
+    parent_id = SelectField(_l("Parent unit"), coerce=id_choice, validate_choice=True)
 
 
 class MoveOrgUnitForm(LmsForm):
-    parent_id = SelectField(_l("New parent unit"), coerce=int, validate_choice=True)
+    parent_id = SelectField(_l("New parent unit"), coerce=id_choice, validate_choice=True)
 
 
 GENDER_LABELS = {Gender.FEMALE: _l("Female"), Gender.MALE: _l("Male"), Gender.OTHER: _l("Other")}
@@ -55,18 +63,20 @@ class DayField(DateField):
 
 
 class LearnerForm(LmsForm):
-    full_name = StringField(_l("Full name"), validators=[DataRequired(), max_length(200)])
-    staff_code = StringField(_l("Staff code"), validators=[DataRequired(), max_length(40), _code_rule])
-    email = StringField(_l("E-mail"), validators=[Optional(), Email(check_deliverability=False), max_length(200)])
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), max_length(200), visible_text])
+    staff_code = StringField(_l("Staff code"), validators=[DataRequired(), max_length(40), visible_text, _code_rule])
+    email = StringField(_l("E-mail"), validators=[Optional(), max_length(200), visible_text,
+                                                  Email(check_deliverability=False)])
     birth_date = DayField(_l("Birth date"), validators=[Optional()])
     gender = SelectField(_l("Gender"), validators=[Optional()],
                          choices=[SelectChoice("", "—")] + [SelectChoice(g.value, label) for g, label in GENDER_LABELS.items()])
     category = SelectField(_l("Category"), validators=[Optional()],
                            choices=[SelectChoice("", "—")] + [SelectChoice(c.value, label) for c, label in CATEGORY_LABELS.items()])
-    position = StringField(_l("Position"), validators=[Optional(), max_length(200)])
-    org_unit_id = SelectField(_l("Org unit"), coerce=int, validate_choice=True)
+    position = StringField(_l("Position"), validators=[Optional(), max_length(200), visible_text])
+    org_unit_id = SelectField(_l("Org unit"), coerce=id_choice, validate_choice=True)
     hired_on = DayField(_l("Hired on"), validators=[Optional()])
-    username = StringField(_l("Username for signing in"), validators=[Optional(), max_length(80)],
+    username = StringField(_l("Username for signing in"),
+                           validators=[Optional(), max_length(80), visible_text, _username_rule],
                            description=_l("Leave empty for a person who signs in through the portal."))
 
 
@@ -75,7 +85,7 @@ class LearnerSearchForm(LmsForm):
         csrf = False  # a GET search: nothing changes
 
     q = StringField(_l("Name or staff code"), validators=[Optional(), max_length(200)])
-    unit = SelectField(_l("Org unit"), coerce=int, validate_choice=False)
+    unit = SelectField(_l("Org unit"), coerce=id_choice, validate_choice=False)
 
 
 class ActionForm(LmsForm):
@@ -84,7 +94,7 @@ class ActionForm(LmsForm):
 
 class GrantRoleForm(LmsForm):
     role = SelectField(_l("Role"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()])
-    org_unit_id = SelectField(_l("Org unit (HR only)"), coerce=int, validate_choice=True)
+    org_unit_id = SelectField(_l("Org unit (HR only)"), coerce=id_choice, validate_choice=True)
 
 
 class ImportLearnersForm(LmsForm):

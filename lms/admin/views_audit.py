@@ -8,17 +8,19 @@ from lms.admin.forms import AuditFilterForm
 from lms.audit.models import AuditEvent
 from lms.auth.access import require
 from lms.db import get_session
+from lms.forms import page_argument
 
 
 @require("admin.view_audit")
 def list_events():
     form = AuditFilterForm(request.args)
     query = sa.select(AuditEvent)
-    if form.action.data:
-        query = query.where(AuditEvent.action.startswith(form.action.data.strip(), autoescape=True))
-    if form.actor.data:
-        query = query.where(AuditEvent.actor_label.contains(form.actor.data.strip(), autoescape=True))
-    page = max(request.args.get("page", 1, type=int), 1)
+    if form.validate():  # an over-long filter shows its error instead of running
+        if form.action.data:
+            query = query.where(AuditEvent.action.startswith(form.action.data.strip(), autoescape=True))
+        if form.actor.data:
+            query = query.where(AuditEvent.actor_label.contains(form.actor.data.strip(), autoescape=True))
+    page = page_argument()
     page_size = current_app.config["LMS_PAGE_SIZE"]
     events = get_session().scalars(
         query.order_by(AuditEvent.created_dt.desc(), AuditEvent.id.desc())

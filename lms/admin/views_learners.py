@@ -9,9 +9,11 @@ from lms.accounts import operations, queries
 from lms.accounts.models import Gender, Learner, LearnerCategory, OrgUnit, Role, RoleGrant
 from lms.admin.forms import ActionForm, GrantRoleForm, LearnerForm, LearnerSearchForm
 from lms.admin.views_units import _unit_choices
+from lms.audit.record_views import record_record_view
 from lms.auth.access import require
 from lms.auth.principal import current_principal
 from lms.db import get_session
+from lms.forms import page_argument
 from lms.i18n import _
 
 
@@ -26,10 +28,12 @@ def _load_learner(learner_id: int) -> Learner:
 def list_learners():
     form = LearnerSearchForm(request.args)
     form.unit.choices = [SelectChoice(0, _("All units"))] + _unit_choices()[1:]
-    unit = get_session().get(OrgUnit, form.unit.data) if form.unit.data else None
-    page = max(request.args.get("page", 1, type=int), 1)
+    valid = form.validate()  # a 5,000-character search shows its error, it is not run
+    unit = get_session().get(OrgUnit, form.unit.data) if valid and form.unit.data else None
+    page = page_argument()
     page_size = current_app.config["LMS_PAGE_SIZE"]
-    learners, total = queries.search_learners(form.q.data, unit, page=page, page_size=page_size)
+    learners, total = queries.search_learners(form.q.data if valid else None, unit,
+                                              page=page, page_size=page_size)
     return render_template("lms/admin/learners.html", form=form, learners=learners, total=total,
                            page=page, pages=max((total + page_size - 1) // page_size, 1))
 
@@ -64,10 +68,11 @@ def _save_learner(form: LearnerForm, learner: Learner | None, success: str):
     """Create or update the profile, and the account when a username is given for a
     person without one. Returns the redirect, or None with the error on its field."""
     try:
+        actor = current_principal().learner
         if learner is None:
-            learner = operations.create_learner(**_profile_fields(form))
+            learner = operations.create_learner(actor=actor, **_profile_fields(form))
         else:
-            operations.apply_profile(learner, _profile_fields(form))
+            operations.apply_profile(learner, _profile_fields(form), actor=actor)
     except operations.AccountError as error:
         get_session().rollback()
         form.staff_code.errors.append(str(error))
@@ -97,6 +102,8 @@ def _flash_temporary_password(learner: Learner, password: str) -> None:
 @require("admin.manage_learners")
 def edit_learner(learner_id: int):
     learner = _load_learner(learner_id)
+    if request.method == "GET":  # the profile is personal data: its reads are audited
+        record_record_view(current_principal().learner, learner.id, page="admin")
     form = LearnerForm(obj=learner, org_unit_id=learner.org_unit_id or 0,
                        gender=learner.gender.value if learner.gender else "",
                        category=learner.category.value if learner.category else "",
@@ -104,6 +111,9 @@ def edit_learner(learner_id: int):
     form.org_unit_id.choices = _unit_choices()
     if learner.user is not None:
         form.username.render_kw = {"readonly": True}
+        # Shown, never saved again: an account made before today's username rule must not
+        # block edits of its profile.
+        form.username.validators = []
     if form.validate_on_submit():
         response = _save_learner(form, learner, _("The learner has been saved."))
         if response is not None:

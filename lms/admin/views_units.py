@@ -8,6 +8,7 @@ from lms.accounts import operations, queries
 from lms.accounts.models import OrgUnit
 from lms.admin.forms import MoveOrgUnitForm, OrgUnitForm
 from lms.auth.access import require
+from lms.auth.principal import current_principal
 from lms.db import get_session
 from lms.i18n import _
 
@@ -47,7 +48,8 @@ def new_unit():
         parent = get_session().get(OrgUnit, form.parent_id.data) if form.parent_id.data else None
         try:
             operations.create_org_unit(form.code.data.strip(), form.name_vi.data.strip(),
-                                       form.name_en.data.strip(), parent)
+                                       form.name_en.data.strip(), parent,
+                                       actor=current_principal().learner)
         except operations.AccountError as error:
             form.code.errors.append(str(error))
         else:
@@ -66,7 +68,8 @@ def edit_unit(unit_id: int):
         try:
             operations.update_org_unit(unit, code=form.code.data.strip(),
                                        name_vi=form.name_vi.data.strip(),
-                                       name_en=form.name_en.data.strip())
+                                       name_en=form.name_en.data.strip(),
+                                       actor=current_principal().learner)
         except operations.AccountError as error:
             form.code.errors.append(str(error))
         else:
@@ -85,7 +88,7 @@ def move_unit(unit_id: int):
     if form.validate_on_submit():
         parent = get_session().get(OrgUnit, form.parent_id.data) if form.parent_id.data else None
         try:
-            operations.move_org_unit(unit, parent)
+            operations.move_org_unit(unit, parent, actor=current_principal().learner)
         except operations.AccountError as error:
             form.parent_id.errors.append(str(error))
         else:

@@ -5,4 +5,4 @@ from lms.reports import views
 
 reports_blueprint = Blueprint("reports", __name__, url_prefix="/reports")
 reports_blueprint.add_url_rule("/learners", "learners", views.learners)
-reports_blueprint.add_url_rule("/learners/<int:learner_id>", "learner", views.learner)
+reports_blueprint.add_url_rule("/learners/<lms_id:learner_id>", "learner", views.learner)

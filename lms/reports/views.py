@@ -4,10 +4,12 @@ from __future__ import annotations
 from flask import abort, current_app, render_template, request
 
 from lms.admin.forms import LearnerSearchForm
+from lms.audit.record_views import record_record_view
 from lms.auth.access import require
 from lms.auth.principal import current_principal
 from courses.queries import time_spent_by_course
 from lms.i18n import format_minutes
+from lms.forms import page_argument
 from lms.reports import queries
 
 
@@ -15,9 +17,10 @@ from lms.reports import queries
 def learners():
     form = LearnerSearchForm(request.args)
     del form.unit  # the scope is the viewer's subtrees
-    page = max(request.args.get("page", 1, type=int), 1)
+    text = form.q.data if form.validate() else None  # over-long: the error is shown instead
+    page = page_argument()
     page_size = current_app.config["LMS_PAGE_SIZE"]
-    rows, total = queries.learners_in_scope(current_principal(), form.q.data, page, page_size)
+    rows, total = queries.learners_in_scope(current_principal(), text, page, page_size)
     return render_template("lms/reports/learners.html", form=form, rows=rows, total=total,
                            page=page, pages=max((total + page_size - 1) // page_size, 1))
 
@@ -27,6 +30,7 @@ def learner(learner_id: int):
     person = queries.learner_in_scope(current_principal(), learner_id)
     if person is None:
         abort(404)  # outside the viewer's units: not even its existence is shown
+    record_record_view(current_principal().learner, person.id, page="reports")
     enrollments, completions, attempts = queries.learning_record(person.id)
     return render_template("lms/reports/learner.html", person=person, enrollments=enrollments,
                            completions=completions, attempts=attempts,
