@@ -35,16 +35,30 @@ def _echo_errors(path: Path, errors) -> None:
         click.echo(f"{path}/{error}", err=True)
 
 
+def _echo_warnings(path: Path, warnings) -> None:
+    for warning in warnings:
+        where = f"{warning.file}:{warning.line}" if warning.line else warning.file
+        click.echo(f"{path}/{where}: warning: {warning.message}", err=True)
+
+
 @click.command("validate-pack")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
-def validate_pack_command(path: Path) -> None:
+@click.option("--strict", is_flag=True,
+              help="Fail on warnings too (the quiz's cue lint), not only on errors.")
+def validate_pack_command(path: Path, strict: bool) -> None:
     """Check the content pack at PATH (folder or .zip) and list every problem."""
     pack, errors = _validate(path)
     if errors:
         _echo_errors(path, errors)
         sys.exit(1)
+    _echo_warnings(path, pack.warnings)
+    if strict and pack.warnings:
+        click.echo(f"{pack.code} v{pack.version}: {len(pack.warnings)} warnings — "
+                   "refused (--strict)", err=True)
+        sys.exit(1)
     click.echo(f"{pack.code} v{pack.version}: {len(pack.lessons)} lessons, "
-               f"{len(pack.quiz.questions) if pack.quiz else 0} quiz questions — OK")
+               f"{len(pack.quiz.questions) if pack.quiz else 0} quiz questions — OK"
+               + (f" ({len(pack.warnings)} warnings)" if pack.warnings else ""))
 
 
 @click.command("import-pack")

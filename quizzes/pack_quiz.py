@@ -14,6 +14,9 @@ from courses.yaml_lines import line_of
 from lms.i18n import _
 
 QUESTION_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: "$" would let a final "\n" in
+#: A question's lesson is stored as this tag ("lesson-02") in the question's tags, so it
+#: needs no column of its own and ``questions_per_tag`` can draw so many per lesson.
+LESSON_TAG = re.compile(r"^lesson-(\d+)\Z")
 CHOICE_IDS = "abcdefghij"
 REVIEW_POLICIES = ("never", "after_passing", "after_last_attempt")
 SCORING_MODES = ("all_or_nothing", "partial")
@@ -34,7 +37,24 @@ class PackQuestion:
     text: dict
     payload: dict
     explanation: dict
-    tags: list = field(default_factory=list)
+    tags: list = field(default_factory=list)  # includes lesson_tag(lesson) when there is one
+    lesson: int | None = None  # the lesson number (``lesson: N``) the question tests
+    line: int | None = None  # where the question starts in quiz.yaml
+    lesson_line: int | None = None  # where its ``lesson`` key is
+
+
+def lesson_tag(number: int) -> str:
+    """The tag that stores a question's lesson: ``lesson_tag(2) == "lesson-02"``."""
+    return f"lesson-{number:02d}"
+
+
+def lesson_of(tags) -> int | None:
+    """The lesson number stored in a question's tags, if any."""
+    for tag in tags or ():
+        match = LESSON_TAG.match(tag) if isinstance(tag, str) else None
+        if match:
+            return int(match[1])
+    return None
 
 
 @dataclass
@@ -55,7 +75,7 @@ def read_quiz(data: Any, lines: dict, question_types) -> tuple[PackQuiz | None, 
     for key in data:
         if key not in ("settings", "questions"):
             fail((key,), _("Unknown key \"%(key)s\".", key=key))
-    questions = _read_questions(data.get("questions"), question_types, fail)
+    questions = _read_questions(data.get("questions"), question_types, fail, lines)
     # The pool as written: an invalid question has its own error, not a second one here.
     pool_size = len(data["questions"]) if isinstance(data.get("questions"), list) else 0
     settings = _read_settings(data.get("settings") or {}, pool_size, fail)
@@ -100,13 +120,13 @@ def _is_whole(value: Any, minimum: int) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
 
 
-def _read_questions(raw: Any, question_types, fail) -> list[PackQuestion]:
+def _read_questions(raw: Any, question_types, fail, lines: dict) -> list[PackQuestion]:
     if not isinstance(raw, list) or not raw:
         fail(("questions",), _("\"questions\" must be a non-empty list."))
         return []
     questions, seen = [], set()
     for index, item in enumerate(raw):
-        question = _read_question(item, ("questions", index), question_types, fail)
+        question = _read_question(item, ("questions", index), question_types, fail, lines)
         if question is None:
             continue
         if question.key in seen:
@@ -124,7 +144,7 @@ def _localised(value: Any, path: tuple, what: str, fail) -> dict | None:
     return {lang: value[lang].strip() for lang in LANGUAGES}
 
 
-def _read_question(item: Any, path: tuple, question_types, fail) -> PackQuestion | None:
+def _read_question(item: Any, path: tuple, question_types, fail, lines: dict) -> PackQuestion | None:
     if not isinstance(item, dict):
         fail(path, _("A question must be a mapping."))
         return None
@@ -144,12 +164,24 @@ def _read_question(item: Any, path: tuple, question_types, fail) -> PackQuestion
     tags = item.get("tags") or []
     if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
         fail(path + ("tags",), _("\"tags\" must be a list of words."))
+        tags = []
+    elif any(LESSON_TAG.match(tag) for tag in tags):
+        fail(path + ("tags",), _("Tags named lesson-NN are kept for the lesson: write "
+                                 "\"lesson: N\" instead."))
+    lesson = item.get("lesson")
+    if lesson is not None and not _is_whole(lesson, minimum=1):
+        fail(path + ("lesson",), _("\"lesson\" must be the number of a lesson of this pack, e.g. 2."))
+        lesson = None
     if text is None or explanation is None or payload is None:
         return None
     problems = question_types.get(kind).validate(payload)
     for problem in problems:
         fail(path, _("Question \"%(key)s\": %(problem)s", key=key, problem=problem))
-    return None if problems else PackQuestion(key, kind, text, payload, explanation, list(tags))
+    if lesson is not None:
+        tags = [*tags, lesson_tag(lesson)]
+    return None if problems else PackQuestion(
+        key, kind, text, payload, explanation, list(tags), lesson=lesson,
+        line=line_of(lines, path), lesson_line=line_of(lines, path + ("lesson",)))
 
 
 def _choices_payload(item: dict, path: tuple, fail) -> dict | None:
