@@ -7,8 +7,12 @@ fails on them. The rules, and why each matters, are in docs/content-packs.md:
 
 * **longest key** — in more than a third of single-choice questions the correct choice is
   the longest one (test-wise learners pick the longest option);
-* **keys longer on average** — correct choices are on average much longer than the wrong
-  ones (a softer form of the same cue, over single and multiple choice);
+* **shortest key** — the mirror cue: in more than a third of single-choice questions the
+  correct choice is the shortest one (a bank "fixed" by trimming every key teaches
+  test-wise learners to pick the shortest);
+* **keys longer (or shorter) on average** — correct choices are on average much longer, or
+  much shorter, than the wrong ones (a softer form of the same cues, over single and
+  multiple choice);
 * **all but one** — a multiple-response question where every choice but one is correct
   ("tick everything except the silly one");
 * **keys outnumber** — in most multiple-response questions the correct choices outnumber
@@ -37,8 +41,11 @@ class LintRules:
 
     #: Most single-choice questions whose key may be the strictly longest choice.
     max_longest_key_share: Fraction = Fraction(1, 3)
-    #: Most mean(key length) / mean(wrong-choice length) over all choice questions.
+    #: Most single-choice questions whose key may be the strictly shortest choice.
+    max_shortest_key_share: Fraction = Fraction(1, 3)
+    #: Bounds of mean(key length) / mean(wrong-choice length) over all choice questions.
     max_key_length_ratio: float = 1.25
+    min_key_length_ratio: float = 0.8
     #: Fewest true/false questions of each value in a bank that has any.
     min_true_false_each: int = 2
     #: Smallest share of the rarer true/false value among the true/false questions.
@@ -59,6 +66,7 @@ def lint_questions(questions, questions_line: int | None = None,
     multiples = [q for q in questions if q.type == "multiple" and _choices(q)]
     for lang in LANGUAGES:
         warnings += _longest_key(singles, lang, rules)
+        warnings += _shortest_key(singles, lang, rules)
         warnings += _key_length_ratio(singles + multiples, lang, rules, questions_line)
     warnings += _multiple_balance(multiples, rules, questions_line)
     warnings += _true_false_balance([q for q in questions if q.type == "true_false"],
@@ -86,6 +94,26 @@ def key_is_longest(question, lang: str) -> bool:
     return bool(keys and wrong) and min(keys) > max(wrong)
 
 
+def key_is_shortest(question, lang: str) -> bool:
+    """The (single) correct choice is strictly shorter than every wrong one."""
+    choices = _choices(question)
+    keys = [_length(c, lang) for c in choices if c.get("correct") is True]
+    wrong = [_length(c, lang) for c in choices if c.get("correct") is not True]
+    return bool(keys and wrong) and max(keys) < min(wrong)
+
+
+def _shortest_key(singles, lang: str, rules: LintRules):
+    shortest = [q for q in singles if key_is_shortest(q, lang)]
+    if not singles or Fraction(len(shortest), len(singles)) <= rules.max_shortest_key_share:
+        return []
+    return [(shortest[0].line, _(
+        "The correct choice is the shortest in %(count)d of %(total)d single-choice questions "
+        "(%(lang)s), more than %(share)s: %(keys)s. Vary the lengths so neither the longest "
+        "nor the shortest choice is a safe guess.", count=len(shortest), total=len(singles),
+        lang=lang, share=_fraction(rules.max_shortest_key_share),
+        keys=", ".join(q.key for q in shortest)))]
+
+
 def _longest_key(singles, lang: str, rules: LintRules):
     longest = [q for q in singles if key_is_longest(q, lang)]
     if not singles or Fraction(len(longest), len(singles)) <= rules.max_longest_key_share:
@@ -110,11 +138,12 @@ def key_length_ratio(questions, lang: str) -> float | None:
 
 def _key_length_ratio(questions, lang: str, rules: LintRules, line):
     ratio = key_length_ratio(questions, lang)
-    if ratio is None or ratio <= rules.max_key_length_ratio:
+    if ratio is None or rules.min_key_length_ratio <= ratio <= rules.max_key_length_ratio:
         return []
     return [(line, _(
         "Correct choices are on average %(ratio).2f times as long as wrong ones (%(lang)s); "
-        "keep it at most %(limit).2f.", ratio=ratio, lang=lang, limit=rules.max_key_length_ratio))]
+        "keep it between %(low).2f and %(high).2f.", ratio=ratio, lang=lang,
+        low=rules.min_key_length_ratio, high=rules.max_key_length_ratio))]
 
 
 def _multiple_balance(multiples, rules: LintRules, line):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from courses.pack_files import read_folder
 from courses.pack_validation import validate_pack
-from quizzes.cue_lint import key_is_longest, key_length_ratio, true_false_counts
+from quizzes.cue_lint import key_is_longest, key_is_shortest, key_length_ratio, true_false_counts
 from quizzes.question_types import default_registry
 
 SHIPPED = Path(__file__).resolve().parents[1] / "courses" / "content"
@@ -39,6 +39,7 @@ def bank_numbers(pack) -> dict:
                                   key=lambda item: (item[0] is None, item[0] or 0))),
         "key_longest": {lang: (sum(key_is_longest(q, lang) for q in singles), len(singles))
                         for lang in ("vi", "en")},
+        "key_shortest": {lang: sum(key_is_shortest(q, lang) for q in singles) for lang in ("vi", "en")},
         "key_length_ratio": {lang: round(key_length_ratio(choices, lang) or 0, 2)
                              for lang in ("vi", "en")},
         "multiple_correct_wrong": balance,
@@ -63,7 +64,8 @@ def main() -> None:
         for lang in ("vi", "en"):
             longest, total = numbers["key_longest"][lang]
             print(f"  {lang}: key longest in {longest}/{total} single-choice "
-                  f"({longest / total:.0%}); key/wrong length ratio "
+                  f"({longest / total:.0%}), shortest in {numbers['key_shortest'][lang]}/{total}; "
+                  f"key/wrong length ratio "
                   f"{numbers['key_length_ratio'][lang]}")
         print(f"  multiple (correct, wrong): {numbers['multiple_correct_wrong']}; "
               f"all-but-one {numbers['multiple_all_but_one']}, "
