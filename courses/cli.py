@@ -81,6 +81,7 @@ def import_pack_command(paths: tuple[Path, ...], shipped: bool, draft: bool) -> 
             _echo_errors(path, errors)
             failed = True
             continue
+        _echo_warnings(path, pack.warnings)  # shown, never blocking: validate-pack --strict gates
         try:
             result = import_pack(pack, publish=not draft)
             get_session().commit()
