@@ -22,6 +22,10 @@ REVIEW_POLICIES = ("never", "after_passing", "after_last_attempt")
 SCORING_MODES = ("all_or_nothing", "partial")
 LANGUAGES = ("vi", "en")
 
+#: Upper bounds of settings that have one: a time limit of at most ten hours, at most 100
+#: attempts (larger values are typing mistakes, not policies).
+SETTING_MAXIMUM = {"time_limit_minutes": 600, "max_attempts": 100}
+
 DEFAULT_SETTINGS = {
     "questions_per_attempt": None, "questions_per_tag": None,
     "shuffle_questions": True, "shuffle_choices": True,
@@ -79,6 +83,7 @@ def read_quiz(data: Any, lines: dict, question_types) -> tuple[PackQuiz | None, 
     # The pool as written: an invalid question has its own error, not a second one here.
     pool_size = len(data["questions"]) if isinstance(data.get("questions"), list) else 0
     settings = _read_settings(data.get("settings") or {}, pool_size, fail)
+    _check_draw_by_tag(settings, questions, fail)
     return (PackQuiz(settings, questions) if not errors else None), errors
 
 
@@ -107,6 +112,9 @@ def _read_settings(raw: Any, pool_size: int, fail) -> dict:
         elif not _is_whole(value, minimum=0 if key == "wait_minutes" else 1):
             fail(path, _("\"%(key)s\" must be a whole number of at least %(minimum)d.",
                          key=key, minimum=0 if key == "wait_minutes" else 1))
+        elif key in SETTING_MAXIMUM and value > SETTING_MAXIMUM[key]:
+            fail(path, _("\"%(key)s\" must be a whole number from %(min)d to %(max)d.",
+                         key=key, min=1, max=SETTING_MAXIMUM[key]))
         settings[key] = value
     drawn = settings["questions_per_attempt"]
     if isinstance(drawn, int) and pool_size and drawn > pool_size:
@@ -114,6 +122,24 @@ def _read_settings(raw: Any, pool_size: int, fail) -> dict:
             "questions_per_attempt is %(drawn)d but the pool has only %(pool)d questions.",
             drawn=drawn, pool=pool_size))
     return settings
+
+
+def _check_draw_by_tag(settings: dict, questions: list, fail) -> None:
+    """``questions_per_tag`` must be drawable from the pool, and agree with
+    ``questions_per_attempt`` when both are given (the quiz page shows the latter)."""
+    per_tag = settings.get("questions_per_tag")
+    if not isinstance(per_tag, dict) or not all(_is_whole(n, minimum=1) for n in per_tag.values()):
+        return
+    path = ("settings", "questions_per_tag")
+    for tag, count in per_tag.items():
+        available = sum(1 for question in questions if tag in question.tags)
+        if available < count:
+            fail(path, _("questions_per_tag asks for %(count)d questions tagged \"%(tag)s\" but the "
+                         "pool has only %(pool)d.", count=count, tag=tag, pool=available))
+    drawn = settings.get("questions_per_attempt")
+    if _is_whole(drawn, minimum=1) and sum(per_tag.values()) != drawn:
+        fail(path, _("questions_per_tag draws %(total)d questions but questions_per_attempt is "
+                     "%(drawn)d: make them agree.", total=sum(per_tag.values()), drawn=drawn))
 
 
 def _is_whole(value: Any, minimum: int) -> bool:

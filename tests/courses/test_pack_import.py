@@ -484,6 +484,9 @@ def test_shipped_quiz_banks_meet_the_bar(app, name):
     assert {q.lesson for q in quiz.questions} == numbers  # every lesson is tested, none unknown
     assert all(len(q.explanation["vi"]) >= 80 and len(q.explanation["en"]) >= 60 for q in quiz.questions)
     assert 10 <= quiz.settings["questions_per_attempt"] <= 15 < len(quiz.questions)
+    # Every attempt draws from every lesson, as many as the quiz page announces.
+    assert set(quiz.settings["questions_per_tag"]) == {f"lesson-{n:02d}" for n in numbers}
+    assert sum(quiz.settings["questions_per_tag"].values()) == quiz.settings["questions_per_attempt"]
     assert 1 <= quiz.settings["time_limit_minutes"] <= 600
     assert 1 <= quiz.settings["max_attempts"] <= 100
     assert quiz.settings["review"] == "after_passing"
