@@ -35,19 +35,31 @@ def _echo_errors(path: Path, errors) -> None:
         click.echo(f"{path}/{error}", err=True)
 
 
+def _echo_warnings(path: Path, warnings) -> None:
+    for warning in warnings:
+        where = f"{warning.file}:{warning.line}" if warning.line else warning.file
+        click.echo(f"{path}/{where}: warning: {warning.message}", err=True)
+
+
 @click.command("validate-pack")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
-def validate_pack_command(path: Path) -> None:
+@click.option("--strict", is_flag=True,
+              help="Fail on warnings too (the quiz's cue lint), not only on errors.")
+def validate_pack_command(path: Path, strict: bool) -> None:
     """Check the content pack at PATH (folder or .zip) and list every problem."""
     warnings = []
     pack, errors = _validate(path, warnings)
-    for warning in warnings:  # legal citations to bring up to date: reported, not fatal
-        click.echo(f"{path}/{warning} (warning)", err=True)
+    _echo_warnings(path, warnings)  # cue lint, legal citations, minutes: reported, not fatal
     if errors:
         _echo_errors(path, errors)
         sys.exit(1)
+    if strict and warnings:
+        click.echo(f"{pack.code} v{pack.version}: {len(warnings)} warnings — "
+                   "refused (--strict)", err=True)
+        sys.exit(1)
     click.echo(f"{pack.code} v{pack.version}: {len(pack.lessons)} lessons, "
-               f"{len(pack.quiz.questions) if pack.quiz else 0} quiz questions — OK")
+               f"{len(pack.quiz.questions) if pack.quiz else 0} quiz questions — OK"
+               + (f" ({len(warnings)} warning{'s' if len(warnings) != 1 else ''})" if warnings else ""))
 
 
 @click.command("import-pack")
@@ -70,6 +82,7 @@ def import_pack_command(paths: tuple[Path, ...], shipped: bool, draft: bool) -> 
             _echo_errors(path, errors)
             failed = True
             continue
+        _echo_warnings(path, pack.warnings)  # shown, never blocking: validate-pack --strict gates
         try:
             result = import_pack(pack, publish=not draft)
             get_session().commit()

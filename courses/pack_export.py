@@ -7,6 +7,7 @@ import yaml
 from courses.models import Course, CourseMedia
 from lms.db import get_session
 from quizzes.models import Quiz
+from quizzes.pack_quiz import LESSON_TAG, lesson_of
 
 
 def pack_files_of(course: Course) -> dict[str, bytes]:
@@ -42,7 +43,11 @@ def pack_files_of(course: Course) -> dict[str, bytes]:
 
 
 def _question(question) -> dict:
-    data = {"id": question.key, "type": question.type, "tags": question.tags, "text": question.text}
+    # The lesson is stored as a "lesson-NN" tag; a pack writes it as "lesson: N".
+    tags = [tag for tag in question.tags if not LESSON_TAG.match(tag)]
+    data = {"id": question.key, "type": question.type, "tags": tags, "text": question.text}
+    if lesson_of(question.tags) is not None:
+        data["lesson"] = lesson_of(question.tags)
     payload = question.payload
     if question.type in ("single", "multiple"):
         data["choices"] = [{key: value for key, value in (("text", c["text"]), ("correct", c["correct"]),

@@ -19,6 +19,7 @@ from courses.pack_files import IMAGE_TYPES, PackError
 from courses.rendering import image_references, link_problems
 from courses.yaml_lines import YamlError, line_of, load_with_lines
 from lms.i18n import _
+from quizzes.cue_lint import lint_questions
 from quizzes.pack_quiz import PackQuiz, read_quiz
 
 COURSE_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}\Z")  # \Z: "$" would let a final "\n" in
@@ -82,6 +83,9 @@ class Pack:
     legal_references: list[str] = field(default_factory=list)
     #: When the pack's legal content must be checked again.
     review_by: dt.date | None = None
+    #: Problems that do not stop an import (the quiz's cue lint); ``validate-pack --strict``
+    #: fails on them.
+    warnings: list[PackError] = field(default_factory=list)
 
     @property
     def sha256(self) -> str:
@@ -94,28 +98,34 @@ class Pack:
 def validate_pack(files: dict[str, bytes], question_types, *, warnings: list[PackError] | None = None,
                   registry: legal_refs.Registry | None = None,
                   today: dt.date | None = None) -> tuple[Pack | None, list[PackError]]:
-    """``warnings``, when given, receives problems that do not stop an import (a lesson
-    citing a replaced law without its replacement); ``registry`` and ``today`` default
-    to the shipped legal-reference registry and the current date."""
+    """``warnings``, when given, receives problems that do not stop an import (the quiz's
+    cue lint, a lesson citing a replaced law without its replacement, overstated minutes),
+    also kept as ``Pack.warnings`` (``validate-pack --strict`` fails on them);
+    ``registry`` and ``today`` default to the shipped legal-reference registry and the
+    current date."""
     errors: list[PackError] = []
     if "course.yaml" not in files:
         errors.append(PackError("course.yaml", None, _("The pack has no course.yaml.")))
     texts = _decode_texts(files, errors)
     course = _read_course(texts.get("course.yaml"), errors) if "course.yaml" in texts else None
     lessons = _read_lessons(texts, files, errors)
-    quiz = None
+    quiz, found = None, []
     if "quiz.yaml" in texts:
-        quiz = _read_quiz_file(texts["quiz.yaml"], question_types, errors)
+        quiz, lint = _read_quiz_file(texts["quiz.yaml"], question_types, errors)
+        found.extend(lint)
+    if quiz is not None:
+        _check_question_lessons(quiz, _lesson_numbers(files), errors)
     if course is not None and lessons and not errors:
-        _check_minutes(texts.get("course.yaml", ""), course, lessons, quiz,
-                       warnings if warnings is not None else [])
+        _check_minutes(texts.get("course.yaml", ""), course, lessons, quiz, found)
     if course is not None:
-        _check_legal_references(texts, course, errors, warnings if warnings is not None else [],
+        _check_legal_references(texts, course, errors, found,
                                 registry or legal_refs.shipped_registry(), today or dt.date.today())
+    if warnings is not None:
+        warnings.extend(found)
     if errors or course is None:
         return None, errors
     media = {name: data for name, data in files.items() if name.startswith("media/")}
-    return Pack(**course, lessons=lessons, quiz=quiz, media=media, files=files), []
+    return Pack(**course, lessons=lessons, quiz=quiz, media=media, files=files, warnings=found), []
 
 
 def _decode_texts(files: dict[str, bytes], errors: list[PackError]) -> dict[str, str]:
@@ -444,15 +454,38 @@ def vietnamese_word_share(text: str) -> float:
 
 # --- quiz.yaml --------------------------------------------------------------------------
 
-def _read_quiz_file(text: str, question_types, errors: list[PackError]) -> PackQuiz | None:
+def _read_quiz_file(text: str, question_types,
+                    errors: list[PackError]) -> tuple[PackQuiz | None, list[PackError]]:
+    """The quiz (None when it has errors) and the cue-lint warnings of a valid one."""
     try:
         data, lines = load_with_lines(text)
     except YamlError as error:
         errors.append(PackError("quiz.yaml", error.line, _("Invalid YAML: %(problem)s", problem=error.message)))
-        return None
+        return None, []
     quiz, problems = read_quiz(data, lines, question_types)
     errors.extend(PackError("quiz.yaml", line, message) for line, message in problems)
-    return quiz
+    if quiz is None:
+        return None, []
+    return quiz, [PackError("quiz.yaml", line, message)
+                  for line, message in lint_questions(quiz.questions, lines.get(("questions",)))]
+
+
+def _lesson_numbers(files: dict[str, bytes]) -> set[int]:
+    """Numbers of the lessons the pack's file names declare (even if a lesson has errors)."""
+    numbers = set()
+    for name in files:
+        match = LESSON_NAME.match(name.removeprefix("lessons/")) if name.startswith("lessons/") else None
+        if match:
+            numbers.add(int(match[1]))
+    return numbers
+
+
+def _check_question_lessons(quiz: PackQuiz, numbers: set[int], errors: list[PackError]) -> None:
+    for question in quiz.questions:
+        if question.lesson is not None and question.lesson not in numbers:
+            errors.append(PackError("quiz.yaml", question.lesson_line, _(
+                "Question \"%(key)s\" names lesson %(number)d, but the pack has no lesson "
+                "%(number)02d.", key=question.key, number=question.lesson)))
 
 
 # --- legal references ---------------------------------------------------------------------

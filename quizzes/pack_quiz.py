@@ -15,6 +15,9 @@ from lms.i18n import _
 
 # \Z: "$" would let a final "\n" in; at most 80 characters: the column's length.
 QUESTION_KEY = re.compile(r"^(?=.{1,80}\Z)[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+#: A question's lesson is stored as this tag ("lesson-02") in the question's tags, so it
+#: needs no column of its own and ``questions_per_tag`` can draw so many per lesson.
+LESSON_TAG = re.compile(r"^lesson-(\d+)\Z")
 CHOICE_IDS = "abcdefghij"
 REVIEW_POLICIES = ("never", "after_passing", "after_last_attempt")
 SCORING_MODES = ("all_or_nothing", "partial")
@@ -44,7 +47,24 @@ class PackQuestion:
     text: dict
     payload: dict
     explanation: dict
-    tags: list = field(default_factory=list)
+    tags: list = field(default_factory=list)  # includes lesson_tag(lesson) when there is one
+    lesson: int | None = None  # the lesson number (``lesson: N``) the question tests
+    line: int | None = None  # where the question starts in quiz.yaml
+    lesson_line: int | None = None  # where its ``lesson`` key is
+
+
+def lesson_tag(number: int) -> str:
+    """The tag that stores a question's lesson: ``lesson_tag(2) == "lesson-02"``."""
+    return f"lesson-{number:02d}"
+
+
+def lesson_of(tags) -> int | None:
+    """The lesson number stored in a question's tags, if any."""
+    for tag in tags or ():
+        match = LESSON_TAG.match(tag) if isinstance(tag, str) else None
+        if match:
+            return int(match[1])
+    return None
 
 
 @dataclass
@@ -65,12 +85,13 @@ def read_quiz(data: Any, lines: dict, question_types) -> tuple[PackQuiz | None, 
     for key in data:
         if key not in ("settings", "questions"):
             fail((key,), _("Unknown key \"%(key)s\".", key=key))
-    questions = _read_questions(data.get("questions"), question_types, fail)
+    questions = _read_questions(data.get("questions"), question_types, fail, lines)
     # The pool as written: an invalid question has its own error, not a second one here.
     pool_size = len(data["questions"]) if isinstance(data.get("questions"), list) else 0
     settings = _read_settings(data.get("settings") or {}, pool_size, fail)
     if not errors and settings.get("questions_per_tag"):
-        _check_tags_can_be_filled(settings["questions_per_tag"], questions, fail)
+        _check_tags_can_be_filled(settings["questions_per_tag"], questions, fail,
+                                  drawn=settings.get("questions_per_attempt"))
     return (PackQuiz(settings, questions) if not errors else None), errors
 
 
@@ -113,9 +134,12 @@ def _read_settings(raw: Any, pool_size: int, fail) -> dict:
     return settings
 
 
-def _check_tags_can_be_filled(per_tag: dict, questions: list[PackQuestion], fail) -> None:
+def _check_tags_can_be_filled(per_tag: dict, questions: list[PackQuestion], fail, *,
+                              drawn: int | None) -> None:
     """Every attempt must get its full set: each tag needs that many questions, and a
-    question with two tags counts for one of them only (the draw never repeats one)."""
+    question with two tags counts for one of them only (the draw never repeats one).
+    With ``questions_per_attempt`` given too (the quiz page announces it), the counts
+    must add up to it."""
     from quizzes.drawing import PoolQuestion, fill_count
 
     pool = [PoolQuestion(index, tuple(q.tags)) for index, q in enumerate(questions)]
@@ -132,19 +156,23 @@ def _check_tags_can_be_filled(per_tag: dict, questions: list[PackQuestion], fail
         fail(("settings", "questions_per_tag"), _(
             "questions_per_tag asks for %(wanted)d questions in all, but a question counts for "
             "one tag only and the pool can fill just %(filled)d of them.", wanted=wanted, filled=filled))
+    if _is_whole(drawn, minimum=1) and wanted != drawn:
+        fail(("settings", "questions_per_tag"), _(
+            "questions_per_tag draws %(total)d questions but questions_per_attempt is %(drawn)d: "
+            "make them agree.", total=wanted, drawn=drawn))
 
 
 def _is_whole(value: Any, minimum: int) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
 
 
-def _read_questions(raw: Any, question_types, fail) -> list[PackQuestion]:
+def _read_questions(raw: Any, question_types, fail, lines: dict) -> list[PackQuestion]:
     if not isinstance(raw, list) or not raw:
         fail(("questions",), _("\"questions\" must be a non-empty list."))
         return []
     questions, seen = [], set()
     for index, item in enumerate(raw):
-        question = _read_question(item, ("questions", index), question_types, fail)
+        question = _read_question(item, ("questions", index), question_types, fail, lines)
         if question is None:
             continue
         if question.key in seen:
@@ -162,7 +190,7 @@ def _localised(value: Any, path: tuple, what: str, fail) -> dict | None:
     return {lang: value[lang].strip() for lang in LANGUAGES}
 
 
-def _read_question(item: Any, path: tuple, question_types, fail) -> PackQuestion | None:
+def _read_question(item: Any, path: tuple, question_types, fail, lines: dict) -> PackQuestion | None:
     if not isinstance(item, dict):
         fail(path, _("A question must be a mapping."))
         return None
@@ -182,12 +210,24 @@ def _read_question(item: Any, path: tuple, question_types, fail) -> PackQuestion
     tags = item.get("tags") or []
     if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
         fail(path + ("tags",), _("\"tags\" must be a list of words."))
+        tags = []
+    elif any(LESSON_TAG.match(tag) for tag in tags):
+        fail(path + ("tags",), _("Tags named lesson-NN are kept for the lesson: write "
+                                 "\"lesson: N\" instead."))
+    lesson = item.get("lesson")
+    if lesson is not None and not _is_whole(lesson, minimum=1):
+        fail(path + ("lesson",), _("\"lesson\" must be the number of a lesson of this pack, e.g. 2."))
+        lesson = None
     if text is None or explanation is None or payload is None:
         return None
     problems = question_types.get(kind).validate(payload)
     for problem in problems:
         fail(path, _("Question \"%(key)s\": %(problem)s", key=key, problem=problem))
-    return None if problems else PackQuestion(key, kind, text, payload, explanation, list(tags))
+    if lesson is not None:
+        tags = [*tags, lesson_tag(lesson)]
+    return None if problems else PackQuestion(
+        key, kind, text, payload, explanation, list(tags), lesson=lesson,
+        line=line_of(lines, path), lesson_line=line_of(lines, path + ("lesson",)))
 
 
 def _choices_payload(item: dict, path: tuple, fail) -> dict | None:

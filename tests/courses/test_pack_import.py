@@ -44,6 +44,7 @@ questions:
     explanation: {vi: "Kẻ gian giả mạo địa chỉ.", en: "Crooks fake addresses."}
   - id: safe-habits
     type: multiple
+    lesson: 2
     text: {vi: "Chọn thói quen an toàn.", en: "Pick the safe habits."}
     choices:
       - text: {vi: "Bật xác thực hai bước", en: "Turn on two-step sign-in"}
@@ -258,6 +259,7 @@ def test_quiz_questions_are_stored_with_lettered_choices(import_files, db):
     assert single.payload["choices"][0]["feedback"] == {"vi": "Đúng vậy.", "en": "Right."}
     assert single.payload["choices"][1]["feedback"] is None
     assert single.tags == ["phishing"]
+    assert multiple.tags == ["lesson-02"]  # "lesson: 2" is stored as a tag, no column of its own
     assert single.text == {"vi": "Dấu hiệu nào đáng ngờ nhất?", "en": "Which sign is most suspicious?"}
     assert single.explanation == {"vi": "Kẻ gian giả mạo địa chỉ.", "en": "Crooks fake addresses."}
     assert [(c["id"], c["correct"]) for c in multiple.payload["choices"]] == [
@@ -422,6 +424,10 @@ def test_cli_import_then_export_round_trips(app, db, tmp_path):
     assert round_trip.media == original.media
     assert [q.key for q in round_trip.quiz.questions] == [q.key for q in original.quiz.questions]
     assert [q.payload for q in round_trip.quiz.questions] == [q.payload for q in original.quiz.questions]
+    # The lesson comes back as "lesson: 2", not as a lesson-02 tag (which a pack may not write).
+    assert [(q.lesson, q.tags) for q in round_trip.quiz.questions] == [
+        (q.lesson, q.tags) for q in original.quiz.questions]
+    assert original.quiz.questions[1].lesson == 2
     assert round_trip.quiz.settings == original.quiz.settings
 
 
@@ -438,10 +444,74 @@ def test_cli_import_pack_refuses_a_changed_version(app, db, tmp_path):
 
 @pytest.mark.parametrize("name", SHIPPED_PACKS)
 def test_shipped_pack_validates(app, name):
-    result = run_cli(app, "validate-pack", str(SHIPPED / name))
+    result = run_cli(app, "validate-pack", "--strict", str(SHIPPED / name))
 
     assert result.exit_code == 0, result.output
     assert result.output.rstrip().endswith("— OK")
+    assert "warning" not in result.output
+
+
+@pytest.mark.parametrize("app_config", [{"LMS_DEFAULT_LOCALE": "en"}])
+def test_cli_validate_pack_strict_fails_on_cue_lint_warnings(app, tmp_path):
+    """The small pack's quiz has one true/false question and no lesson reference: both are
+    warnings, which --strict turns into a failure."""
+    folder = write_folder(tmp_path / "pack", pack_files(quiz=True))
+
+    relaxed = run_cli(app, "validate-pack", str(folder))
+    strict = run_cli(app, "validate-pack", "--strict", str(folder))
+
+    assert relaxed.exit_code == 0, relaxed.output
+    assert "TEST01 v1: 2 lessons, 1 quiz questions — OK (2 warnings)" in relaxed.output
+    lines = relaxed.output.splitlines()
+    assert lines[:2] == [  # pack_files() writes "questions:" on line 1, question q1 from line 2
+        f"{folder}/quiz.yaml:1: warning: True/false keys lean one way: 1 true and 0 false. Have "
+        "at least 2 of each, and the rarer at least 30% of the true/false questions.",
+        f'{folder}/quiz.yaml:2: warning: Question "q1" names no lesson: add "lesson: N" so '
+        "a failed attempt can point back to it."]
+    assert strict.exit_code == 1
+    assert "TEST01 v1: 2 warnings — refused (--strict)" in strict.output
+    assert "— OK" not in strict.output
+
+
+@pytest.mark.parametrize("name", SHIPPED_PACKS)
+def test_shipped_quiz_banks_meet_the_bar(app, name):
+    """Issue 12: at least 25 questions, each tied to a lesson of its pack (every lesson
+    tested), with a real explanation, and no cue-lint warning."""
+    pack = validated(app, read_folder(SHIPPED / name))
+    quiz, numbers = pack.quiz, {lesson.number for lesson in pack.lessons}
+
+    assert len(quiz.questions) >= 25
+    assert {q.lesson for q in quiz.questions} == numbers  # every lesson is tested, none unknown
+    assert all(len(q.explanation["vi"]) >= 80 and len(q.explanation["en"]) >= 60 for q in quiz.questions)
+    assert pack.warnings == []
+
+
+@pytest.mark.parametrize("name", ["ai-public-service", "cloud-collaboration", "cybersecurity-officials",
+                                  "data-management", "iot-smart-tourism"])
+def test_the_five_quizzes_draw_from_every_lesson(app, name):
+    """Settings of the five 2026 banks: 12–15 of 28 questions, drawn per lesson so every
+    attempt covers every lesson, as many as the quiz page announces."""
+    pack = validated(app, read_folder(SHIPPED / name))
+    settings, numbers = pack.quiz.settings, {lesson.number for lesson in pack.lessons}
+
+    assert 10 <= settings["questions_per_attempt"] <= 15 < len(pack.quiz.questions)
+    assert set(settings["questions_per_tag"]) == {f"lesson-{n:02d}" for n in numbers}
+    assert sum(settings["questions_per_tag"].values()) == settings["questions_per_attempt"]
+    assert 1 <= settings["time_limit_minutes"] <= 600 and 1 <= settings["max_attempts"] <= 100
+    assert settings["review"] == "after_passing"  # a failed attempt shows no key to retry with
+
+
+def test_shipped_short_answers_accept_the_usual_variants(app):
+    """A trailing full stop, "hiện tượng", no accents and the English term all score."""
+    from quizzes.grading import grade_short_answer
+
+    pack = validated(app, read_folder(SHIPPED / "ai-public-service"))
+    payload = next(q.payload for q in pack.quiz.questions if q.key == "hallucination-term")
+
+    for typed in ("ảo giác", "Ảo giác.", "hiện tượng ảo giác", "Hiện tượng ảo giác.", "ao giac",
+                  "ảo giác của AI", "hallucination", "AI hallucination."[:-1]):
+        assert grade_short_answer(payload, {"text": typed}).score == 1.0, typed
+    assert grade_short_answer(payload, {"text": "thiên lệch"}).score == 0.0
 
 
 def test_five_packs_are_shipped():

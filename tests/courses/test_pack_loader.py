@@ -137,7 +137,7 @@ def test_valid_pack_has_no_errors_and_keeps_every_field(registry):
     assert pack.topic.value == "cybersecurity"
     assert pack.title == {"vi": "An toàn thông tin thử nghiệm", "en": "Test cybersecurity"}
     assert pack.summary == {"vi": "Khóa học ngắn để kiểm thử phần mềm.", "en": "A short course for tests."}
-    assert (pack.periods, pack.minutes, pack.pass_mark, pack.mandatory) == (2, 90, 70, False)
+    assert (pack.periods, pack.minutes, pack.pass_mark, pack.mandatory) == (1, 23, 70, False)
     assert pack.competences == {"digcomp": ["4.1"], "tt02": ["4.1", "6.2"]}
     assert [(lesson.number, lesson.slug) for lesson in pack.lessons] == [(1, "bai-1"), (2, "bai-2")]
     first = pack.lessons[0]
@@ -559,6 +559,49 @@ def test_quiz_draws_more_questions_than_the_pool_holds(registry):
 
     assert errors == [PackError("quiz.yaml", 2,
                                 "questions_per_attempt is 5 but the pool has only 2 questions.")]
+
+
+@pytest.mark.parametrize("setting, value, bounds", [
+    ("time_limit_minutes", 601, "from 1 to 600"), ("max_attempts", 101, "from 1 to 100")])
+def test_quiz_settings_have_upper_bounds(registry, setting, value, bounds):
+    errors = errors_of(quiz_with("  review: after_passing\n",
+                                 f"  review: after_passing\n  {setting}: {value}\n"), registry)
+
+    assert errors == [PackError("quiz.yaml", 4, f'"{setting}" must be a whole number {bounds}.')]
+
+
+def test_quiz_settings_at_their_upper_bounds_are_accepted(registry):
+    pack, errors = validate_pack(quiz_with("  review: after_passing\n",
+                                           "  review: after_passing\n  time_limit_minutes: 600\n"
+                                           "  max_attempts: 100\n"), registry)
+
+    assert errors == []
+    assert (pack.quiz.settings["time_limit_minutes"], pack.quiz.settings["max_attempts"]) == (600, 100)
+
+
+def test_quiz_draws_more_of_a_tag_than_the_pool_holds(registry):
+    errors = errors_of(quiz_with("  review: after_passing\n",
+                                 "  review: after_passing\n  questions_per_tag: {lesson-01: 1}\n"),
+                       registry)
+
+    assert errors == [PackError("quiz.yaml", 4, 'questions_per_tag asks for 1 questions tagged '
+                                                '"lesson-01" but the pool has 0.')]
+
+
+def test_quiz_draw_by_tag_must_agree_with_questions_per_attempt(registry):
+    """Both questions test lesson 1, so lesson-01 can give 2; the page would say 1."""
+    files = quiz_with("  review: after_passing\n",
+                      "  review: after_passing\n  questions_per_tag: {lesson-01: 2}\n")
+    text = files["quiz.yaml"].decode().replace("    type: single\n", "    type: single\n    lesson: 1\n")
+    files["quiz.yaml"] = text.replace("    type: true_false\n", "    type: true_false\n    lesson: 1\n").encode()
+
+    errors = errors_of(files, registry)
+
+    assert errors == [PackError("quiz.yaml", 4, "questions_per_tag draws 2 questions but "
+                                                "questions_per_attempt is 1: make them agree.")]
+    agreeing = edit(files, "quiz.yaml", "questions_per_attempt: 1", "questions_per_attempt: 2")
+    pack, errors = validate_pack(agreeing, registry)
+    assert errors == [] and pack.quiz.settings["questions_per_tag"] == {"lesson-01": 2}
 
 
 def test_quiz_unknown_setting(registry):
