@@ -184,7 +184,6 @@ class CourseCompletion(Base):
                                            index=True)
     completed_dt: Mapped[dt.datetime] = mapped_column(default=utcnow)
     #: Best final-quiz score in percent, None for a course without a quiz.
-    # Double spelled out: SQLAlchemy 2.0 maps float to Float, 2.1 to Double (migrations).
-    score_percent: Mapped[float | None] = mapped_column(sa.Double)
+    score_percent: Mapped[float | None]
 
     course: Mapped[Course] = relationship()

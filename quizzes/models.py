@@ -90,9 +90,8 @@ class Attempt(Base):
     #: Question ids in the order shown, and each choice question's choice-id order.
     question_ids: Mapped[list] = mapped_column(sa.JSON)
     choice_orders: Mapped[dict] = mapped_column(default=dict)
-    #: Score in [0, 1] and the pass decision, set once when graded. (Double spelled out:
-    #: SQLAlchemy 2.0 maps float to Float, 2.1 to Double, which the migrations use.)
-    score: Mapped[float | None] = mapped_column(sa.Double)
+    #: Score in [0, 1] and the pass decision, set once when graded.
+    score: Mapped[float | None]
     passed: Mapped[bool | None]
     #: How the attempt ended: by the learner, or closed at its deadline.
     closed_by_deadline: Mapped[bool] = mapped_column(default=False)
@@ -120,6 +119,6 @@ class Response(Base):
     answer: Mapped[dict] = mapped_column(default=dict)
     saved_dt: Mapped[dt.datetime] = mapped_column(default=utcnow)
     #: Set when the attempt is graded.
-    score: Mapped[float | None] = mapped_column(sa.Double)
+    score: Mapped[float | None]
 
     attempt: Mapped[Attempt] = relationship(back_populates="responses")
