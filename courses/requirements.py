@@ -48,6 +48,9 @@ class CompletionRequirement(Protocol):
     def check(self, enrollment: Enrollment) -> Outcome:
         """Whether the enrolment's learner meets it now (read only, no writes)."""
 
+    # Optional: ``course_page(course, progress, next_lesson)`` returns HTML (Markup) shown
+    # on an enrolled learner's course page (the final quiz: its link and when it opens).
+
 
 @dataclass
 class Decision:
@@ -99,6 +102,15 @@ def decide(enrollment: Enrollment, requirements: Any) -> Decision:
     if unmet or not any_applied:
         return Decision(False, None, unmet)
     return Decision(True, score)
+
+
+def course_page_sections(requirements: Any, course: Course, progress, next_lesson) -> list:
+    """The course-page HTML of each requirement that applies and has some."""
+    if progress.enrollment is None:
+        return []
+    return [requirement.course_page(course, progress, next_lesson)
+            for requirement in requirements.values()
+            if callable(getattr(requirement, "course_page", None)) and requirement.applies(course)]
 
 
 def register_defaults(registry) -> None:

@@ -19,7 +19,7 @@ def init_app(app, state) -> None:
     """Question types, quiz pages, commands, the final-quiz requirement, the quiz.yaml
     pack part and the periodic closing of overdue attempts."""
     from lms import cli as lms_cli
-    from quizzes import cli, completion, tasks
+    from quizzes import cli, completion, pack_part, tasks
     from quizzes.blueprint import quizzes_blueprint
     from quizzes.question_types import default_registry
 
@@ -28,4 +28,5 @@ def init_app(app, state) -> None:
     for command in cli.COMMANDS:
         lms_cli.add_command(state, command)
     state.completion_requirements.register("final_quiz", completion.FinalQuizPassed())
+    state.pack_parts.register(pack_part.FILE_NAME, pack_part.QuizPackPart(state.question_types))
     tasks.register_tasks(state.tasks)

@@ -27,3 +27,14 @@ class FinalQuizPassed:
         if quiz is None or not has_passed(quiz, enrollment.learner_id):
             return Outcome(False)
         return Outcome(True, best_score_percent(quiz, enrollment.learner_id))
+
+    def course_page(self, course, progress, next_lesson):
+        """The final quiz's link on the course page, and when it opens."""
+        from flask import render_template
+        from markupsafe import Markup
+
+        from courses.queries import quiz_requires_lessons
+
+        return Markup(render_template("lms/quizzes/_course_panel.html", course=course,
+                                      progress=progress, next_lesson=next_lesson,
+                                      quiz_waits_for_lessons=quiz_requires_lessons(course)))

@@ -139,7 +139,7 @@ def test_concurrent_completions_record_one(app, engine, tmp_path):
     with app.app_context():
         session = database.new_session(for_write=True)
         g._lms_session = session
-        pack, _errors = validate_pack(pack_files(code="RACE01", lessons=1), app.extensions["lms"].question_types)
+        pack, _errors = validate_pack(pack_files(code="RACE01", lessons=1), app.extensions["lms"].pack_parts)
         course = import_pack(pack, publish=True).course
         person = accounts.create_learner(full_name="Người Đua", staff_code="RACE-1")
         enrollment = operations.enrol(person, course)
@@ -251,7 +251,7 @@ def test_home_shows_open_mandatory_courses_and_progress(app, app_context, signed
     course["mandatory"] = True
     files["course.yaml"] = yaml.safe_dump(course, allow_unicode=True).encode()
     with app_context():
-        pack, errors = validate_pack(files, app.extensions["lms"].question_types)
+        pack, errors = validate_pack(files, app.extensions["lms"].pack_parts)
         import_pack(pack, publish=True)
         db.commit()
     create_course(code="OPT01", lessons=2, title_vi="Khóa tự chọn")
