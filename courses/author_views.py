@@ -50,7 +50,7 @@ def upload_pack():
             abort(413)
         try:
             warnings = []
-            pack, errors = validate_pack(read_zip(data), get_state().question_types, warnings=warnings)
+            pack, errors = validate_pack(read_zip(data), get_state().pack_parts, warnings=warnings)
             if pack is not None:
                 result = pack_operations.import_pack(pack, publish=False,
                                                      actor=current_principal().learner)
@@ -86,13 +86,12 @@ def _flash_warnings(warnings) -> None:
 def preview(course_id: int):
     course = course_version_or_404(course_id)
     locale = request.args.get("lang") if request.args.get("lang") in ("vi", "en") else "vi"
-    from quizzes.models import Quiz
-
-    quiz = get_session().scalar(sa.select(Quiz).where(Quiz.course_id == course.id))
+    # The sections of the files other features own (the quiz), from their pack parts.
+    part_sections = [part.preview(course, locale) for part in get_state().pack_parts.values()]
     return render_template("lms/courses/preview.html", course=course, preview_locale=locale,
                            lessons=[(lesson, lesson_html(lesson, locale)) for lesson in course.lessons],
-                           quiz=quiz, button_form=ButtonForm(), topic_labels=TOPIC_LABELS,
-                           question_types=get_state().question_types)
+                           part_sections=part_sections, button_form=ButtonForm(),
+                           topic_labels=TOPIC_LABELS)
 
 
 @require("content.author")

@@ -25,7 +25,7 @@ def _validate(path: Path, warnings: list | None = None):
     from lms.extension import get_state
 
     try:
-        return validate_pack(_read(path), get_state().question_types, warnings=warnings)
+        return validate_pack(_read(path), get_state().pack_parts, warnings=warnings)
     except PackFilesError as error:
         return None, error.errors
 
@@ -57,8 +57,11 @@ def validate_pack_command(path: Path, strict: bool) -> None:
         click.echo(f"{pack.code} v{pack.version}: {len(warnings)} warnings — "
                    "refused (--strict)", err=True)
         sys.exit(1)
-    click.echo(f"{pack.code} v{pack.version}: {len(pack.lessons)} lessons, "
-               f"{len(pack.quiz.questions) if pack.quiz else 0} quiz questions — OK"
+    from lms.extension import get_state
+
+    counts = [f"{len(pack.lessons)} lessons"] + [
+        part.summary(pack.parts.get(name)) for name, part in get_state().pack_parts.items()]
+    click.echo(f"{pack.code} v{pack.version}: {', '.join(counts)} — OK"
                + (f" ({len(warnings)} warning{'s' if len(warnings) != 1 else ''})" if warnings else ""))
 
 

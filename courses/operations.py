@@ -13,12 +13,12 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from courses import learning_time
+from courses import learning_time, requirements
 from courses.models import Course, CourseCompletion, Enrollment, Lesson, LessonProgress
 from courses.queries import time_rules
 from lms import signals
 from lms.db import get_session, utcnow
-from quizzes.models import Quiz
+from lms.extension import get_state
 
 
 def enrol(learner, course: Course) -> Enrollment:
@@ -139,7 +139,7 @@ def mark_lesson_done(enrollment: Enrollment, lesson: Lesson, learner) -> bool:
                 last_activity_dt=max(now, last_activity))
         .execution_options(synchronize_session=False))
     session.refresh(enrollment)
-    complete_course_if_done(enrollment, learner, quiz_score_percent=_passing_quiz_score(enrollment))
+    complete_course_if_done(enrollment, learner)
     return True
 
 
@@ -177,38 +177,18 @@ def _dialect_insert(session):
     return insert
 
 
-def _passing_quiz_score(enrollment: Enrollment) -> float | None:
-    """Best score of a passed final quiz (the quiz may be passed before the last lesson)."""
-    from quizzes import operations as quiz_operations
-
-    quiz = get_session().scalar(sa.select(Quiz).where(Quiz.course_id == enrollment.course_id))
-    if quiz is None or not quiz_operations.has_passed(quiz, enrollment.learner_id):
-        return None
-    return quiz_operations.best_score_percent(quiz, enrollment.learner_id)
-
-
-def _has_quiz(course_id: int) -> bool:
-    return get_session().scalar(sa.select(Quiz.id).where(Quiz.course_id == course_id)) is not None
-
-
-def lesson_count(course_id: int) -> int:
-    return get_session().scalar(sa.select(sa.func.count()).select_from(Lesson)
-                                .where(Lesson.course_id == course_id))
-
-
-def complete_course_if_done(enrollment: Enrollment, learner, *,
-                            quiz_score_percent: float | None) -> CourseCompletion | None:
-    """Record the completion once all lessons are done (and, for a course with a final
-    quiz, the quiz engine reports a passing score). Returns the new completion, or None
+def complete_course_if_done(enrollment: Enrollment, learner) -> CourseCompletion | None:
+    """Record the completion once every completion requirement that applies to the
+    course version is met (``courses.requirements``: all lessons done, and what other
+    features register, e.g. the final quiz passed). Returns the new completion, or None
     when not complete yet or already recorded. Sends ``course_completed`` once."""
-    if enrollment.lessons_done < lesson_count(enrollment.course_id):
-        return None
-    if _has_quiz(enrollment.course_id) and quiz_score_percent is None:
+    decision = requirements.decide(enrollment, get_state().completion_requirements)
+    if not decision.complete:
         return None
     session = get_session()
     completion = CourseCompletion(learner_id=learner.id, course_code=enrollment.course_code,
                                   course_id=enrollment.course_id,
-                                  score_percent=quiz_score_percent)
+                                  score_percent=decision.score_percent)
     try:
         with session.begin_nested():
             session.add(completion)
@@ -217,3 +197,15 @@ def complete_course_if_done(enrollment: Enrollment, learner, *,
     signals.course_completed.send(current_app._get_current_object(), completion=completion,
                                   learner=learner, course=enrollment.course)
     return completion
+
+
+def on_quiz_submitted(sender, *, learner_id: int, course_id: int, **_extra) -> None:
+    """``quiz_submitted`` receiver: a graded attempt may complete the course (the quiz
+    may be passed after, or before, the last lesson). Runs in the submit's transaction."""
+    from lms.accounts.models import Learner
+
+    course = get_session().get(Course, course_id)
+    enrollment = course and _enrollment(learner_id, course.code)
+    if enrollment is None or enrollment.course_id != course_id:
+        return  # not enrolled in this version: nothing to complete
+    complete_course_if_done(enrollment, get_session().get(Learner, learner_id))

@@ -6,8 +6,7 @@ import yaml
 
 from courses.models import Course, CourseMedia
 from lms.db import get_session
-from quizzes.models import Quiz
-from quizzes.pack_quiz import LESSON_TAG, lesson_of
+from lms.extension import get_state
 
 
 def pack_files_of(course: Course) -> dict[str, bytes]:
@@ -35,37 +34,11 @@ def pack_files_of(course: Course) -> dict[str, bytes]:
             files[name] = f"---\n{front}---\n{body}".encode()
     for media in get_session().scalars(sa.select(CourseMedia).where(CourseMedia.course_id == course.id)):
         files[media.path] = media.data
-    quiz = get_session().scalar(sa.select(Quiz).where(Quiz.course_id == course.id))
-    if quiz is not None:
-        files["quiz.yaml"] = _dump({"settings": {k: v for k, v in quiz.settings.items() if v is not None},
-                                    "questions": [_question(q) for q in quiz.questions]})
+    for name, part in get_state().pack_parts.items():  # the quiz, from its feature
+        data = part.export(course)
+        if data is not None:
+            files[name] = data
     return files
-
-
-def _question(question) -> dict:
-    # The lesson is stored as a "lesson-NN" tag; a pack writes it as "lesson: N".
-    tags = [tag for tag in question.tags if not LESSON_TAG.match(tag)]
-    data = {"id": question.key, "type": question.type, "tags": tags, "text": question.text}
-    if lesson_of(question.tags) is not None:
-        data["lesson"] = lesson_of(question.tags)
-    payload = question.payload
-    if question.type in ("single", "multiple"):
-        data["choices"] = [{key: value for key, value in (("text", c["text"]), ("correct", c["correct"]),
-                                                          ("feedback", c.get("feedback"))) if value is not None}
-                           for c in payload["choices"]]
-    elif question.type == "true_false":
-        data["answer"] = payload["answer"]
-    elif question.type == "short_answer":
-        texts = [answer["text"] for answer in payload["answers"]]
-        data["answers"] = {"vi": texts, "en": texts}
-        data["ignore_diacritics"] = payload.get("ignore_diacritics", False)
-    elif question.type == "numeric":
-        answer = payload["answers"][0]
-        data["answer"], data["tolerance"] = answer["value"], answer["tolerance"]
-    else:
-        data["payload"] = payload
-    data["explanation"] = question.explanation
-    return data
 
 
 def _dump(data) -> bytes:

@@ -20,8 +20,8 @@ from courses.rendering import render_markdown
 from lms import signals
 from lms.audit.operations import record_event
 from lms.db import get_session, utcnow
+from lms.extension import get_state
 from lms.i18n import _, strip_diacritics
-from quizzes.models import Question, Quiz
 
 #: Lesson HTML is stored with this in place of the media URL, which depends on where the
 #: LMS is mounted; views substitute the real URL (see courses.queries.lesson_html).
@@ -59,7 +59,7 @@ def import_pack(pack: Pack, *, publish: bool, actor=None) -> PackImportResult:
     session.add(course)
     session.flush()
     _add_media(course, pack)
-    _add_quiz(course, pack)
+    _add_parts(course, pack)
     record_event("content.pack_imported", actor=actor, object_type="course", object_id=course.id,
                  details={"code": pack.code, "version": pack.version})
     signals.pack_imported.send(current_app._get_current_object(), course=course)
@@ -103,14 +103,11 @@ def _add_media(course: Course, pack: Pack) -> None:
                                 content_type=IMAGE_TYPES[posixpath.splitext(path)[1].lower()]))
 
 
-def _add_quiz(course: Course, pack: Pack) -> None:
-    if pack.quiz is None:
-        return
-    quiz = Quiz(course_id=course.id, settings=pack.quiz.settings, questions=[
-        Question(key=q.key, number=number, type=q.type, text=q.text, payload=q.payload,
-                 explanation=q.explanation, tags=q.tags)
-        for number, q in enumerate(pack.quiz.questions, start=1)])
-    get_session().add(quiz)
+def _add_parts(course: Course, pack: Pack) -> None:
+    """The rows of the files other features own (the quiz), through their pack parts."""
+    parts = get_state().pack_parts
+    for name, value in pack.parts.items():
+        parts.get(name).save(course, value)
 
 
 def publish_course(course: Course, *, actor=None) -> None:

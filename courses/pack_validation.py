@@ -1,7 +1,8 @@
 """Checking a whole content pack before anything is written.
 
-``validate_pack(files, question_types)`` returns a :class:`Pack` or every problem found,
-each naming the file, the line where it has one, and what is wrong.
+``validate_pack(files, pack_parts)`` returns a :class:`Pack` or every problem found,
+each naming the file, the line where it has one, and what is wrong. ``pack_parts`` are
+the files other features own (``courses.pack_parts``; the app's ``state.pack_parts``).
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 from courses import legal_refs
 from courses.models import Course, Lesson, Topic
@@ -19,8 +21,6 @@ from courses.pack_files import IMAGE_TYPES, PackError
 from courses.rendering import image_references, link_problems
 from courses.yaml_lines import YamlError, line_of, load_with_lines
 from lms.i18n import _
-from quizzes.cue_lint import lint_questions
-from quizzes.pack_quiz import PackQuiz, read_quiz
 
 COURSE_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}\Z")  # \Z: "$" would let a final "\n" in
 LESSON_NAME = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.(vi|en)\.md$")
@@ -73,7 +73,8 @@ class Pack:
     mandatory: bool
     competences: dict
     lessons: list[PackLesson]
-    quiz: PackQuiz | None
+    #: What each registered pack part read, by file name (only the files present).
+    parts: dict[str, Any] = field(default_factory=dict)
     #: None: the site's LMS_MIN_LESSON_SHARE / LMS_QUIZ_REQUIRES_LESSONS apply.
     min_lesson_share: float | None = None
     quiz_requires_lessons: bool | None = None
@@ -83,7 +84,7 @@ class Pack:
     legal_references: list[str] = field(default_factory=list)
     #: When the pack's legal content must be checked again.
     review_by: dt.date | None = None
-    #: Problems that do not stop an import (the quiz's cue lint); ``validate-pack --strict``
+    #: Problems that do not stop an import (a part's warnings); ``validate-pack --strict``
     #: fails on them.
     warnings: list[PackError] = field(default_factory=list)
 
@@ -95,7 +96,7 @@ class Pack:
         return digest.hexdigest()
 
 
-def validate_pack(files: dict[str, bytes], question_types, *, warnings: list[PackError] | None = None,
+def validate_pack(files: dict[str, bytes], pack_parts, *, warnings: list[PackError] | None = None,
                   registry: legal_refs.Registry | None = None,
                   today: dt.date | None = None) -> tuple[Pack | None, list[PackError]]:
     """``warnings``, when given, receives problems that do not stop an import (the quiz's
@@ -109,23 +110,18 @@ def validate_pack(files: dict[str, bytes], question_types, *, warnings: list[Pac
     texts = _decode_texts(files, errors)
     course = _read_course(texts.get("course.yaml"), errors) if "course.yaml" in texts else None
     lessons = _read_lessons(texts, files, errors)
-    quiz, found = None, []
-    if "quiz.yaml" in texts:
-        quiz, lint = _read_quiz_file(texts["quiz.yaml"], question_types, errors)
-        found.extend(lint)
-    if quiz is not None:
-        _check_question_lessons(quiz, _lesson_numbers(files), errors)
+    parts, found = _read_parts(texts, files, pack_parts, errors)
     if course is not None and lessons and not errors:
-        _check_minutes(texts.get("course.yaml", ""), course, lessons, quiz, found)
+        _check_minutes(texts.get("course.yaml", ""), course, lessons, parts, pack_parts, found)
     if course is not None:
-        _check_legal_references(texts, course, errors, found,
+        _check_legal_references(texts, course, errors, found, pack_parts,
                                 registry or legal_refs.shipped_registry(), today or dt.date.today())
     if warnings is not None:
         warnings.extend(found)
     if errors or course is None:
         return None, errors
     media = {name: data for name, data in files.items() if name.startswith("media/")}
-    return Pack(**course, lessons=lessons, quiz=quiz, media=media, files=files, warnings=found), []
+    return Pack(**course, lessons=lessons, parts=parts, media=media, files=files, warnings=found), []
 
 
 def _decode_texts(files: dict[str, bytes], errors: list[PackError]) -> dict[str, str]:
@@ -256,18 +252,18 @@ def lesson_minutes_estimate(vi_body: str) -> int:
     return -(-len(words) // READING_SYLLABLES_PER_MINUTE) + tasks
 
 
-def course_minutes_estimate(lessons: list, quiz) -> int:
-    """The lessons' estimates plus 1 minute for each quiz question drawn per attempt."""
-    questions = 0
-    if quiz is not None:
-        questions = quiz.settings.get("questions_per_attempt") or len(quiz.questions)
-    return sum(lesson_minutes_estimate(lesson.source["vi"]) for lesson in lessons) + questions
+def course_minutes_estimate(lessons: list, parts: dict[str, Any], pack_parts) -> int:
+    """The lessons' estimates plus what each part adds (the quiz: 1 minute for each
+    question drawn per attempt)."""
+    return (sum(lesson_minutes_estimate(lesson.source["vi"]) for lesson in lessons)
+            + sum(pack_parts.get(name).minutes(value) for name, value in parts.items()))
 
 
-def _check_minutes(course_text: str, course: dict, lessons: list, quiz, warnings: list[PackError]) -> None:
+def _check_minutes(course_text: str, course: dict, lessons: list, parts: dict[str, Any],
+                   pack_parts, warnings: list[PackError]) -> None:
     """Minutes are what periods are checked against: a course that claims much more time
     than its text takes to read (and its tasks and quiz to do) is reported."""
-    estimate = course_minutes_estimate(lessons, quiz)
+    estimate = course_minutes_estimate(lessons, parts, pack_parts)
     if course["minutes"] - estimate > PERIOD_TOLERANCE_MINUTES:
         match = re.search(r"^minutes:", course_text, re.MULTILINE)
         warnings.append(PackError("course.yaml", course_text[:match.start()].count("\n") + 1 if match else None, _(
@@ -452,22 +448,22 @@ def vietnamese_word_share(text: str) -> float:
     return sum(1 for word in words if _VIETNAMESE_LETTERS.search(word)) / len(words)
 
 
-# --- quiz.yaml --------------------------------------------------------------------------
+# --- parts owned by other features (quiz.yaml) --------------------------------------------
 
-def _read_quiz_file(text: str, question_types,
-                    errors: list[PackError]) -> tuple[PackQuiz | None, list[PackError]]:
-    """The quiz (None when it has errors) and the cue-lint warnings of a valid one."""
-    try:
-        data, lines = load_with_lines(text)
-    except YamlError as error:
-        errors.append(PackError("quiz.yaml", error.line, _("Invalid YAML: %(problem)s", problem=error.message)))
-        return None, []
-    quiz, problems = read_quiz(data, lines, question_types)
-    errors.extend(PackError("quiz.yaml", line, message) for line, message in problems)
-    if quiz is None:
-        return None, []
-    return quiz, [PackError("quiz.yaml", line, message)
-                  for line, message in lint_questions(quiz.questions, lines.get(("questions",)))]
+def _read_parts(texts: dict[str, str], files: dict[str, bytes], pack_parts,
+                errors: list[PackError]) -> tuple[dict[str, Any], list[PackError]]:
+    """What each registered part made of its file (when present), and their warnings."""
+    values, warnings = {}, []
+    numbers = _lesson_numbers(files)
+    for name, part in pack_parts.items():
+        if name not in texts:
+            continue
+        reading = part.read(texts[name], numbers)
+        errors.extend(PackError(name, line, message) for line, message in reading.errors)
+        warnings.extend(PackError(name, line, message) for line, message in reading.warnings)
+        if reading.value is not None and not reading.errors:
+            values[name] = reading.value
+    return values, warnings
 
 
 def _lesson_numbers(files: dict[str, bytes]) -> set[int]:
@@ -480,26 +476,19 @@ def _lesson_numbers(files: dict[str, bytes]) -> set[int]:
     return numbers
 
 
-def _check_question_lessons(quiz: PackQuiz, numbers: set[int], errors: list[PackError]) -> None:
-    for question in quiz.questions:
-        if question.lesson is not None and question.lesson not in numbers:
-            errors.append(PackError("quiz.yaml", question.lesson_line, _(
-                "Question \"%(key)s\" names lesson %(number)d, but the pack has no lesson "
-                "%(number)02d.", key=question.key, number=question.lesson)))
-
-
 # --- legal references ---------------------------------------------------------------------
 
 def _check_legal_references(texts: dict[str, str], course: dict, errors: list[PackError],
-                            warnings: list[PackError], registry: legal_refs.Registry,
+                            warnings: list[PackError], pack_parts, registry: legal_refs.Registry,
                             today: dt.date) -> None:
     """Every numbered legal citation in the lessons and the quiz (both languages) must be
     in the registry and declared in course.yaml; a replaced document cited without its
     replacement in the same lesson (or quiz question) is a warning."""
     units = [(name, 1, text) for name, text in sorted(texts.items())
              if name.startswith("lessons/") and name.endswith(".md")]
-    if "quiz.yaml" in texts:
-        units.extend(_quiz_units(texts["quiz.yaml"]))
+    for name, part in pack_parts.items():
+        if name in texts:
+            units.extend((name, line, text) for line, text in part.legal_units(texts[name]))
     for finding in legal_refs.check_citations(units, course["legal_references"], registry, today):
         number = finding.number
         if finding.kind == "declared_unknown":
@@ -520,21 +509,3 @@ def _check_legal_references(texts: dict[str, str], course: dict, errors: list[Pa
                 "\"%(number)s\" was replaced by %(successor)s on %(date)s: cite the document in "
                 "force, or name it here to say what changed.", number=number,
                 successor=finding.successor, date=finding.date.strftime("%d/%m/%Y"))))
-
-
-def _quiz_units(text: str) -> list[tuple[str, int, str]]:
-    """quiz.yaml cut into one piece per question (the unit in which a replaced document
-    must be followed by its replacement); an unreadable file is reported elsewhere."""
-    try:
-        data, lines = load_with_lines(text)
-    except YamlError:
-        return []
-    questions = data.get("questions") if isinstance(data, dict) else None
-    all_lines = text.split("\n")
-    starts = sorted({lines[("questions", i)] for i in range(len(questions))
-                     if ("questions", i) in lines}) if isinstance(questions, list) else []
-    if not starts:
-        return [("quiz.yaml", 1, text)]
-    bounds = [1, *starts, len(all_lines) + 1]
-    return [("quiz.yaml", start, "\n".join(all_lines[start - 1:end - 1]))
-            for start, end in zip(bounds, bounds[1:]) if end > start]

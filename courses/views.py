@@ -4,12 +4,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 
-from courses import learning_time, operations, queries
+from courses import learning_time, operations, queries, requirements
 from courses.forms import TOPIC_LABELS, ButtonForm, CatalogFilterForm
 from courses.models import Course, CourseMedia, Lesson, Topic
 from lms.auth.access import require
 from lms.auth.principal import current_principal
 from lms.db import get_session, write_during_read_request
+from lms.extension import get_state
 from lms.i18n import _, current_locale
 from lms.policy import can
 
@@ -43,12 +44,11 @@ def catalog():
 def course(code: str):
     learner, course, enrollment = _course_for_learner(code)
     progress = queries.progress(learner.id, course, enrollment)
-    from quizzes.queries import quiz_of_course
-
+    next_lesson = queries.next_lesson(course, progress.done_lesson_ids)
     return render_template("lms/courses/course.html", course=course, progress=progress,
-                           next_lesson=queries.next_lesson(course, progress.done_lesson_ids),
-                           has_quiz=quiz_of_course(course.id) is not None,
-                           quiz_waits_for_lessons=queries.quiz_requires_lessons(course),
+                           next_lesson=next_lesson,
+                           requirement_sections=requirements.course_page_sections(
+                               get_state().completion_requirements, course, progress, next_lesson),
                            topic_labels=TOPIC_LABELS, button_form=ButtonForm())
 
 

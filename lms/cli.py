@@ -8,23 +8,31 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
+#: The core's commands. Each app gets its own ``lms`` group holding these plus the
+#: commands of its features (:func:`add_command`), so two apps never share commands.
 lms_cli = AppGroup("lms", help="Digital-skills LMS: database, accounts, content.")
 db_cli = AppGroup("db", help="Database schema (Alembic migrations owned by the LMS).")
 lms_cli.add_command(db_cli)
 
 
-def init_app(app: Flask) -> None:
-    app.cli.add_command(lms_cli)
+def init_app(app: Flask) -> AppGroup:
+    """This app's ``flask lms`` group: the core's commands; features add theirs."""
+    group = AppGroup(lms_cli.name, help=lms_cli.help)
+    for command in lms_cli.commands.values():
+        group.add_command(command)
+    app.cli.add_command(group)
+    return group
 
 
-def _add_feature_commands() -> None:
-    from courses.cli import COMMANDS as course_commands
-    from quizzes.cli import COMMANDS as quiz_commands
+def add_command(state, command: click.Command) -> None:
+    """Add a feature's plain click ``command`` to this app's ``flask lms`` group, run
+    inside the app context (as ``AppGroup.command`` would). The wrapped command is a
+    copy: the same feature command serves several apps without being wrapped twice."""
+    import copy
 
-    for command in course_commands + quiz_commands:
-        # Plain click commands: give them the app context AppGroup.command would.
-        command.callback = with_appcontext(command.callback)
-        lms_cli.add_command(command)
+    wrapped = copy.copy(command)
+    wrapped.callback = with_appcontext(command.callback)
+    state.cli.add_command(wrapped)
 
 
 @db_cli.command("upgrade")
@@ -132,5 +140,3 @@ def load_demo() -> None:
     for line in demo.load_demo_data():
         click.echo(line)
 
-
-_add_feature_commands()

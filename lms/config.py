@@ -20,6 +20,9 @@ DEFAULTS: dict[str, object] = {
     "LMS_DATABASE_URL": None,
     #: Extra keyword arguments for `sqlalchemy.create_engine` (pool size, echo, ...).
     "LMS_ENGINE_OPTIONS": {},
+    #: Features to run, dotted package names in dependency order (lms/features.py);
+    #: None runs every shipped feature. E.g. ["courses"] runs without quizzes and reports.
+    "LMS_FEATURES": None,
     #: Where every LMS route is mounted; "" mounts at the site root (standalone).
     "LMS_URL_PREFIX": "",
     #: Layout LMS pages extend; a host sets its own layout (must define block `content`).

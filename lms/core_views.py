@@ -23,14 +23,13 @@ class LanguageForm(LmsForm):
 
 @require("learn")
 def index():
-    """Home: what to do next — mandatory courses still open, then the courses in progress."""
-    from courses import queries as course_queries
+    """Home: each feature's section (courses: mandatory courses still open, then the
+    courses in progress), in feature-list order (``state.home_sections``)."""
     from lms.auth.principal import current_principal
 
-    learner_id = current_principal().learner.id
-    in_progress = [row for row in course_queries.my_learning(learner_id) if not row[2]]
-    return render_template("lms/home.html", in_progress=in_progress,
-                           mandatory=course_queries.open_mandatory_courses(learner_id))
+    principal = current_principal()
+    sections = [section(principal) for section in get_state().home_sections.values()]
+    return render_template("lms/home.html", lms_home_sections=sections)
 
 
 def health():

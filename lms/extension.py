@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from lms import config as lms_config
 from lms.db import Database, close_session, create_database
+from lms.registry import Registry
 
 #: Signature of the host-mode profile hook: host user -> profile fields (see README).
 ProfileLoader = Callable[[Any], "dict[str, Any] | None"]
@@ -23,10 +24,27 @@ class LMSState:
     #: Host mode when set: maps the host's Flask-Login user to profile fields.
     profile_loader: ProfileLoader | None
     rate_limiter: Any
-    #: Pluggable registries, one per app so two apps never share them.
+    #: Pluggable registries, one per app so two apps never share them. The core makes
+    #: the empty registries; features fill them in their ``init_app``.
+    #: Question types (``quizzes.question_types.QuestionTypeRegistry``), set by quizzes.
     question_types: Any = None
-    export_formats: dict[str, Any] = field(default_factory=dict)
-    certificate_placeholders: dict[str, Any] = field(default_factory=dict)
+    #: What a course needs before it counts as completed (``courses.requirements``).
+    completion_requirements: Registry = field(
+        default_factory=lambda: Registry("completion requirement"))
+    #: Files of a content pack beside course.yaml and the lessons (``courses.pack_parts``).
+    pack_parts: Registry = field(default_factory=lambda: Registry("content-pack part"))
+    export_formats: Registry = field(default_factory=lambda: Registry("export format"))
+    certificate_placeholders: Registry = field(
+        default_factory=lambda: Registry("certificate placeholder"))
+    #: Main-menu links and home-page sections of the features (``lms.navigation``).
+    nav_links: Registry = field(default_factory=lambda: Registry("menu link"))
+    home_sections: Registry = field(default_factory=lambda: Registry("home-page section"))
+    #: The parent ``lms`` blueprint of this app; features nest theirs in it.
+    blueprint: Any = None
+    #: This app's ``flask lms`` command group; features add theirs (``lms.cli.add_command``).
+    cli: Any = None
+    #: Names of the features running in this app, in start order (``lms.features``).
+    features: list[str] = field(default_factory=list)
     #: The task queue (lms.tasks.queue.TaskQueue): task handlers, periodic jobs, Huey.
     tasks: Any = None
     #: Head revisions of the LMS migrations, cached by /healthz on first use.
@@ -74,32 +92,29 @@ class LMS:
         lms_config.apply_defaults(app)
         lms_config.validate(app)
 
+        from lms import babel_setup, cli, features, login_setup, routing
         from lms.auth.rate_limit import LoginRateLimiter
         from lms.models_registry import load_all_models
-        from quizzes.question_types import default_registry
+        from lms.tasks import worker
 
-        load_all_models()
+        enabled = features.enabled_features(app)
+        load_all_models(extra_features=enabled)
         state = LMSState(
             database=create_database(app, engine or self._engine),
             profile_loader=profile_loader or self._profile_loader,
             rate_limiter=LoginRateLimiter.from_config(app.config),
-            question_types=default_registry(),
         )
         app.extensions["lms"] = state
         app.teardown_appcontext(close_session)
-
-        from lms.tasks import worker
-        from quizzes.tasks import register_tasks
-
         state.tasks = worker.init_app(app, state)
-        register_tasks(state.tasks)
-
-        from lms import babel_setup, cli, login_setup, routing
 
         babel_setup.init_app(app)
         login_setup.init_app(app, state)
+        state.blueprint = routing.make_parent_blueprint(state)
+        state.cli = cli.init_app(app)
+        # Features nest their blueprints in the parent before it is registered on the app.
+        state.features = features.init_features(app, state)
         routing.register_blueprints(app, state)
-        cli.init_app(app)
 
 
 def get_state(app: Flask | None = None) -> LMSState:

@@ -1,7 +1,10 @@
-"""Builds the parent ``lms`` blueprint for one app and nests the feature blueprints.
+"""Builds the parent ``lms`` blueprint for one app; the features nest theirs in it.
 
 The parent is built per app (not at import time) so a host-mode app and a standalone
-app in the same process get different route sets and share nothing.
+app in the same process get different route sets and share nothing. The core's own
+blueprints (auth, admin) are nested here; each feature nests its own from its
+``init_app`` (``state.blueprint.register_blueprint(...)``, see ``lms.features``),
+before :func:`register_blueprints` puts the parent on the app.
 """
 from __future__ import annotations
 
@@ -44,11 +47,8 @@ class IdConverter(IntegerConverter):
 
 
 def make_parent_blueprint(state: LMSState) -> TemplatedBlueprint:
-    from courses.blueprint import courses_blueprint
     from lms import core_views, errors
     from lms.admin.blueprint import admin_blueprint
-    from lms.reports.blueprint import reports_blueprint
-    from quizzes.blueprint import quizzes_blueprint
 
     bp = TemplatedBlueprint(
         "lms", __name__, static_folder=str(STATIC_DIR), static_url_path="/static"
@@ -66,17 +66,15 @@ def make_parent_blueprint(state: LMSState) -> TemplatedBlueprint:
 
         bp.register_blueprint(auth_blueprint)
     bp.register_blueprint(admin_blueprint)
-    bp.register_blueprint(courses_blueprint)
-    bp.register_blueprint(quizzes_blueprint)
-    bp.register_blueprint(reports_blueprint)
     return bp
 
 
 def register_blueprints(app: Flask, state: LMSState) -> None:
+    """Put the parent blueprint (``state.blueprint``, features nested) on the app."""
     prefix = app.config["LMS_URL_PREFIX"] or None
     # Before the rules are added: Werkzeug resolves converters when a rule is bound.
     app.url_map.converters[ID_CONVERTER] = IdConverter
-    app.register_blueprint(make_parent_blueprint(state), url_prefix=prefix)
+    app.register_blueprint(state.blueprint, url_prefix=prefix)
 
 
 STRICT_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -160,7 +158,6 @@ def _template_context() -> dict:
 
     from lms.auth.principal import current_principal
     from lms.policy import can
-    from quizzes import review
 
     principal = current_principal()
     return {
@@ -175,9 +172,8 @@ def _template_context() -> dict:
         "format_moment": i18n.format_moment,
         "localized": i18n.localized,
         "csrf_field": _csrf_field,
-        "describe_answer": review.describe_answer,
-        "describe_correct": review.describe_correct,
-        "feedback_for": review.feedback_for,
+        "lms_nav_links": lambda: [link for link in current_app.extensions["lms"].nav_links.values()
+                                  if link.permission is None or can(principal, link.permission)],
         "lms_language_form": _language_form,
         "lms_logout_form": _logout_form,
     }

@@ -29,4 +29,8 @@ quiz_submitted.__doc__ = """Sent once when an attempt is graded (by the learner 
 
 :param sender: the Flask app.
 :param attempt: the graded :class:`quizzes.models.Attempt` (score and passed set).
+:param learner_id: the attempt's learner.
+:param course_id: the course version the quiz belongs to. ``courses`` listens and
+    decides completion again (``courses.requirements``), so the quiz engine never calls
+    course operations.
 """

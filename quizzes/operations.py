@@ -289,8 +289,11 @@ def submit_attempt(attempt: Attempt, *, by_deadline: bool = False) -> Attempt:
     session.refresh(attempt)
     if changed == 1:
         _grade(attempt)
-        signals.quiz_submitted.send(current_app._get_current_object(), attempt=attempt)
-        _complete_course_if_passed(attempt)
+        # Courses listens and decides completion again (courses.requirements): the quiz
+        # engine never calls course operations.
+        signals.quiz_submitted.send(current_app._get_current_object(), attempt=attempt,
+                                    learner_id=attempt.learner_id,
+                                    course_id=attempt.quiz.course_id)
     return attempt
 
 
@@ -314,22 +317,6 @@ def _grade(attempt: Attempt) -> None:
     pass_mark = attempt.quiz.course.pass_mark
     attempt.passed = attempt.score * 100 + 1e-9 >= pass_mark
     session.flush()
-
-
-def _complete_course_if_passed(attempt: Attempt) -> None:
-    from courses import operations as course_operations
-    from courses.queries import enrollment_for
-    from lms.accounts.models import Learner
-
-    if not attempt.passed:
-        return
-    course = attempt.quiz.course
-    enrollment = enrollment_for(attempt.learner_id, course.code)
-    if enrollment is None or enrollment.course_id != course.id:
-        return
-    learner = get_session().get(Learner, attempt.learner_id)
-    course_operations.complete_course_if_done(enrollment, learner,
-                                              quiz_score_percent=best_score_percent(attempt.quiz, attempt.learner_id))
 
 
 def best_score_percent(quiz: Quiz, learner_id: int) -> float | None:

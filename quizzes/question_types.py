@@ -10,6 +10,12 @@ reach a page: each attempt gets random tokens for them (`quizzes.attempt_options
 page shows tokens, and the posted tokens are mapped back to values before
 `response_from_form` sees the form. A type takes part by returning its values from
 `option_values` and listing them in its public view as ``choices`` (``{"id", "text"}``).
+
+A type also brings how it is shown and reviewed, so a host's type needs no edit of the
+LMS's templates: ``template`` is the Jinja file rendering its input inside the question
+page's fieldset (it receives ``view``, ``saved``, ``question`` and ``max_answer_chars``,
+and must show only the public view: never a key), and ``describe_answer``,
+``describe_correct`` and ``feedback_for`` give the review page's text, after grading.
 """
 
 from __future__ import annotations
@@ -33,6 +39,14 @@ def pick_text(localised: Any, lang: str) -> str:
     if isinstance(localised.get(lang), str) and localised[lang]:
         return localised[lang]
     return next((v for v in localised.values() if isinstance(v, str) and v), "")
+
+
+#: The review's text for a question left unanswered.
+NO_ANSWER = "—"
+
+
+def _number_text(value: float) -> str:
+    return f"{value:g}"
 
 
 def _is_number(value: Any) -> bool:
@@ -65,6 +79,24 @@ class QuestionType:
     #: Whether the options are shown in a new random order in each attempt (when the
     #: quiz's ``shuffle_choices`` is on). True/False keep their usual order.
     shuffle_options: ClassVar[bool] = True
+    #: The template of the type's input on the question page (see the module docstring).
+    template: ClassVar[str] = "lms/quizzes/types/text.html"
+
+    @classmethod
+    def describe_answer(cls, payload: Payload, answer: Mapping[str, Any] | None, lang: str) -> str:
+        """The learner's answer as readable text for the review ("—" when none was given)."""
+        value = (answer or {}).get(cls.response_key)
+        return str(value) if value not in (None, "") else NO_ANSWER
+
+    @classmethod
+    def describe_correct(cls, payload: Payload, lang: str) -> str:
+        """The correct answer as readable text for the review ("" when it cannot be told)."""
+        return ""
+
+    @classmethod
+    def feedback_for(cls, payload: Payload, answer: Mapping[str, Any] | None, lang: str) -> list[str]:
+        """Feedback the answer earns (e.g. the picked choices' feedback), for the review."""
+        return []
 
     @classmethod
     def option_values(cls, payload: Payload) -> list[str]:
@@ -173,6 +205,21 @@ class _ChoiceType(QuestionType):
         choices = [{"id": cid, "text": pick_text(by_id[cid].get("text"), lang)} for cid in order]
         return {"type": cls.name, "choices": choices}
 
+    @classmethod
+    def _choice_texts(cls, payload: Payload, lang: str) -> dict[str, str]:
+        return {c["id"]: pick_text(c["text"], lang) for c in payload.get("choices", [])}
+
+    @classmethod
+    def describe_correct(cls, payload: Payload, lang: str) -> str:
+        return "; ".join(pick_text(c["text"], lang) for c in payload.get("choices", [])
+                         if c.get("correct"))
+
+    @classmethod
+    def feedback_for(cls, payload: Payload, answer: Mapping[str, Any] | None, lang: str) -> list[str]:
+        picked = set(cls.chosen_values(answer or {}))
+        return [pick_text(c["feedback"], lang) for c in payload.get("choices", [])
+                if c["id"] in picked and c.get("feedback")]
+
 
 class SingleChoice(_ChoiceType):
     """One correct choice among several (radio buttons)."""
@@ -181,6 +228,11 @@ class SingleChoice(_ChoiceType):
     label: ClassVar[dict[str, str]] = {"vi": "Một lựa chọn đúng", "en": "Single choice"}
     max_correct = 1
     response_key = "choice"
+    template = "lms/quizzes/types/one_option.html"
+
+    @classmethod
+    def describe_answer(cls, payload: Payload, answer: Mapping[str, Any] | None, lang: str) -> str:
+        return cls._choice_texts(payload, lang).get((answer or {}).get("choice"), NO_ANSWER)
 
     @classmethod
     def grade(cls, payload: Payload, response: Any, settings: Settings = None) -> Grade:
@@ -197,6 +249,12 @@ class MultipleChoice(_ChoiceType):
 
     name = "multiple"
     label: ClassVar[dict[str, str]] = {"vi": "Nhiều lựa chọn đúng", "en": "Multiple choice"}
+    template = "lms/quizzes/types/many_options.html"
+
+    @classmethod
+    def describe_answer(cls, payload: Payload, answer: Mapping[str, Any] | None, lang: str) -> str:
+        texts = cls._choice_texts(payload, lang)
+        return "; ".join(texts[c] for c in (answer or {}).get("choices", []) if c in texts) or NO_ANSWER
 
     @classmethod
     def _validate_correctness(cls, choices: list[Mapping[str, Any]]) -> list[str]:
@@ -244,10 +302,24 @@ class TrueFalse(QuestionType):
     name = "true_false"
     label: ClassVar[dict[str, str]] = {"vi": "Đúng/Sai", "en": "True/False"}
     shuffle_options = False  # "True" first, as everywhere; the tokens hide which is which
+    template = "lms/quizzes/types/one_option.html"
     _options: ClassVar[dict[str, dict[str, str]]] = {
         "true": {"vi": "Đúng", "en": "True"},
         "false": {"vi": "Sai", "en": "False"},
     }
+
+    @classmethod
+    def _word(cls, value: Any, lang: str) -> str:
+        return pick_text(cls._options["true" if value else "false"], "en" if lang == "en" else "vi")
+
+    @classmethod
+    def describe_answer(cls, payload: Payload, answer: Mapping[str, Any] | None, lang: str) -> str:
+        value = (answer or {}).get("value")
+        return NO_ANSWER if value is None else cls._word(value, lang)
+
+    @classmethod
+    def describe_correct(cls, payload: Payload, lang: str) -> str:
+        return cls._word(payload.get("answer"), lang)
 
     @classmethod
     def validate(cls, payload: Any) -> list[str]:
@@ -344,12 +416,25 @@ class ShortAnswer(_AnswerListType):
     def grade(cls, payload: Payload, response: Any, settings: Settings = None) -> Grade:
         return grading.grade_short_answer(payload, response)
 
+    @classmethod
+    def describe_correct(cls, payload: Payload, lang: str) -> str:
+        return " / ".join(a["text"] for a in payload.get("answers", []) if a.get("fraction", 0) >= 1)
+
 
 class Numeric(_AnswerListType):
     """A number, accepted within a tolerance of one of the answers."""
 
     name = "numeric"
     label: ClassVar[dict[str, str]] = {"vi": "Trả lời bằng số", "en": "Numeric"}
+    template = "lms/quizzes/types/number.html"
+
+    @classmethod
+    def describe_correct(cls, payload: Payload, lang: str) -> str:
+        parts = []
+        for item in payload.get("answers", []):
+            value = _number_text(item["value"])
+            parts.append(f"{value} ± {_number_text(item['tolerance'])}" if item.get("tolerance") else value)
+        return " / ".join(parts)
 
     @classmethod
     def _validate_answer(cls, answer: Mapping[str, Any], where: str) -> list[str]:

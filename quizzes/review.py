@@ -1,53 +1,33 @@
-"""Describing answers for the review page, after grading only (pure: no Flask)."""
+"""The review page's rows, after grading only (pure: no Flask).
+
+Each question type describes its own answers (``describe_answer``, ``describe_correct``,
+``feedback_for`` in ``quizzes.question_types``), so a host's type is reviewed without
+editing the LMS's templates.
+"""
 from __future__ import annotations
 
-from quizzes.question_types import pick_text
+from dataclasses import dataclass
+from typing import Any
 
 
-def describe_answer(question_type: str, payload: dict, answer: dict | None, lang: str) -> str:
-    """The learner's answer as readable text ("—" when none was given)."""
-    answer = answer or {}
-    choices = {c["id"]: pick_text(c["text"], lang) for c in payload.get("choices", [])}
-    if question_type == "single":
-        return choices.get(answer.get("choice"), "—")
-    if question_type == "multiple":
-        picked = [choices[c] for c in answer.get("choices", []) if c in choices]
-        return "; ".join(picked) or "—"
-    if question_type == "true_false":
-        value = answer.get("value")
-        return "—" if value is None else _true_false(value, lang)
-    text = answer.get("text") if question_type == "short_answer" else answer.get("value")
-    return str(text) if text not in (None, "") else "—"
+@dataclass(frozen=True)
+class ReviewRow:
+    question: Any
+    response: Any
+    #: The learner's answer, the correct answer and the feedback earned, as text.
+    answer_text: str
+    correct_text: str
+    feedback: list[str]
 
 
-def describe_correct(question_type: str, payload: dict, lang: str) -> str:
-    if question_type in ("single", "multiple"):
-        return "; ".join(pick_text(c["text"], lang) for c in payload.get("choices", []) if c.get("correct"))
-    if question_type == "true_false":
-        return _true_false(payload.get("answer"), lang)
-    if question_type == "short_answer":
-        return " / ".join(a["text"] for a in payload.get("answers", []) if a.get("fraction", 0) >= 1)
-    if question_type == "numeric":
-        parts = []
-        for item in payload.get("answers", []):
-            value = _number(item["value"])
-            parts.append(f"{value} ± {_number(item['tolerance'])}" if item.get("tolerance") else value)
-        return " / ".join(parts)
-    return ""
-
-
-def feedback_for(question_type: str, payload: dict, answer: dict | None, lang: str) -> list[str]:
-    """Per-choice feedback of the choices the learner picked."""
-    answer = answer or {}
-    picked = {answer.get("choice")} | set(answer.get("choices", []))
-    return [pick_text(c["feedback"], lang) for c in payload.get("choices", [])
-            if c["id"] in picked and c.get("feedback")]
-
-
-def _true_false(value, lang: str) -> str:
-    return {True: {"vi": "Đúng", "en": "True"}, False: {"vi": "Sai", "en": "False"}}[bool(value)][
-        "en" if lang == "en" else "vi"]
-
-
-def _number(value: float) -> str:
-    return f"{value:g}"
+def review_rows(registry, questions_and_responses, lang: str) -> list[ReviewRow]:
+    """One row per (question, response or None), described by the question's type."""
+    rows = []
+    for question, response in questions_and_responses:
+        kind = registry.get(question.type)
+        answer = response.answer if response is not None else None
+        rows.append(ReviewRow(question, response,
+                              answer_text=kind.describe_answer(question.payload, answer, lang),
+                              correct_text=kind.describe_correct(question.payload, lang),
+                              feedback=kind.feedback_for(question.payload, answer, lang)))
+    return rows

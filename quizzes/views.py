@@ -8,10 +8,12 @@ from courses import queries as course_queries
 from lms.auth.access import require
 from lms.auth.principal import current_principal
 from lms.db import get_session, is_read_request, utcnow, write_during_read_request
+from lms.extension import get_state
 from lms.i18n import _, current_locale
 from quizzes import operations, queries
 from quizzes.forms import AttemptForm
 from quizzes.models import Attempt, AttemptState
+from quizzes.review import review_rows
 
 
 def _course_and_quiz(code: str):
@@ -120,7 +122,9 @@ def _question_page(attempt, current, position, questions, form, *, error=None, s
     responses = queries.responses_by_question(attempt)
     saved = responses[current.id].answer if current.id in responses else {}
     view = queries.learner_view(attempt, current, saved, current_locale())
+    kind = get_state().question_types.get(current.type)
     return render_template("lms/quizzes/question.html", attempt=attempt, question=current,
+                           question_template=kind.template, question_kind=kind,
                            view=view, saved=saved, position=position, total=len(questions),
                            answered=set(responses), form=form, error=error,
                            question_ids=attempt.question_ids,
@@ -200,9 +204,10 @@ def result(attempt_id: int):
     rows = []
     if review:
         responses = queries.responses_by_question(attempt)
-        for question in queries.attempt_questions(attempt):
-            response = responses.get(question.id)
-            rows.append((question, response))
+        rows = review_rows(get_state().question_types,
+                           [(question, responses.get(question.id))
+                            for question in queries.attempt_questions(attempt)],
+                           current_locale())
     completion = course_queries.progress(learner_id, quiz.course,
                                          course_queries.enrollment_for(learner_id, quiz.course.code)).completion
     return render_template("lms/quizzes/result.html", attempt=attempt, quiz=quiz, review=review,

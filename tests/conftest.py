@@ -289,7 +289,7 @@ def create_course(app, db, app_context):
 
     def create(*, publish=True, **options):
         with app_context():
-            pack, errors = validate_pack(pack_files(**options), app.extensions["lms"].question_types)
+            pack, errors = validate_pack(pack_files(**options), app.extensions["lms"].pack_parts)
             assert errors == [], errors
             course = import_pack(pack, publish=publish).course
             db.commit()

@@ -16,12 +16,13 @@ from courses.pack_files import read_folder
 from courses.pack_validation import validate_pack
 from quizzes.cue_lint import key_is_longest, key_is_shortest, key_length_ratio, true_false_counts
 from quizzes.question_types import default_registry
+from quizzes.pack_part import pack_parts
 
 SHIPPED = Path(__file__).resolve().parents[1] / "courses" / "content"
 
 
 def bank_numbers(pack) -> dict:
-    questions = pack.quiz.questions
+    questions = pack.parts["quiz.yaml"].questions
     singles = [q for q in questions if q.type == "single"]
     multiples = [q for q in questions if q.type == "multiple"]
     choices = singles + multiples
@@ -33,7 +34,7 @@ def bank_numbers(pack) -> dict:
     return {
         "code": pack.code,
         "questions": len(questions),
-        "drawn": pack.quiz.settings["questions_per_attempt"],
+        "drawn": pack.parts["quiz.yaml"].settings["questions_per_attempt"],
         "types": dict(Counter(q.type for q in questions)),
         "per_lesson": dict(sorted(Counter(q.lesson for q in questions).items(),
                                   key=lambda item: (item[0] is None, item[0] or 0))),
@@ -53,7 +54,7 @@ def bank_numbers(pack) -> dict:
 def main() -> None:
     registry = default_registry()
     for folder in sorted(p for p in SHIPPED.iterdir() if (p / "course.yaml").is_file()):
-        pack, errors = validate_pack(read_folder(folder), registry)
+        pack, errors = validate_pack(read_folder(folder), pack_parts(registry))
         if errors:
             print(folder.name, "INVALID:", *errors, sep="\n  ")
             continue

@@ -79,7 +79,7 @@ def _import_shipped_packs() -> None:
     from lms.extension import get_state
 
     for folder in sorted(SHIPPED_PACKS.iterdir()):
-        pack, errors = validate_pack(read_folder(folder), get_state().question_types)
+        pack, errors = validate_pack(read_folder(folder), get_state().pack_parts)
         assert errors == [], errors
         import_pack(pack, publish=True)
     get_session().commit()

@@ -84,7 +84,7 @@ def import_course(app, db, app_context):
         course.update(card or {})
         files["course.yaml"] = yaml.safe_dump(course, allow_unicode=True).encode()
         with app_context():
-            pack, errors = validate_pack(files, app.extensions["lms"].question_types)
+            pack, errors = validate_pack(files, app.extensions["lms"].pack_parts)
             assert errors == [], errors
             result = import_pack(pack, publish=True).course
             db.commit()
@@ -363,7 +363,7 @@ def committed_course(app, engine):
         session = database.new_session(for_write=True)
         g._lms_session = session
         pack, _errors = validate_pack(pack_files(code="TWOTAB", lessons=1, media=False),
-                                      app.extensions["lms"].question_types)
+                                      app.extensions["lms"].pack_parts)
         course = import_pack(pack, publish=True).course
         person = accounts.create_learner(full_name="Người Hai Thẻ", staff_code="TWOTAB-1")
         accounts.create_account(person, "twotab", PASSWORD)

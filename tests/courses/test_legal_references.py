@@ -61,7 +61,7 @@ def citing_pack(vi_line: str, en_line: str | None = None, declared=("13/2023/NĐ
 
 def check(app, files, today=TODAY):
     warnings: list[PackError] = []
-    pack, errors = validate_pack(files, app.extensions["lms"].question_types, warnings=warnings,
+    pack, errors = validate_pack(files, app.extensions["lms"].pack_parts, warnings=warnings,
                                  registry=REGISTRY, today=today)
     return pack, errors, warnings
 
@@ -214,7 +214,7 @@ def test_periods_beyond_what_the_minutes_justify_are_refused(app, minutes, perio
     files = pack_files()
     files["course.yaml"] = _course_yaml(files, minutes=minutes, periods=periods)
 
-    pack, errors = validate_pack(files, app.extensions["lms"].question_types)
+    pack, errors = validate_pack(files, app.extensions["lms"].pack_parts)
 
     if allowed:
         assert errors == [] and pack.periods == periods
@@ -244,9 +244,9 @@ def test_minutes_far_above_what_the_text_takes_are_reported(app):
     files["course.yaml"] = _course_yaml(files, minutes=45, periods=1)
     warnings: list[PackError] = []
 
-    pack, errors = validate_pack(files, app.extensions["lms"].question_types, warnings=warnings)
+    pack, errors = validate_pack(files, app.extensions["lms"].pack_parts, warnings=warnings)
 
-    estimate = course_minutes_estimate(pack.lessons, pack.quiz)
+    estimate = course_minutes_estimate(pack.lessons, pack.parts, app.extensions["lms"].pack_parts)
     assert errors == [] and estimate < 23
     assert [(w.file, w.line, w.message) for w in warnings] == [(
         "course.yaml", files["course.yaml"].decode().split("\n").index("minutes: 45") + 1,
@@ -256,10 +256,10 @@ def test_minutes_far_above_what_the_text_takes_are_reported(app):
 
 @pytest.mark.parametrize("name", SHIPPED_PACKS)
 def test_shipped_minutes_are_the_estimate_from_the_text(app, name):
-    pack, errors = validate_pack(read_folder(SHIPPED / name), app.extensions["lms"].question_types)
+    pack, errors = validate_pack(read_folder(SHIPPED / name), app.extensions["lms"].pack_parts)
 
     assert errors == []
-    assert pack.minutes == course_minutes_estimate(pack.lessons, pack.quiz)
+    assert pack.minutes == course_minutes_estimate(pack.lessons, pack.parts, app.extensions["lms"].pack_parts)
     assert [lesson.minutes for lesson in pack.lessons] == [
         lesson_minutes_estimate(lesson.source["vi"]) for lesson in pack.lessons]
 
@@ -275,7 +275,7 @@ def _course_yaml(files, **changes) -> bytes:
 @pytest.mark.parametrize("name", SHIPPED_PACKS)
 def test_shipped_pack_cites_only_registered_declared_law_and_no_replaced_law_in_lessons(app, name):
     warnings: list[PackError] = []
-    pack, errors = validate_pack(read_folder(SHIPPED / name), app.extensions["lms"].question_types,
+    pack, errors = validate_pack(read_folder(SHIPPED / name), app.extensions["lms"].pack_parts,
                                  warnings=warnings, today=TODAY)
 
     assert errors == []
@@ -315,7 +315,7 @@ def author_client(create_learner, app_context, db, client, login):
 
 def _import(app, db, app_context, files):
     with app_context():
-        pack, errors = validate_pack(files, app.extensions["lms"].question_types)
+        pack, errors = validate_pack(files, app.extensions["lms"].pack_parts)
         assert errors == [], errors
         course = import_pack(pack, publish=False).course
         db.commit()

@@ -74,7 +74,7 @@ questions:
 
 
 def validated(app, files):
-    pack, errors = validate_pack(files, app.extensions["lms"].question_types)
+    pack, errors = validate_pack(files, app.extensions["lms"].pack_parts)
     assert errors == [], errors
     return pack
 
@@ -422,13 +422,13 @@ def test_cli_import_then_export_round_trips(app, db, tmp_path):
     assert [lesson.title for lesson in round_trip.lessons] == [lesson.title for lesson in original.lessons]
     assert (round_trip.code, round_trip.version, round_trip.title) == ("TEST01", 1, original.title)
     assert round_trip.media == original.media
-    assert [q.key for q in round_trip.quiz.questions] == [q.key for q in original.quiz.questions]
-    assert [q.payload for q in round_trip.quiz.questions] == [q.payload for q in original.quiz.questions]
+    assert [q.key for q in round_trip.parts["quiz.yaml"].questions] == [q.key for q in original.parts["quiz.yaml"].questions]
+    assert [q.payload for q in round_trip.parts["quiz.yaml"].questions] == [q.payload for q in original.parts["quiz.yaml"].questions]
     # The lesson comes back as "lesson: 2", not as a lesson-02 tag (which a pack may not write).
-    assert [(q.lesson, q.tags) for q in round_trip.quiz.questions] == [
-        (q.lesson, q.tags) for q in original.quiz.questions]
-    assert original.quiz.questions[1].lesson == 2
-    assert round_trip.quiz.settings == original.quiz.settings
+    assert [(q.lesson, q.tags) for q in round_trip.parts["quiz.yaml"].questions] == [
+        (q.lesson, q.tags) for q in original.parts["quiz.yaml"].questions]
+    assert original.parts["quiz.yaml"].questions[1].lesson == 2
+    assert round_trip.parts["quiz.yaml"].settings == original.parts["quiz.yaml"].settings
 
 
 def test_cli_import_pack_refuses_a_changed_version(app, db, tmp_path):
@@ -478,7 +478,7 @@ def test_shipped_quiz_banks_meet_the_bar(app, name):
     """Issue 12: at least 25 questions, each tied to a lesson of its pack (every lesson
     tested), with a real explanation, and no cue-lint warning."""
     pack = validated(app, read_folder(SHIPPED / name))
-    quiz, numbers = pack.quiz, {lesson.number for lesson in pack.lessons}
+    quiz, numbers = pack.parts["quiz.yaml"], {lesson.number for lesson in pack.lessons}
 
     assert len(quiz.questions) >= 25
     assert {q.lesson for q in quiz.questions} == numbers  # every lesson is tested, none unknown
@@ -492,9 +492,9 @@ def test_the_five_quizzes_draw_from_every_lesson(app, name):
     """Settings of the five 2026 banks: 12–15 of 28 questions, drawn per lesson so every
     attempt covers every lesson, as many as the quiz page announces."""
     pack = validated(app, read_folder(SHIPPED / name))
-    settings, numbers = pack.quiz.settings, {lesson.number for lesson in pack.lessons}
+    settings, numbers = pack.parts["quiz.yaml"].settings, {lesson.number for lesson in pack.lessons}
 
-    assert 10 <= settings["questions_per_attempt"] <= 15 < len(pack.quiz.questions)
+    assert 10 <= settings["questions_per_attempt"] <= 15 < len(pack.parts["quiz.yaml"].questions)
     assert set(settings["questions_per_tag"]) == {f"lesson-{n:02d}" for n in numbers}
     assert sum(settings["questions_per_tag"].values()) == settings["questions_per_attempt"]
     assert 1 <= settings["time_limit_minutes"] <= 600 and 1 <= settings["max_attempts"] <= 100
@@ -506,7 +506,7 @@ def test_shipped_short_answers_accept_the_usual_variants(app):
     from quizzes.grading import grade_short_answer
 
     pack = validated(app, read_folder(SHIPPED / "ai-public-service"))
-    payload = next(q.payload for q in pack.quiz.questions if q.key == "hallucination-term")
+    payload = next(q.payload for q in pack.parts["quiz.yaml"].questions if q.key == "hallucination-term")
 
     for typed in ("ảo giác", "Ảo giác.", "hiện tượng ảo giác", "Hiện tượng ảo giác.", "ao giac",
                   "ảo giác của AI", "hallucination", "AI hallucination."[:-1]):

@@ -15,6 +15,7 @@ from courses.pack_files import MAX_FILES, PackError, PackFilesError, read_folder
 from courses.pack_validation import validate_pack
 from courses.yaml_lines import YamlError, load_with_lines
 from quizzes.question_types import default_registry
+from quizzes.pack_part import pack_parts
 from tests.conftest import TINY_PNG, pack_files
 
 NOT_ALLOWED = ("This file is not allowed in a pack: only course.yaml, quiz.yaml, lessons/*.md "
@@ -105,7 +106,7 @@ def edit(files: dict[str, bytes], name: str, old: str, new: str) -> dict[str, by
 
 
 def errors_of(files, registry) -> list[PackError]:
-    pack, errors = validate_pack(files, registry)
+    pack, errors = validate_pack(files, pack_parts(registry))
     assert pack is None, "an invalid pack must not come back as a Pack"
     return errors
 
@@ -129,7 +130,7 @@ def write_folder(root, files: dict[str, bytes]):
 # --- a valid pack ----------------------------------------------------------------------
 
 def test_valid_pack_has_no_errors_and_keeps_every_field(registry):
-    pack, errors = validate_pack(pack_files(), registry)
+    pack, errors = validate_pack(pack_files(), pack_parts(registry))
 
     assert errors == []
     assert pack.code == "TEST01"
@@ -147,16 +148,16 @@ def test_valid_pack_has_no_errors_and_keeps_every_field(registry):
     assert "This is lesson 1 about protecting" in first.source["en"]
     assert "---" not in first.source["vi"] and "title:" not in first.source["en"]  # no front matter
     assert pack.media == {"media/pic.png": TINY_PNG}
-    assert pack.quiz is None
+    assert "quiz.yaml" not in pack.parts
 
 
 def test_valid_pack_with_quiz_builds_question_payloads(registry):
-    pack, errors = validate_pack(with_quiz(QUIZ_YAML), registry)
+    pack, errors = validate_pack(with_quiz(QUIZ_YAML), pack_parts(registry))
 
     assert errors == []
-    assert pack.quiz.settings["questions_per_attempt"] == 1
-    assert pack.quiz.settings["shuffle_questions"] is True  # default kept
-    single, true_false = pack.quiz.questions
+    assert pack.parts["quiz.yaml"].settings["questions_per_attempt"] == 1
+    assert pack.parts["quiz.yaml"].settings["shuffle_questions"] is True  # default kept
+    single, true_false = pack.parts["quiz.yaml"].questions
     assert (single.key, single.type) == ("q-single", "single")
     assert [(c["id"], c["correct"]) for c in single.payload["choices"]] == [("a", True), ("b", False)]
     assert single.payload["choices"][0]["text"] == {"vi": "Có", "en": "Yes"}
@@ -308,10 +309,10 @@ def test_plain_yaml_aliases_are_accepted(registry):
     explanation: {vi: "Số 561.", en: "Number 561."}
 """)
 
-    pack, errors = validate_pack(files, registry)
+    pack, errors = validate_pack(files, pack_parts(registry))
 
     assert errors == []
-    assert pack.quiz.questions[-1].payload["answers"] == [{"text": "561", "fraction": 1.0}]
+    assert pack.parts["quiz.yaml"].questions[-1].payload["answers"] == [{"text": "561", "fraction": 1.0}]
 
 
 def test_deeply_nested_yaml_is_an_error_not_a_crash(registry):
@@ -573,10 +574,10 @@ def test_quiz_settings_have_upper_bounds(registry, setting, value, bounds):
 def test_quiz_settings_at_their_upper_bounds_are_accepted(registry):
     pack, errors = validate_pack(quiz_with("  review: after_passing\n",
                                            "  review: after_passing\n  time_limit_minutes: 600\n"
-                                           "  max_attempts: 100\n"), registry)
+                                           "  max_attempts: 100\n"), pack_parts(registry))
 
     assert errors == []
-    assert (pack.quiz.settings["time_limit_minutes"], pack.quiz.settings["max_attempts"]) == (600, 100)
+    assert (pack.parts["quiz.yaml"].settings["time_limit_minutes"], pack.parts["quiz.yaml"].settings["max_attempts"]) == (600, 100)
 
 
 def test_quiz_draws_more_of_a_tag_than_the_pool_holds(registry):
@@ -600,8 +601,8 @@ def test_quiz_draw_by_tag_must_agree_with_questions_per_attempt(registry):
     assert errors == [PackError("quiz.yaml", 4, "questions_per_tag draws 2 questions but "
                                                 "questions_per_attempt is 1: make them agree.")]
     agreeing = edit(files, "quiz.yaml", "questions_per_attempt: 1", "questions_per_attempt: 2")
-    pack, errors = validate_pack(agreeing, registry)
-    assert errors == [] and pack.quiz.settings["questions_per_tag"] == {"lesson-01": 2}
+    pack, errors = validate_pack(agreeing, pack_parts(registry))
+    assert errors == [] and pack.parts["quiz.yaml"].settings["questions_per_tag"] == {"lesson-01": 2}
 
 
 def test_quiz_unknown_setting(registry):
@@ -669,8 +670,8 @@ def test_zip_of_the_folder_contents_loads(registry):
     files = read_zip(make_zip(pack_files(quiz=True)))
 
     assert files == pack_files(quiz=True)
-    pack, errors = validate_pack(files, registry)
-    assert errors == [] and len(pack.lessons) == 2 and len(pack.quiz.questions) == 1
+    pack, errors = validate_pack(files, pack_parts(registry))
+    assert errors == [] and len(pack.lessons) == 2 and len(pack.parts["quiz.yaml"].questions) == 1
 
 
 def test_zip_with_one_top_level_folder_loads(registry):
@@ -684,7 +685,7 @@ def test_zip_with_one_top_level_folder_loads(registry):
     files = read_zip(buffer.getvalue())
 
     assert files == pack_files()
-    assert validate_pack(files, registry)[1] == []
+    assert validate_pack(files, pack_parts(registry))[1] == []
 
 
 def test_zip_made_by_macos_finder_loads(registry):
@@ -795,7 +796,7 @@ def test_crlf_line_endings_and_a_bom_are_accepted(registry):
         if not name.startswith("media/"):
             files[name] = b"\xef\xbb\xbf" + files[name].replace(b"\n", b"\r\n")
 
-    pack, errors = validate_pack(files, registry)
+    pack, errors = validate_pack(files, pack_parts(registry))
 
     assert errors == []
     assert pack.title["vi"] == "An toàn thông tin thử nghiệm"
@@ -803,7 +804,7 @@ def test_crlf_line_endings_and_a_bom_are_accepted(registry):
     for lesson in pack.lessons:
         for source in lesson.source.values():
             assert "\r" not in source and "\ufeff" not in source
-    assert len(pack.quiz.questions) == 1
+    assert len(pack.parts["quiz.yaml"].questions) == 1
 
 
 def test_crlf_does_not_shift_error_lines(registry):
@@ -818,7 +819,7 @@ def test_decomposed_vietnamese_is_stored_composed(registry):
     files[VI_1] = unicodedata.normalize("NFD", files[VI_1].decode()).encode()
     assert "Bài".encode() not in files[VI_1]  # really decomposed
 
-    pack, errors = validate_pack(files, registry)
+    pack, errors = validate_pack(files, pack_parts(registry))
 
     assert errors == []
     assert pack.title["vi"] == unicodedata.normalize("NFC", "An toàn thông tin thử nghiệm")
@@ -863,7 +864,7 @@ def test_quiz_requires_lessons_must_be_true_or_false(registry):
 ])
 def test_learning_time_settings_are_read(registry, lines, share, gate):
     files = with_course(**{"mandatory: false\n": "mandatory: false\n" + lines})
-    pack, errors = validate_pack(files, registry)
+    pack, errors = validate_pack(files, pack_parts(registry))
     assert errors == []
     assert (pack.min_lesson_share, pack.quiz_requires_lessons) == (share, gate)
 
@@ -875,12 +876,12 @@ def test_learning_time_settings_survive_export_and_import(app, app_context, db, 
     files = with_course(**{"mandatory: false\n": "mandatory: false\nmin_lesson_share: 0.3\n"
                                                  "quiz_requires_lessons: false\n"})
     with app_context():
-        pack, _errors = validate_pack(files, registry)
+        pack, _errors = validate_pack(files, pack_parts(registry))
         course = import_pack(pack, publish=False).course
         exported = pack_files_of(course)
-        plain, _errors = validate_pack(with_course(**{"code: TEST01": "code: PLAIN1"}), registry)
+        plain, _errors = validate_pack(with_course(**{"code: TEST01": "code: PLAIN1"}), pack_parts(registry))
         plain_export = pack_files_of(import_pack(plain, publish=False).course)
-    again, errors = validate_pack(exported, registry)
+    again, errors = validate_pack(exported, pack_parts(registry))
     assert errors == [] and (again.min_lesson_share, again.quiz_requires_lessons) == (0.3, False)
     # A pack that did not set them exports without them: it keeps following the site.
     assert b"min_lesson_share" not in plain_export["course.yaml"]

@@ -27,9 +27,9 @@ def committed_world(app, engine):
         session = database.new_session(for_write=True)
         g._lms_session = session
         files = pack_files(code="RACEQ1", lessons=1, media=False, quiz=True)
-        pack, errors = validate_pack(files, app.extensions["lms"].question_types)
+        pack, errors = validate_pack(files, app.extensions["lms"].pack_parts)
         assert errors == []
-        pack.quiz.settings["max_attempts"] = 1
+        pack.parts["quiz.yaml"].settings["max_attempts"] = 1
         course = import_pack(pack, publish=True).course
         learner = accounts.create_learner(full_name="Người Thi", staff_code="RACEQ-1")
         session.commit()

@@ -72,7 +72,7 @@ def make_quiz_course(app, db, app_context):
 
     def make(**settings):
         with app_context():
-            pack, errors = validate_pack(quiz_pack(**settings), app.extensions["lms"].question_types)
+            pack, errors = validate_pack(quiz_pack(**settings), app.extensions["lms"].pack_parts)
             assert errors == [], errors
             course = import_pack(pack, publish=True).course
             db.commit()

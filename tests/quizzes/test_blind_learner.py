@@ -153,7 +153,7 @@ def shipped_quiz(app, app_context, db):
 
     def load(name: str):
         with app_context():
-            pack, errors = validate_pack(read_folder(SHIPPED / name), app.extensions["lms"].question_types)
+            pack, errors = validate_pack(read_folder(SHIPPED / name), app.extensions["lms"].pack_parts)
             assert errors == [], errors
             course = import_pack(pack, publish=True).course
             db.flush()

@@ -15,6 +15,7 @@ from courses.pack_validation import validate_pack
 from quizzes.drawing import PoolQuestion, draw
 from quizzes.pack_quiz import lesson_of, lesson_tag
 from quizzes.question_types import default_registry
+from quizzes.pack_part import pack_parts
 from tests.conftest import pack_files
 
 
@@ -56,7 +57,7 @@ def lint(questions: list[dict], registry) -> tuple[list[PackError], dict[str, in
     text, starts = quiz_yaml(questions)
     files = pack_files()
     files["quiz.yaml"] = text.encode()
-    pack, errors = validate_pack(files, registry)
+    pack, errors = validate_pack(files, pack_parts(registry))
     assert errors == [], errors
     return pack.warnings, starts
 
@@ -232,7 +233,7 @@ def test_an_unknown_lesson_is_an_error_at_its_line(registry):
     files = pack_files()  # lessons 01 and 02
     files["quiz.yaml"] = text.encode()
 
-    pack, errors = validate_pack(files, registry)
+    pack, errors = validate_pack(files, pack_parts(registry))
 
     assert pack is None
     assert errors == [PackError("quiz.yaml", starts["q-far"] + 2,
@@ -245,7 +246,7 @@ def test_a_lesson_that_is_not_a_lesson_number_is_an_error(registry, value):
     files = pack_files()
     files["quiz.yaml"] = text.replace("lesson: 1", f"lesson: {value}").encode()
 
-    pack, errors = validate_pack(files, registry)
+    pack, errors = validate_pack(files, pack_parts(registry))
 
     assert pack is None
     assert errors == [PackError("quiz.yaml", starts["q-bad"] + 2,
@@ -258,7 +259,7 @@ def test_lesson_tags_are_reserved(registry):
     files["quiz.yaml"] = text.replace("    type: true_false\n",
                                       "    type: true_false\n    tags: [mail, lesson-02]\n").encode()
 
-    pack, errors = validate_pack(files, registry)
+    pack, errors = validate_pack(files, pack_parts(registry))
 
     assert pack is None
     assert errors == [PackError("quiz.yaml", starts["q-tag"] + 2,
@@ -273,14 +274,14 @@ def test_the_lesson_is_stored_as_a_tag_that_questions_per_tag_can_draw_on(regist
     files = pack_files()
     files["quiz.yaml"] = text.encode()
 
-    pack, errors = validate_pack(files, registry)
+    pack, errors = validate_pack(files, pack_parts(registry))
 
     assert errors == []
-    first = pack.quiz.questions[0]
+    first = pack.parts["quiz.yaml"].questions[0]
     assert (first.lesson, first.tags) == (1, ["mail", "lesson-01"])
-    assert [lesson_of(q.tags) for q in pack.quiz.questions] == [1] * 4 + [2] * 4
+    assert [lesson_of(q.tags) for q in pack.parts["quiz.yaml"].questions] == [1] * 4 + [2] * 4
     assert lesson_tag(2) == "lesson-02" and lesson_of(["mail"]) is None
-    pool = [PoolQuestion(index, tuple(q.tags), ()) for index, q in enumerate(pack.quiz.questions)]
+    pool = [PoolQuestion(index, tuple(q.tags), ()) for index, q in enumerate(pack.parts["quiz.yaml"].questions)]
     drawn, _orders = draw(pool, {"questions_per_tag": {"lesson-01": 1, "lesson-02": 2}},
                           random.Random(4))
-    assert sorted(lesson_of(pack.quiz.questions[i].tags) for i in drawn) == [1, 2, 2]
+    assert sorted(lesson_of(pack.parts["quiz.yaml"].questions[i].tags) for i in drawn) == [1, 2, 2]

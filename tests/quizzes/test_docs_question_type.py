@@ -19,6 +19,9 @@ def test_documented_custom_type_registers_grades_and_loads_from_a_pack(app):
     assert year.grade({"year": 1954}, {"value": "1960"}).score == 0.0
     assert year.grade({"year": 1954}, {"value": "năm"}).score == 0.0
     assert "1954" not in str(year.public_view({"year": 1954}))
+    assert year.describe_correct({"year": 1954}, "vi") == "1954 (± 1)"
+    assert year.describe_answer({"year": 1954}, {"value": "1955"}, "vi") == "1955"
+    assert year.template == "lms/quizzes/types/text.html"  # the default input
     question = yaml.safe_load(re.search(r"```yaml\n(.*?)```", text, re.DOTALL).group(1))
     quiz, errors = read_quiz({"questions": question}, {}, registry)
     assert errors == []

@@ -11,6 +11,7 @@ import pytest
 from courses.pack_validation import PackError, validate_pack
 from quizzes.drawing import PoolQuestion, draw
 from quizzes.question_types import default_registry
+from quizzes.pack_part import pack_parts
 from tests.conftest import pack_files
 
 #: Line 2 is the setting under test; questions start on line 3.
@@ -42,7 +43,7 @@ questions:
 def errors_for(setting: str) -> list[PackError]:
     files = pack_files(lessons=1, media=False)
     files["quiz.yaml"] = TAGGED_QUIZ.format(setting=setting).encode()
-    pack, errors = validate_pack(files, default_registry())
+    pack, errors = validate_pack(files, pack_parts(default_registry()))
     assert (pack is None) == bool(errors)
     return errors
 

@@ -51,7 +51,7 @@ def race_world(app, engine):
     with app.app_context():
         session = database.new_session(for_write=True)
         g._lms_session = session
-        pack, errors = validate_pack(files, app.extensions["lms"].question_types)
+        pack, errors = validate_pack(files, app.extensions["lms"].pack_parts)
         assert errors == []
         course = import_pack(pack, publish=True).course
         learner = accounts.create_learner(full_name="Người Đua", staff_code="RACES-1")

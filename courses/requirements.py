@@ -1,0 +1,118 @@
+"""What a course needs before it counts as completed: one decision, many requirements.
+
+``courses`` owns completion. It does not know what a quiz is: each feature that adds a
+condition registers a requirement on the app's ``state.completion_requirements``
+(``lms.registry.Registry``) in its ``init_app``, and :func:`decide` asks every one that
+applies to the course version. ``courses`` registers "all lessons done" (the time a
+lesson needs is enforced when the lesson is marked done, ``courses.learning_time``, so
+it is part of that requirement); ``quizzes`` registers "the final quiz passed" and
+sends ``quiz_submitted``, on which ``courses`` decides again.
+
+Room for a verified external completion (DESIGN.md: ``ExternalCompletion``, e.g. a
+Bình dân học vụ số confirmation verified by HR): a feature registers a requirement with
+``sufficient = True`` whose check is met when HR has verified the confirmation for this
+learner and course. A met sufficient requirement completes the course on its own,
+whatever the others say; the feature then calls ``courses.operations.
+complete_course_if_done`` after the verification (or sends a signal courses listens to).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol
+
+import sqlalchemy as sa
+
+from courses.models import Course, Enrollment, Lesson
+from lms.db import get_session
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One requirement's answer for one enrolment."""
+
+    met: bool
+    #: The score (percent) this requirement gives the completion, e.g. the best quiz score.
+    score_percent: float | None = None
+
+
+class CompletionRequirement(Protocol):
+    """A condition of completion, registered under a unique name."""
+
+    #: When met, completes the course by itself (a verified external completion).
+    sufficient: ClassVar[bool]
+
+    def applies(self, course: Course) -> bool:
+        """Whether this course version has the condition (a course without a quiz has no
+        final-quiz condition)."""
+
+    def check(self, enrollment: Enrollment) -> Outcome:
+        """Whether the enrolment's learner meets it now (read only, no writes)."""
+
+    # Optional: ``course_page(course, progress, next_lesson)`` returns HTML (Markup) shown
+    # on an enrolled learner's course page (the final quiz: its link and when it opens).
+
+
+@dataclass
+class Decision:
+    """The result of asking every requirement that applies."""
+
+    complete: bool
+    #: The completion's score: the first score a met requirement gave, None otherwise.
+    score_percent: float | None = None
+    #: Names of the requirements not met yet, in registration order.
+    unmet: list[str] = field(default_factory=list)
+
+
+class AllLessonsDone:
+    """Every lesson of the enrolled version marked done (each after its minimum time)."""
+
+    sufficient: ClassVar[bool] = False
+
+    def applies(self, course: Course) -> bool:
+        return True
+
+    def check(self, enrollment: Enrollment) -> Outcome:
+        total = get_session().scalar(sa.select(sa.func.count()).select_from(Lesson)
+                                     .where(Lesson.course_id == enrollment.course_id))
+        return Outcome(enrollment.lessons_done >= total)
+
+
+def decide(enrollment: Enrollment, requirements: Any) -> Decision:
+    """Ask each registered requirement that applies to the enrolment's course version.
+
+    Complete when a sufficient requirement is met, or when every other requirement is
+    met (a course with no applicable requirement is never completed by accident: "all
+    lessons done" always applies).
+    """
+    course = enrollment.course
+    unmet, score, any_applied = [], None, False
+    for name, requirement in requirements.items():
+        if not requirement.applies(course):
+            continue
+        outcome = requirement.check(enrollment)
+        if getattr(requirement, "sufficient", False):
+            if outcome.met:
+                return Decision(True, outcome.score_percent)
+            continue  # an unverified external completion blocks nothing
+        any_applied = True
+        if not outcome.met:
+            unmet.append(name)
+        elif score is None:
+            score = outcome.score_percent
+    if unmet or not any_applied:
+        return Decision(False, None, unmet)
+    return Decision(True, score)
+
+
+def course_page_sections(requirements: Any, course: Course, progress, next_lesson) -> list:
+    """The course-page HTML of each requirement that applies and has some."""
+    if progress.enrollment is None:
+        return []
+    return [requirement.course_page(course, progress, next_lesson)
+            for requirement in requirements.values()
+            if callable(getattr(requirement, "course_page", None)) and requirement.applies(course)]
+
+
+def register_defaults(registry) -> None:
+    """The requirement courses itself brings."""
+    registry.register("lessons", AllLessonsDone())
