@@ -15,10 +15,12 @@ from sqlalchemy.exc import IntegrityError
 
 from courses import learning_time
 from courses.models import Course, CourseCompletion, Enrollment, Lesson, LessonProgress
-from courses.queries import time_rules
+from courses.queries import latest_completion, time_rules
 from lms import signals
+from lms.accounts.queries import unit_of_learner_on
+from lms.dates import add_months, start_of_day, today
 from lms.db import get_session, utcnow
-from quizzes.models import Quiz
+from quizzes.models import Attempt, Quiz
 
 
 def enrol(learner, course: Course) -> Enrollment:
@@ -200,20 +202,60 @@ def complete_course_if_done(enrollment: Enrollment, learner, *,
                             quiz_score_percent: float | None) -> CourseCompletion | None:
     """Record the completion once all lessons are done (and, for a course with a final
     quiz, the quiz engine reports a passing score). Returns the new completion, or None
-    when not complete yet or already recorded. Sends ``course_completed`` once."""
+    when not complete yet or already recorded for the current cycle. Sends
+    ``course_completed`` once per cycle.
+
+    A recurring course whose last completion has expired starts the next cycle when the
+    final quiz is passed again on or after the expiry date (docs/content-packs.md,
+    "Recurring courses"); lessons done before stay done.
+    """
     if enrollment.lessons_done < lesson_count(enrollment.course_id):
         return None
-    if _has_quiz(enrollment.course_id) and quiz_score_percent is None:
+    has_quiz = _has_quiz(enrollment.course_id)
+    if has_quiz and quiz_score_percent is None:
         return None
+    day = today()
+    previous = latest_completion(learner.id, enrollment.course_code)
+    if previous is not None:
+        if previous.is_current_on(day) or not has_quiz:
+            return None
+        quiz_score_percent = _best_passed_score_since(
+            enrollment.course_id, learner.id, start_of_day(previous.expires_on))
+        if quiz_score_percent is None:
+            return None
     session = get_session()
-    completion = CourseCompletion(learner_id=learner.id, course_code=enrollment.course_code,
-                                  course_id=enrollment.course_id,
-                                  score_percent=quiz_score_percent)
+    completion = _completion_as_of(day, enrollment, learner, quiz_score_percent,
+                                   cycle=previous.cycle + 1 if previous else 1)
     try:
         with session.begin_nested():
             session.add(completion)
     except IntegrityError:
-        return None  # completed already (another tab, another worker)
+        return None  # this cycle is completed already (another tab, another worker)
     signals.course_completed.send(current_app._get_current_object(), completion=completion,
                                   learner=learner, course=enrollment.course)
     return completion
+
+
+def _completion_as_of(day: dt.date, enrollment: Enrollment, learner, score: float | None, *,
+                      cycle: int) -> CourseCompletion:
+    """The completion row with the snapshot of ``day``: the learner's unit from the
+    membership history, the version's periods and titles, and when it expires."""
+    course = enrollment.course
+    unit = unit_of_learner_on(learner.id, day)
+    return CourseCompletion(
+        learner_id=learner.id, course_code=enrollment.course_code, cycle=cycle,
+        course_id=course.id, course_version=course.version, periods=course.periods,
+        title_vi=course.title_vi, title_en=course.title_en, score_percent=score,
+        expires_on=add_months(day, course.valid_for_months) if course.valid_for_months else None,
+        org_unit_id=unit.id if unit else None, org_unit_code=unit.code if unit else None,
+        org_unit_name_vi=unit.name_vi if unit else None,
+        org_unit_name_en=unit.name_en if unit else None)
+
+
+def _best_passed_score_since(course_id: int, learner_id: int, since: dt.datetime) -> float | None:
+    """Best score (percent) of the final-quiz attempts passed at or after ``since``."""
+    best = get_session().scalar(
+        sa.select(sa.func.max(Attempt.score)).join(Quiz, Quiz.id == Attempt.quiz_id)
+        .where(Quiz.course_id == course_id, Attempt.learner_id == learner_id,
+               Attempt.passed.is_(True), Attempt.submitted_dt >= since))
+    return None if best is None else round(best * 100, 1)
