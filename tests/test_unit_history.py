@@ -257,7 +257,7 @@ def test_merge_needs_a_reason_and_an_open_target(app, create_unit, db):
     create_unit("XA-A"), create_unit("XA-B")
     runner = app.test_cli_runner()
     result = runner.invoke(args=["lms", "merge-units", "XA-A", "XA-B", "--reason", "  "])
-    assert result.exit_code == 1 and "reason" in result.output
+    assert result.exit_code == 1 and "lý do sáp nhập" in result.output
     result = runner.invoke(args=["lms", "merge-units", "XA-A", "NOPE", "--reason", "x"])
     assert result.exit_code == 1 and "NOPE" in result.output
     assert db.get(OrgUnit, queries_unit(db, "XA-A").id).closed_on is None
@@ -270,14 +270,14 @@ def test_a_unit_with_history_is_closed_never_deleted(app, client, create_unit, c
     person = create_learner(unit=used)
     runner = app.test_cli_runner()
     result = runner.invoke(args=["lms", "close-unit", "DA-DUNG"])
-    assert result.exit_code == 1 and "members" in result.output  # still has a member
+    assert result.exit_code == 1 and "vẫn còn thành viên" in result.output  # still has a member
     other = create_unit("KHAC")
     admin = create_learner("Quản Trị", username="boss", roles=[Role.ADMIN], unit=other)
     login("boss")
     client.post(f"/admin/learners/{person.id}", data={
         "full_name": person.full_name, "staff_code": person.staff_code, "org_unit_id": other.id})
     result = runner.invoke(args=["lms", "delete-unit", "DA-DUNG"])
-    assert result.exit_code == 1 and "cannot be deleted" in result.output
+    assert result.exit_code == 1 and "không thể xóa" in result.output
     assert runner.invoke(args=["lms", "close-unit", "DA-DUNG"]).exit_code == 0
     db.expire_all()
     assert db.get(OrgUnit, used.id).closed_on is not None

@@ -145,7 +145,7 @@ def close_org_unit(unit: OrgUnit, *, actor: Learner | None = None,
     members = session.scalar(sa.select(sa.func.count()).select_from(Learner)
                              .where(Learner.org_unit_id == unit.id))
     if members:
-        raise AccountError(_("The org unit %(code)s still has %(count)d members: move them or "
+        raise AccountError(_("The org unit %(code)s still has members (%(count)d): move them or "
                              "merge the unit into another one first.", code=unit.code, count=members))
     open_children = session.scalar(sa.select(sa.func.count()).select_from(OrgUnit).where(
         OrgUnit.parent_id == unit.id, OrgUnit.closed_on.is_(None)))
