@@ -398,3 +398,18 @@ def test_migration_keeps_every_row_and_creates_the_history(empty_database):
         with pytest.raises(sa.exc.IntegrityError):
             connection.execute(sa.text("DELETE FROM lms_learners WHERE id = 1"))
         connection.rollback()
+
+
+def test_migration_downgrades_and_upgrades_again(empty_database):
+    from alembic import command
+
+    from lms.migrations_runner import alembic_config, current_revision, upgrade
+
+    upgrade("head", engine=empty_database)
+    with empty_database.begin() as connection:
+        command.downgrade(alembic_config(connection), "0007")
+    assert current_revision(empty_database) == "0007"
+    with empty_database.connect() as connection:
+        assert not empty_database.dialect.has_table(connection, "lms_org_unit_memberships")
+    upgrade("head", engine=empty_database)
+    assert current_revision(empty_database) == "0008"

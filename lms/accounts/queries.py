@@ -111,10 +111,3 @@ def subtree_members_on(unit_id: int, day: dt.date) -> dict[int, int]:
                _valid_on(OrgUnitMembership, day)))
     return dict(rows.all())
 
-
-def membership_history(learner_id: int) -> list[OrgUnitMembership]:
-    """The learner's memberships, oldest first (units loaded)."""
-    return list(get_session().scalars(
-        sa.select(OrgUnitMembership).where(OrgUnitMembership.learner_id == learner_id)
-        .options(selectinload(OrgUnitMembership.org_unit))
-        .order_by(OrgUnitMembership.valid_from, OrgUnitMembership.id)))

@@ -178,7 +178,7 @@ def downgrade() -> None:
         batch.drop_constraint('fk_lms_course_completions_org_unit_id_lms_org_units',
                               type_='foreignkey')
         batch.drop_index('ix_lms_course_completions_org_unit_id')
-        batch.drop_constraint('ck_lms_course_completions_cycle_is_positive', type_='check')
+        batch.drop_constraint(op.f('ck_lms_course_completions_cycle_is_positive'), type_='check')
         batch.drop_constraint('uq_lms_course_completions_learner_id_course_code_cycle',
                               type_='unique')
         batch.create_unique_constraint('uq_lms_course_completions_learner_id_course_code',
