@@ -42,6 +42,9 @@ class Course(Base):
     #: Percent of the final quiz needed to pass.
     pass_mark: Mapped[int]
     is_mandatory: Mapped[bool] = mapped_column(default=False)
+    #: Months a completion of this version stays current (a yearly mandatory course
+    #: says 12); None: it never expires. See docs/content-packs.md, "Recurring courses".
+    valid_for_months: Mapped[int | None]
     #: Pack's own minimum share of a lesson's reading time before it can be marked done;
     #: None follows LMS_MIN_LESSON_SHARE (see courses.learning_time).
     min_lesson_share: Mapped[float | None]
@@ -128,8 +131,9 @@ class Enrollment(Base):
     __table_args__ = (sa.UniqueConstraint("learner_id", "course_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: RESTRICT: a learner with records is deactivated, never deleted.
     learner_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("lms_learners.id", ondelete="CASCADE"), index=True)
+        sa.ForeignKey("lms_learners.id", ondelete="RESTRICT"), index=True)
     course_id: Mapped[int] = mapped_column(sa.ForeignKey("lms_courses.id", ondelete="RESTRICT"),
                                            index=True)
     course_code: Mapped[str] = mapped_column(sa.String(32))
@@ -170,20 +174,58 @@ class LessonProgress(Base):
 
 
 class CourseCompletion(Base):
-    """A course completed: at most one per learner and course code (a database rule)."""
+    """A course completed, as it was that day.
+
+    At most one per learner, course code and cycle (a database rule, so two workers can
+    never record one cycle twice). A course without expiry has only cycle 1; a recurring
+    one (``Course.valid_for_months``) gets cycle 2 once cycle 1 has expired, and so on.
+
+    The row keeps what credits, exports and certificates must show years later, whatever
+    happens since: the learner's unit that day (id, code and names), the version with its
+    periods and titles, and the score. Moving the person, renaming or merging the unit,
+    or a new course version changes none of it.
+    """
 
     __tablename__ = "lms_course_completions"
-    __table_args__ = (sa.UniqueConstraint("learner_id", "course_code"),)
+    __table_args__ = (sa.UniqueConstraint("learner_id", "course_code", "cycle"),
+                      sa.CheckConstraint("cycle >= 1", name="cycle_is_positive"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: RESTRICT: a learner with records is deactivated, never deleted.
     learner_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("lms_learners.id", ondelete="CASCADE"), index=True)
+        sa.ForeignKey("lms_learners.id", ondelete="RESTRICT"), index=True)
     course_code: Mapped[str] = mapped_column(sa.String(32), index=True)
+    #: 1 for the first completion of this course code, 2 for the renewal after it
+    #: expired, …
+    cycle: Mapped[int] = mapped_column(default=1)
     #: The version it was earned on.
     course_id: Mapped[int] = mapped_column(sa.ForeignKey("lms_courses.id", ondelete="RESTRICT"),
                                            index=True)
     completed_dt: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: The first day it no longer counts as current (completion date + the version's
+    #: ``valid_for_months``); None: it never expires.
+    expires_on: Mapped[dt.date | None]
     #: Best final-quiz score in percent, None for a course without a quiz.
     score_percent: Mapped[float | None]
+    # --- the snapshot of that day ---
+    course_version: Mapped[int]
+    #: Số tiết of that version.
+    periods: Mapped[int]
+    title_vi: Mapped[str] = mapped_column(sa.String(300))
+    title_en: Mapped[str] = mapped_column(sa.String(300))
+    #: The learner's unit on the completion date (None: they had none). RESTRICT: a unit
+    #: named by a completion is history and is closed, never deleted.
+    org_unit_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("lms_org_units.id", ondelete="RESTRICT"), index=True)
+    org_unit_code: Mapped[str | None] = mapped_column(sa.String(32))
+    org_unit_name_vi: Mapped[str | None] = mapped_column(sa.String(200))
+    org_unit_name_en: Mapped[str | None] = mapped_column(sa.String(200))
 
     course: Mapped[Course] = relationship()
+
+    def title(self, locale: str) -> str:
+        return self.title_en if locale == "en" else self.title_vi
+
+    def is_current_on(self, day: dt.date) -> bool:
+        """Whether it still counts on ``day`` (a recurring course's completion expires)."""
+        return self.expires_on is None or day < self.expires_on

@@ -15,8 +15,10 @@ from sqlalchemy.exc import IntegrityError
 
 from courses import learning_time, requirements
 from courses.models import Course, CourseCompletion, Enrollment, Lesson, LessonProgress
-from courses.queries import time_rules
+from courses.queries import latest_completion, time_rules
 from lms import signals
+from lms.accounts.queries import unit_of_learner_on
+from lms.dates import add_months, start_of_day, today
 from lms.db import get_session, utcnow
 from lms.extension import get_state
 
@@ -181,19 +183,31 @@ def complete_course_if_done(enrollment: Enrollment, learner) -> CourseCompletion
     """Record the completion once every completion requirement that applies to the
     course version is met (``courses.requirements``: all lessons done, and what other
     features register, e.g. the final quiz passed). Returns the new completion, or None
-    when not complete yet or already recorded. Sends ``course_completed`` once."""
-    decision = requirements.decide(enrollment, get_state().completion_requirements)
+    when not complete yet or already recorded for the current cycle. Sends
+    ``course_completed`` once per cycle.
+
+    A recurring course whose last completion has expired starts the next cycle when its
+    renewing requirements (the final quiz) are met again on or after the expiry date
+    (docs/content-packs.md, "Recurring courses"); lessons done before stay done.
+    """
+    day = today()
+    previous = latest_completion(learner.id, enrollment.course_code)
+    since = None
+    if previous is not None:
+        if previous.is_current_on(day):
+            return None
+        since = start_of_day(previous.expires_on)
+    decision = requirements.decide(enrollment, get_state().completion_requirements, since=since)
     if not decision.complete:
         return None
     session = get_session()
-    completion = CourseCompletion(learner_id=learner.id, course_code=enrollment.course_code,
-                                  course_id=enrollment.course_id,
-                                  score_percent=decision.score_percent)
+    completion = _completion_as_of(day, enrollment, learner, decision.score_percent,
+                                   cycle=previous.cycle + 1 if previous else 1)
     try:
         with session.begin_nested():
             session.add(completion)
     except IntegrityError:
-        return None  # completed already (another tab, another worker)
+        return None  # this cycle is completed already (another tab, another worker)
     signals.course_completed.send(current_app._get_current_object(), completion=completion,
                                   learner=learner, course=enrollment.course)
     return completion
@@ -209,3 +223,19 @@ def on_quiz_submitted(sender, *, learner_id: int, course_id: int, **_extra) -> N
     if enrollment is None or enrollment.course_id != course_id:
         return  # not enrolled in this version: nothing to complete
     complete_course_if_done(enrollment, get_session().get(Learner, learner_id))
+
+
+def _completion_as_of(day: dt.date, enrollment: Enrollment, learner, score: float | None, *,
+                      cycle: int) -> CourseCompletion:
+    """The completion row with the snapshot of ``day``: the learner's unit from the
+    membership history, the version's periods and titles, and when it expires."""
+    course = enrollment.course
+    unit = unit_of_learner_on(learner.id, day)
+    return CourseCompletion(
+        learner_id=learner.id, course_code=enrollment.course_code, cycle=cycle,
+        course_id=course.id, course_version=course.version, periods=course.periods,
+        title_vi=course.title_vi, title_en=course.title_en, score_percent=score,
+        expires_on=add_months(day, course.valid_for_months) if course.valid_for_months else None,
+        org_unit_id=unit.id if unit else None, org_unit_code=unit.code if unit else None,
+        org_unit_name_vi=unit.name_vi if unit else None,
+        org_unit_name_en=unit.name_en if unit else None)

@@ -24,6 +24,8 @@ def pack_files_of(course: Course) -> dict[str, bytes]:
         card["min_lesson_share"] = course.min_lesson_share
     if course.quiz_requires_lessons is not None:
         card["quiz_requires_lessons"] = course.quiz_requires_lessons
+    if course.valid_for_months is not None:
+        card["valid_for_months"] = course.valid_for_months
     files = {"course.yaml": _dump(card)}
     for lesson in course.lessons:
         for lang in ("vi", "en"):

@@ -82,6 +82,7 @@ def _create_course(pack: Pack) -> Course:
         is_mandatory=pack.mandatory, competences=pack.competences,
         min_lesson_share=pack.min_lesson_share, quiz_requires_lessons=pack.quiz_requires_lessons,
         legal_references=pack.legal_references, review_by=pack.review_by,
+        valid_for_months=pack.valid_for_months,
         search_text=strip_diacritics(" ".join([pack.code, *pack.title.values(), *pack.summary.values()])
                                      .replace(",", " ").replace(".", " ")),
         pack_sha256=pack.sha256,

@@ -31,7 +31,7 @@ DIGCOMP = {f"{area}.{n}" for area, count in ((1, 3), (2, 6), (3, 4), (4, 4), (5,
 TT02 = DIGCOMP | {"6.1", "6.2", "6.3"}
 COURSE_KEYS = {"code", "version", "topic", "title", "summary", "periods", "minutes",
                "pass_mark", "mandatory", "competences", "min_lesson_share",
-               "quiz_requires_lessons", "legal_references", "review_by"}
+               "quiz_requires_lessons", "legal_references", "review_by", "valid_for_months"}
 #: A period (tiết) is 45 minutes; credits are counted in periods (docs/content-packs.md).
 PERIOD_MINUTES = 45
 #: A pack may round its periods up by at most this (just under half a period): 42 minutes
@@ -78,6 +78,8 @@ class Pack:
     #: None: the site's LMS_MIN_LESSON_SHARE / LMS_QUIZ_REQUIRES_LESSONS apply.
     min_lesson_share: float | None = None
     quiz_requires_lessons: bool | None = None
+    #: Months a completion stays current (recurring course); None: no expiry.
+    valid_for_months: int | None = None
     media: dict[str, bytes] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
     #: Legal documents the pack cites (numbers as in courses/legal_references.yaml).
@@ -108,7 +110,8 @@ def validate_pack(files: dict[str, bytes], pack_parts, *, warnings: list[PackErr
     if "course.yaml" not in files:
         errors.append(PackError("course.yaml", None, _("The pack has no course.yaml.")))
     texts = _decode_texts(files, errors)
-    course = _read_course(texts.get("course.yaml"), errors) if "course.yaml" in texts else None
+    course = (_read_course(texts["course.yaml"], errors, has_quiz="quiz.yaml" in files)
+              if "course.yaml" in texts else None)
     lessons = _read_lessons(texts, files, errors)
     parts, found = _read_parts(texts, files, pack_parts, errors)
     if course is not None and lessons and not errors:
@@ -159,7 +162,7 @@ def _check_image(name: str, data: bytes, errors: list[PackError]) -> None:
 
 # --- course.yaml ------------------------------------------------------------------------
 
-def _read_course(text: str, errors: list[PackError]) -> dict | None:
+def _read_course(text: str, errors: list[PackError], *, has_quiz: bool = True) -> dict | None:
     def fail(path, message):
         errors.append(PackError("course.yaml", line_of(lines, path), message))
 
@@ -206,13 +209,40 @@ def _read_course(text: str, errors: list[PackError]) -> dict | None:
     quiz_requires_lessons = data.get("quiz_requires_lessons")
     if quiz_requires_lessons is not None and not isinstance(quiz_requires_lessons, bool):
         fail(("quiz_requires_lessons",), _("\"quiz_requires_lessons\" must be true or false."))
+    valid_for_months = _read_valid_for_months(data, fail, has_quiz)
     if len(errors) > before:
         return None
     return dict(code=code, topic=Topic(topic), title=title, summary=summary,
+                valid_for_months=valid_for_months,
                 mandatory=mandatory, competences=competences,
                 min_lesson_share=None if min_lesson_share is None else float(min_lesson_share),
                 quiz_requires_lessons=quiz_requires_lessons, legal_references=legal_references,
                 review_by=review_by, **numbers)
+
+
+#: A recurring course is valid from one month to ten years.
+VALID_FOR_MONTHS_RANGE = (1, 120)
+
+
+def _read_valid_for_months(data: dict, fail, has_quiz: bool) -> int | None:
+    """``valid_for_months``: absent means no expiry. A renewal is earned by passing the
+    final quiz again, so a recurring course needs one."""
+    if "valid_for_months" not in data:
+        return None
+    value = data["valid_for_months"]
+    low, high = VALID_FOR_MONTHS_RANGE
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        fail(("valid_for_months",), _(
+            "\"valid_for_months\" must be a whole number of months from %(min)d to %(max)d "
+            "(e.g. 12 for a yearly course); leave it out for a course that never expires.",
+            min=low, max=high))
+        return None
+    if not has_quiz:
+        fail(("valid_for_months",), _(
+            "A recurring course (\"valid_for_months\") needs a final quiz (quiz.yaml): "
+            "passing it again is how a completion is renewed."))
+        return None
+    return value
 
 
 def _is_share(value) -> bool:

@@ -1,6 +1,7 @@
 """Read helpers for the catalog, course pages and a learner's progress."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -10,6 +11,7 @@ from markupsafe import Markup
 from courses.learning_time import TimeRules
 from courses.models import Course, CourseCompletion, Enrollment, Lesson, LessonProgress, Topic
 from courses.pack_operations import MEDIA_URL_MARKER
+from lms.dates import start_of_day, today
 from lms.db import get_session
 from lms.i18n import strip_diacritics
 
@@ -39,9 +41,36 @@ def catalog(topic: Topic | None, text: str | None) -> list[Course]:
     return list(courses)
 
 
+def _is_current(day: dt.date):
+    """Completions that still count on ``day``: never expiring, or not expired yet."""
+    return sa.or_(CourseCompletion.expires_on.is_(None), CourseCompletion.expires_on > day)
+
+
+def latest_completion(learner_id: int, code: str) -> CourseCompletion | None:
+    """The learner's completion of the newest cycle of a course code, current or not."""
+    return get_session().scalar(
+        sa.select(CourseCompletion).where(CourseCompletion.learner_id == learner_id,
+                                          CourseCompletion.course_code == code)
+        .order_by(CourseCompletion.cycle.desc()).limit(1))
+
+
+def current_cycle_start(learner_id: int, code: str) -> dt.datetime | None:
+    """When the learner's current cycle of a recurring course began (the expiry of the
+    last completion), or None while they are in their first cycle or still current.
+
+    Quiz attempts of earlier cycles do not count toward this cycle's attempt limit.
+    """
+    previous = latest_completion(learner_id, code)
+    if previous is None or previous.is_current_on(today()):
+        return None
+    return start_of_day(previous.expires_on)
+
+
 def open_mandatory_courses(learner_id: int) -> list[Course]:
-    """Published mandatory courses the learner has not completed yet."""
-    done = sa.select(CourseCompletion.course_code).where(CourseCompletion.learner_id == learner_id)
+    """Published mandatory courses the learner has no current completion of: never
+    completed, or completed in a cycle that has expired (due again)."""
+    done = sa.select(CourseCompletion.course_code).where(
+        CourseCompletion.learner_id == learner_id, _is_current(today()))
     return list(get_session().scalars(current_versions_query().where(
         Course.is_mandatory.is_(True), Course.code.not_in(done)).order_by(Course.title_vi)))
 
@@ -67,7 +96,10 @@ class Progress:
     enrollment: Enrollment | None
     done_lesson_ids: set[int]
     lesson_total: int
+    #: The completion that counts today (None if never completed, or expired).
     completion: CourseCompletion | None
+    #: The last completion when it has expired: the course is due again.
+    expired_completion: CourseCompletion | None = None
 
     @property
     def lessons_done(self) -> int:
@@ -95,7 +127,8 @@ def catalog_progress(learner_id: int, courses: list[Course]) -> dict[str, Catalo
     enrollments = {e.course_code: e for e in session.scalars(sa.select(Enrollment).where(
         Enrollment.learner_id == learner_id, Enrollment.course_code.in_(codes)))}
     completed = set(session.scalars(sa.select(CourseCompletion.course_code).where(
-        CourseCompletion.learner_id == learner_id, CourseCompletion.course_code.in_(codes))))
+        CourseCompletion.learner_id == learner_id, CourseCompletion.course_code.in_(codes),
+        _is_current(today()))))
     version_ids = {course.code: enrollments[course.code].course_id if course.code in enrollments
                    else course.id for course in courses}
     totals = dict(session.execute(sa.select(Lesson.course_id, sa.func.count())
@@ -118,9 +151,10 @@ def progress(learner_id: int, course: Course, enrollment: Enrollment | None) -> 
         done = set(session.scalars(sa.select(LessonProgress.lesson_id)
                                    .where(LessonProgress.enrollment_id == enrollment.id,
                                           LessonProgress.done_dt.is_not(None))))
-    completion = session.scalar(sa.select(CourseCompletion).where(
-        CourseCompletion.learner_id == learner_id, CourseCompletion.course_code == course.code))
-    return Progress(enrollment, done, len(course.lessons), completion)
+    latest = latest_completion(learner_id, course.code)
+    if latest is not None and not latest.is_current_on(today()):
+        return Progress(enrollment, done, len(course.lessons), None, expired_completion=latest)
+    return Progress(enrollment, done, len(course.lessons), latest)
 
 
 def next_lesson(course: Course, done_lesson_ids: set[int]) -> Lesson | None:
@@ -129,7 +163,8 @@ def next_lesson(course: Course, done_lesson_ids: set[int]) -> Lesson | None:
 
 
 def my_learning(learner_id: int) -> list[tuple[Enrollment, int, bool]]:
-    """(enrolment, lesson total, completed) for each course the learner is enrolled in."""
+    """(enrolment, lesson total, completed) for each course the learner is enrolled in;
+    "completed" means a completion that still counts today."""
     session = get_session()
     totals = (sa.select(Lesson.course_id, sa.func.count().label("total"))
               .group_by(Lesson.course_id).subquery())
@@ -137,7 +172,8 @@ def my_learning(learner_id: int) -> list[tuple[Enrollment, int, bool]]:
         sa.select(Enrollment, totals.c.total, CourseCompletion.id)
         .join(totals, totals.c.course_id == Enrollment.course_id)
         .outerjoin(CourseCompletion, sa.and_(CourseCompletion.learner_id == Enrollment.learner_id,
-                                             CourseCompletion.course_code == Enrollment.course_code))
+                                             CourseCompletion.course_code == Enrollment.course_code,
+                                             _is_current(today())))
         .where(Enrollment.learner_id == learner_id)
         .options(sa.orm.joinedload(Enrollment.course))
         .order_by(Enrollment.last_activity_dt.desc())).all()

@@ -40,13 +40,18 @@ class CompletionRequirement(Protocol):
 
     #: When met, completes the course by itself (a verified external completion).
     sufficient: ClassVar[bool]
+    #: Whether meeting it again shows the learning anew, so it can start the next cycle
+    #: of a recurring course (the final quiz passed again); lessons done stay done.
+    renews: ClassVar[bool]
 
     def applies(self, course: Course) -> bool:
         """Whether this course version has the condition (a course without a quiz has no
         final-quiz condition)."""
 
-    def check(self, enrollment: Enrollment) -> Outcome:
-        """Whether the enrolment's learner meets it now (read only, no writes)."""
+    def check(self, enrollment: Enrollment, since=None) -> Outcome:
+        """Whether the enrolment's learner meets it now (read only, no writes); with
+        ``since`` (the start of a new cycle), a renewing requirement counts only what was
+        done at or after it."""
 
     # Optional: ``course_page(course, progress, next_lesson)`` returns HTML (Markup) shown
     # on an enrolled learner's course page (the final quiz: its link and when it opens).
@@ -67,29 +72,32 @@ class AllLessonsDone:
     """Every lesson of the enrolled version marked done (each after its minimum time)."""
 
     sufficient: ClassVar[bool] = False
+    renews: ClassVar[bool] = False
 
     def applies(self, course: Course) -> bool:
         return True
 
-    def check(self, enrollment: Enrollment) -> Outcome:
+    def check(self, enrollment: Enrollment, since=None) -> Outcome:
         total = get_session().scalar(sa.select(sa.func.count()).select_from(Lesson)
                                      .where(Lesson.course_id == enrollment.course_id))
         return Outcome(enrollment.lessons_done >= total)
 
 
-def decide(enrollment: Enrollment, requirements: Any) -> Decision:
+def decide(enrollment: Enrollment, requirements: Any, *, since=None) -> Decision:
     """Ask each registered requirement that applies to the enrolment's course version.
 
     Complete when a sufficient requirement is met, or when every other requirement is
     met (a course with no applicable requirement is never completed by accident: "all
-    lessons done" always applies).
+    lessons done" always applies). ``since`` asks for a new cycle of a recurring course:
+    then at least one renewing requirement must apply, met at or after ``since``.
     """
     course = enrollment.course
-    unmet, score, any_applied = [], None, False
+    unmet, score, any_applied, renewed = [], None, False, since is None
     for name, requirement in requirements.items():
         if not requirement.applies(course):
             continue
-        outcome = requirement.check(enrollment)
+        outcome = requirement.check(enrollment, since=since)
+        renewed = renewed or (getattr(requirement, "renews", False) and outcome.met)
         if getattr(requirement, "sufficient", False):
             if outcome.met:
                 return Decision(True, outcome.score_percent)
@@ -99,7 +107,7 @@ def decide(enrollment: Enrollment, requirements: Any) -> Decision:
             unmet.append(name)
         elif score is None:
             score = outcome.score_percent
-    if unmet or not any_applied:
+    if unmet or not any_applied or not renewed:
         return Decision(False, None, unmet)
     return Decision(True, score)
 

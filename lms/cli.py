@@ -115,6 +115,73 @@ def import_users(file: Path, only_valid: bool) -> None:
         click.echo(f"{staff_code}\t{username}\t{password}")
 
 
+def _unit_or_fail(code: str):
+    from lms.accounts.queries import org_unit_by_code
+    from lms.i18n import _
+
+    unit = org_unit_by_code(code)
+    if unit is None:
+        raise click.ClickException(_("No org unit has the code %(code)s.", code=code))
+    return unit
+
+
+def _run_unit_change(change) -> None:
+    """Run one unit operation and commit, or report its refusal having written nothing."""
+    from lms.accounts.operations import AccountError
+    from lms.db import get_session
+
+    try:
+        result = change()
+    except AccountError as error:
+        get_session().rollback()
+        raise click.ClickException(str(error)) from None
+    get_session().commit()
+    return result
+
+
+@lms_cli.command("merge-units")
+@click.argument("source")
+@click.argument("target")
+@click.option("--reason", required=True,
+              help="Why, e.g. the decision that ordered the reorganisation (kept with each move).")
+def merge_units(source: str, target: str, reason: str) -> None:
+    """Merge org unit SOURCE into TARGET: every current member and open sub-unit moves to
+    TARGET from today (dated, audited), and SOURCE is closed, never deleted."""
+    from lms.accounts import operations
+    from lms.i18n import _
+
+    source_unit, target_unit = _unit_or_fail(source), _unit_or_fail(target)
+    moved = _run_unit_change(lambda: operations.merge_org_units(source_unit, target_unit,
+                                                                reason=reason))
+    click.echo(_("%(source)s merged into %(target)s: %(count)d people moved; %(source)s is closed.",
+                 source=source, target=target, count=moved))
+
+
+@lms_cli.command("close-unit")
+@click.argument("code")
+@click.option("--reason", default=None, help="Why the unit is closed (audited).")
+def close_unit(code: str, reason: str | None) -> None:
+    """Close org unit CODE from today: it keeps its history and leaves the pickers."""
+    from lms.accounts import operations
+    from lms.i18n import _
+
+    unit = _unit_or_fail(code)
+    _run_unit_change(lambda: operations.close_org_unit(unit, reason=reason))
+    click.echo(_("%(code)s is closed.", code=code))
+
+
+@lms_cli.command("delete-unit")
+@click.argument("code")
+def delete_unit(code: str) -> None:
+    """Delete org unit CODE made by mistake; a unit with history is refused (close it)."""
+    from lms.accounts import operations
+    from lms.i18n import _
+
+    unit = _unit_or_fail(code)
+    _run_unit_change(lambda: operations.delete_org_unit(unit))
+    click.echo(_("%(code)s is deleted.", code=code))
+
+
 @lms_cli.command("worker")
 @click.option("--workers", type=int, default=None, help="Worker threads (default: LMS_TASK_WORKERS).")
 def worker(workers: int | None) -> None:

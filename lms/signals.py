@@ -9,7 +9,8 @@ from blinker import Namespace
 _signals = Namespace()
 
 course_completed = _signals.signal("lms.course-completed")
-course_completed.__doc__ = """Sent once when a learner completes a course.
+course_completed.__doc__ = """Sent once when a learner completes a course: once per cycle
+for a recurring course (``completion.cycle`` is 2 for the first renewal, …).
 
 :param sender: the Flask app.
 :param completion: the new :class:`courses.models.CourseCompletion` (flushed, has an id).

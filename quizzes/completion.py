@@ -16,15 +16,24 @@ class FinalQuizPassed:
     the completion's score (the quiz may be passed before the last lesson)."""
 
     sufficient: ClassVar[bool] = False
+    renews: ClassVar[bool] = True
 
     def applies(self, course) -> bool:
         return quiz_of_course(course.id) is not None
 
-    def check(self, enrollment) -> Outcome:
-        from quizzes.operations import best_score_percent, has_passed
+    def check(self, enrollment, since=None) -> Outcome:
+        """Without ``since``: a passed attempt ever, the best attempt's score. With it (a
+        recurring course's next cycle): only attempts passed at or after ``since`` count,
+        and the best of those gives the score."""
+        from quizzes.operations import best_passed_score_since, best_score_percent, has_passed
 
         quiz = quiz_of_course(enrollment.course_id)
-        if quiz is None or not has_passed(quiz, enrollment.learner_id):
+        if quiz is None:
+            return Outcome(False)
+        if since is not None:
+            score = best_passed_score_since(quiz, enrollment.learner_id, since)
+            return Outcome(score is not None, score)
+        if not has_passed(quiz, enrollment.learner_id):
             return Outcome(False)
         return Outcome(True, best_score_percent(quiz, enrollment.learner_id))
 

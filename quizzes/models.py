@@ -77,7 +77,8 @@ class Attempt(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     quiz_id: Mapped[int] = mapped_column(sa.ForeignKey("lms_quizzes.id", ondelete="CASCADE"),
                                          index=True)
-    learner_id: Mapped[int] = mapped_column(sa.ForeignKey("lms_learners.id", ondelete="CASCADE"),
+    #: RESTRICT: a learner with records is deactivated, never deleted.
+    learner_id: Mapped[int] = mapped_column(sa.ForeignKey("lms_learners.id", ondelete="RESTRICT"),
                                             index=True)
     #: 1 for the learner's first attempt at this quiz, 2 for the second …
     number: Mapped[int]

@@ -77,6 +77,16 @@ def finished_attempts(quiz: Quiz, learner_id: int) -> list[Attempt]:
         Attempt.state == AttemptState.SUBMITTED).order_by(Attempt.number)))
 
 
+def finished_attempts_this_cycle(quiz: Quiz, learner_id: int) -> list[Attempt]:
+    """Finished attempts that count toward ``max_attempts``: for a recurring course whose
+    completion has expired, only those since the new cycle began (courses.queries)."""
+    from courses.queries import current_cycle_start
+
+    since = current_cycle_start(learner_id, quiz.course.code)
+    finished = finished_attempts(quiz, learner_id)
+    return finished if since is None else [a for a in finished if a.submitted_dt >= since]
+
+
 def why_cannot_start(quiz: Quiz, learner_id: int, now: dt.datetime) -> str | None:
     """A translated reason the learner may not start a new attempt now, or None."""
     from courses.queries import lessons_left_before_quiz
@@ -88,7 +98,7 @@ def why_cannot_start(quiz: Quiz, learner_id: int, now: dt.datetime) -> str | Non
                         lessons_left)
     finished = finished_attempts(quiz, learner_id)
     limit = quiz.settings.get("max_attempts")
-    if limit and len(finished) >= limit:
+    if limit and len(finished_attempts_this_cycle(quiz, learner_id)) >= limit:
         return _("You have used all %(count)d attempts of this quiz.", count=limit)
     wait = quiz.settings.get("wait_minutes") or 0
     if wait and finished:
@@ -324,6 +334,14 @@ def best_score_percent(quiz: Quiz, learner_id: int) -> float | None:
     best = get_session().scalar(sa.select(sa.func.max(Attempt.score)).where(
         Attempt.quiz_id == quiz.id, Attempt.learner_id == learner_id,
         Attempt.state == AttemptState.SUBMITTED))
+    return None if best is None else round(best * 100, 1)
+
+
+def best_passed_score_since(quiz: Quiz, learner_id: int, since) -> float | None:
+    """Best score (percent) of the attempts passed at or after ``since``, or None."""
+    best = get_session().scalar(sa.select(sa.func.max(Attempt.score)).where(
+        Attempt.quiz_id == quiz.id, Attempt.learner_id == learner_id,
+        Attempt.passed.is_(True), Attempt.submitted_dt >= since))
     return None if best is None else round(best * 100, 1)
 
 

@@ -46,7 +46,8 @@ def _load_own_attempt(attempt_id: int) -> Attempt:
 
 def _attempts_left(quiz, learner_id) -> int | None:
     limit = quiz.settings.get("max_attempts")
-    return None if not limit else max(limit - len(operations.finished_attempts(quiz, learner_id)), 0)
+    return None if not limit else max(
+        limit - len(operations.finished_attempts_this_cycle(quiz, learner_id)), 0)
 
 
 @require("learn")

@@ -74,7 +74,9 @@ def test_the_record_shows_time_spent_per_course(hr_client, create_learner, creat
             for lesson, active in zip(course.lessons, lesson_seconds):
                 db.add(LessonProgress(enrollment_id=enrollment.id, lesson_id=lesson.id,
                                       active_seconds=active, done_dt=utcnow()))
-        db.add(CourseCompletion(learner_id=person.id, course_code="TIME01", course_id=course.id))
+        db.add(CourseCompletion(learner_id=person.id, course_code="TIME01", course_id=course.id,
+                                course_version=course.version, periods=course.periods,
+                                title_vi=course.title_vi, title_en=course.title_en))
         db.commit()
     page = hr_client.get(f"/reports/learners/{person.id}").get_data(as_text=True)
     in_progress = page.split("Khóa học đang học")[1]

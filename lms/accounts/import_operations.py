@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from lms.accounts import operations
 from lms.accounts.import_file import read_table
 from lms.accounts.import_validation import RowError, ValidatedImport, validate_table
-from lms.accounts.models import Learner, OrgUnit, User
+from lms.accounts.models import Learner, MembershipSource, OrgUnit, User
 from lms.audit.operations import record_event
 from lms.db import get_session
 from lms.i18n import _
@@ -45,7 +45,9 @@ def import_learners(filename: str, data: bytes, *, actor: Learner | None,
     """Read, validate and (if allowed) apply. Raises ImportFileError for unreadable files."""
     session = get_session()
     table = read_table(filename, data, max_rows)
-    units = {unit.code: unit for unit in session.scalars(sa.select(OrgUnit))}
+    # A closed unit takes no new members: its code reads as unknown in the file.
+    units = {unit.code: unit for unit in session.scalars(
+        sa.select(OrgUnit).where(OrgUnit.closed_on.is_(None)))}
     validated = validate_table(table, set(units), dt.date.today())
     _check_usernames(validated)
     outcome = ImportOutcome(validated)
@@ -88,10 +90,11 @@ def _apply_row(values: dict, units: dict[str, OrgUnit], outcome: ImportOutcome,
     fields["org_unit"] = units[values["org_unit_code"]]
     learner = session.scalar(sa.select(Learner).where(Learner.staff_code == values["staff_code"]))
     if learner is None:
-        learner = operations.create_learner(staff_code=values["staff_code"], actor=actor, **fields)
+        learner = operations.create_learner(staff_code=values["staff_code"], actor=actor,
+                                            unit_source=MembershipSource.IMPORT, **fields)
         outcome.created += 1
     elif any(getattr(learner, name) != value for name, value in fields.items()):
-        operations.apply_profile(learner, fields, actor=actor)
+        operations.apply_profile(learner, fields, actor=actor, unit_source=MembershipSource.IMPORT)
         outcome.updated += 1
     else:
         outcome.unchanged += 1

@@ -52,8 +52,19 @@ class OrgUnit(Base):
     )
     path: Mapped[str] = mapped_column(sa.String(400), index=True)
     created_dt: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: The first day the unit no longer exists (closed or merged). A unit with history
+    #: is closed, never deleted: completions and memberships of the past still name it.
+    closed_on: Mapped[dt.date | None]
+    #: The unit that took over this one's members when it was merged (None otherwise);
+    #: host-profile sync follows it when a host still sends the old code.
+    merged_into_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("lms_org_units.id", ondelete="RESTRICT"))
 
-    parent: Mapped[OrgUnit | None] = relationship(remote_side=[id])
+    parent: Mapped[OrgUnit | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
 
     @property
     def depth(self) -> int:
@@ -64,6 +75,83 @@ class OrgUnit(Base):
 
     def __repr__(self) -> str:
         return f"<OrgUnit {self.code}>"
+
+
+class MembershipSource(enum.StrEnum):
+    """Which path changed a learner's unit (each is audited)."""
+
+    #: Rows created by migration 0008 from the units learners had then.
+    MIGRATION = "migration"
+    #: Profile created, or edited by an admin (form or CLI).
+    ADMIN = "admin"
+    IMPORT = "import"
+    #: The host application's profile said so (host mode).
+    HOST_SYNC = "host_sync"
+    MERGE = "merge"
+
+
+class OrgUnitMembership(Base):
+    """A learner belonged to a unit from ``valid_from`` (inclusive) to ``valid_to``
+    (exclusive; None = still does).
+
+    Rows are only ever closed and opened, never rewritten, by
+    :func:`lms.accounts.operations.set_learner_unit`; ``Learner.org_unit_id`` is the cache
+    of the open row. Two changes on one day leave a closed row with
+    ``valid_from == valid_to``: it matches no date, but keeps the audit trail whole.
+    """
+
+    __tablename__ = "lms_org_unit_memberships"
+    __table_args__ = (
+        sa.CheckConstraint("valid_to IS NULL OR valid_to >= valid_from",
+                           name="membership_ends_after_it_starts"),
+        # At most one open row per learner, whatever the number of parallel writers.
+        sa.Index("uq_lms_org_unit_memberships_open", "learner_id", unique=True,
+                 sqlite_where=sa.text("valid_to IS NULL"),
+                 postgresql_where=sa.text("valid_to IS NULL")),
+        sa.Index("ix_lms_org_unit_memberships_unit_dates", "org_unit_id", "valid_from"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("lms_learners.id", ondelete="CASCADE"), index=True)
+    #: RESTRICT: a unit someone belonged to is history and cannot be deleted.
+    org_unit_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("lms_org_units.id", ondelete="RESTRICT"))
+    valid_from: Mapped[dt.date]
+    valid_to: Mapped[dt.date | None]
+    source: Mapped[MembershipSource] = mapped_column(enum_column(MembershipSource))
+    #: Why, in the words of whoever changed it (e.g. the merge decision's reference).
+    reason: Mapped[str | None] = mapped_column(sa.String(300))
+    actor_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("lms_learners.id", ondelete="SET NULL"))
+    recorded_dt: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    org_unit: Mapped[OrgUnit] = relationship()
+
+
+class OrgUnitParentPeriod(Base):
+    """Unit ``org_unit_id`` sat under ``parent_id`` (None = top level) from
+    ``valid_from`` to ``valid_to`` (exclusive; None = still does): the dated tree, so a
+    past subtree can be rebuilt (:func:`lms.accounts.queries.subtree_members_on`)."""
+
+    __tablename__ = "lms_org_unit_parents"
+    __table_args__ = (
+        sa.CheckConstraint("valid_to IS NULL OR valid_to >= valid_from",
+                           name="parent_period_ends_after_it_starts"),
+        sa.Index("uq_lms_org_unit_parents_open", "org_unit_id", unique=True,
+                 sqlite_where=sa.text("valid_to IS NULL"),
+                 postgresql_where=sa.text("valid_to IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: CASCADE: a unit without history may still be deleted, with its own parent rows.
+    org_unit_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("lms_org_units.id", ondelete="CASCADE"), index=True)
+    #: RESTRICT: a unit that was ever a parent is history.
+    parent_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("lms_org_units.id", ondelete="RESTRICT"), index=True)
+    valid_from: Mapped[dt.date]
+    valid_to: Mapped[dt.date | None]
 
 
 class User(UserMixin, Base):

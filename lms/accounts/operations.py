@@ -10,10 +10,20 @@ import secrets
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from lms.accounts.models import Learner, OrgUnit, Role, RoleGrant, User
+from lms.accounts.models import (
+    Learner,
+    MembershipSource,
+    OrgUnit,
+    OrgUnitMembership,
+    OrgUnitParentPeriod,
+    Role,
+    RoleGrant,
+    User,
+)
 from lms.accounts.password_policy import PasswordRules, password_problem
 from lms.accounts.passwords import check_password, hash_password
 from lms.audit.operations import record_event
+from lms.dates import today
 from lms.db import get_session, utcnow
 from lms.i18n import _, nfc, strip_diacritics
 
@@ -42,10 +52,13 @@ def create_org_unit(code: str, name_vi: str, name_en: str, parent: OrgUnit | Non
     session = get_session()
     if session.scalar(sa.select(OrgUnit.id).where(OrgUnit.code == code)) is not None:
         raise AccountError(_("An org unit with code %(code)s already exists.", code=code))
+    _refuse_closed(parent)
     unit = OrgUnit(code=code, name_vi=nfc(name_vi), name_en=nfc(name_en), parent=parent, path="")
     # The id is needed for the path.
     _add_unique(unit, _("An org unit with code %(code)s already exists.", code=code))
     unit.path = f"{parent.path if parent else '/'}{unit.id}/"
+    session.add(OrgUnitParentPeriod(org_unit_id=unit.id, parent_id=parent.id if parent else None,
+                                    valid_from=today()))
     session.flush()
     record_event("admin.unit_created", actor=actor, object_type="org_unit", object_id=unit.id,
                  details={"code": unit.code, "name_vi": unit.name_vi, "name_en": unit.name_en,
@@ -76,6 +89,8 @@ def move_org_unit(unit: OrgUnit, new_parent: OrgUnit | None, *, actor: Learner |
     """
     if new_parent is not None and new_parent.path.startswith(unit.path):
         raise AccountError(_("A unit cannot be moved under itself or one of its own sub-units."))
+    _refuse_closed(unit)
+    _refuse_closed(new_parent)
     session = get_session()
     old_path = unit.path
     new_path = f"{new_parent.path if new_parent else '/'}{unit.id}/"
@@ -92,9 +107,116 @@ def move_org_unit(unit: OrgUnit, new_parent: OrgUnit | None, *, actor: Learner |
         .execution_options(synchronize_session=False)
     )
     unit.parent_id = new_parent.id if new_parent else None
+    _date_parent_change(unit.id, unit.parent_id)
     session.flush()
     session.expire_all()  # paths of loaded descendants changed in SQL
     record_event("admin.unit_moved", actor=actor, object_type="org_unit", object_id=unit.id,
+                 details=details)
+
+
+def _date_parent_change(unit_id: int, parent_id: int | None) -> None:
+    """Close the unit's open parent period and open the next one, dated today."""
+    session = get_session()
+    day = today()
+    current = session.scalar(sa.select(OrgUnitParentPeriod).where(
+        OrgUnitParentPeriod.org_unit_id == unit_id, OrgUnitParentPeriod.valid_to.is_(None)))
+    if current is not None:
+        current.valid_to = max(day, current.valid_from)
+        session.flush()  # closed before the next opens: at most one open row per unit
+    session.add(OrgUnitParentPeriod(org_unit_id=unit_id, parent_id=parent_id, valid_from=day))
+
+
+def _refuse_closed(unit: OrgUnit | None) -> None:
+    if unit is not None and unit.is_closed:
+        raise AccountError(_("The org unit %(code)s is closed: choose a unit that still exists.",
+                             code=unit.code))
+
+
+def close_org_unit(unit: OrgUnit, *, actor: Learner | None = None,
+                   reason: str | None = None) -> None:
+    """Close a unit from today: it keeps its history and leaves the pickers.
+
+    Refused while people still belong to it or one of its sub-units is open: move them
+    first, or merge the unit (:func:`merge_org_units`).
+    """
+    if unit.is_closed:
+        raise AccountError(_("The org unit %(code)s is already closed.", code=unit.code))
+    session = get_session()
+    members = session.scalar(sa.select(sa.func.count()).select_from(Learner)
+                             .where(Learner.org_unit_id == unit.id))
+    if members:
+        raise AccountError(_("The org unit %(code)s still has members (%(count)d): move them or "
+                             "merge the unit into another one first.", code=unit.code, count=members))
+    open_children = session.scalar(sa.select(sa.func.count()).select_from(OrgUnit).where(
+        OrgUnit.parent_id == unit.id, OrgUnit.closed_on.is_(None)))
+    if open_children:
+        raise AccountError(_("The org unit %(code)s still has open sub-units: move or close them "
+                             "first.", code=unit.code))
+    unit.closed_on = today()
+    session.flush()
+    record_event("admin.unit_closed", actor=actor, object_type="org_unit", object_id=unit.id,
+                 details={"code": unit.code, "closed_on": unit.closed_on.isoformat(),
+                          "reason": reason})
+
+
+def merge_org_units(source: OrgUnit, target: OrgUnit, *, reason: str,
+                    actor: Learner | None = None) -> int:
+    """Move every current member of ``source`` to ``target`` (each move dated today with
+    ``reason``, e.g. "Sáp nhập theo Nghị quyết …"), move its open sub-units under
+    ``target``, and close ``source``. Returns how many people moved. One transaction:
+    the caller commits once."""
+    reason = nfc((reason or "").strip())
+    if not reason:
+        raise AccountError(_("Give the reason for the merge (for example the decision that "
+                             "ordered it)."))
+    if source.id == target.id:
+        raise AccountError(_("A unit cannot be merged into itself."))
+    if target.path.startswith(source.path):
+        raise AccountError(_("A unit cannot be merged into one of its own sub-units."))
+    _refuse_closed(source)
+    _refuse_closed(target)
+    session = get_session()
+    members = session.scalars(sa.select(Learner).where(Learner.org_unit_id == source.id)
+                              .order_by(Learner.id)).all()
+    for learner in members:
+        set_learner_unit(learner, target, source=MembershipSource.MERGE, actor=actor, reason=reason)
+    children = session.scalars(sa.select(OrgUnit).where(
+        OrgUnit.parent_id == source.id, OrgUnit.closed_on.is_(None)).order_by(OrgUnit.id)).all()
+    for child in children:
+        move_org_unit(child, target, actor=actor)
+    session.refresh(source)
+    source.merged_into_id = target.id
+    close_org_unit(source, actor=actor, reason=reason)
+    record_event("admin.units_merged", actor=actor, object_type="org_unit", object_id=source.id,
+                 details={"source": source.code, "target": target.code, "reason": reason,
+                          "members_moved": len(members),
+                          "sub_units_moved": [child.code for child in children]})
+    return len(members)
+
+
+def delete_org_unit(unit: OrgUnit, *, actor: Learner | None = None) -> None:
+    """Delete a unit created by mistake. A unit with history — anyone ever a member, a
+    sub-unit now or in the past, a completion that names it — is refused: close it."""
+    session = get_session()
+    refusal = _("The org unit %(code)s has history (members, sub-units or completions, now or "
+                "in the past): it cannot be deleted. Close it instead.", code=unit.code)
+    has_members = session.scalar(sa.select(OrgUnitMembership.id).where(
+        OrgUnitMembership.org_unit_id == unit.id).limit(1)) is not None
+    if has_members or unit.merged_into_id is not None:
+        raise AccountError(refusal)
+    details = {"code": unit.code, "name_vi": unit.name_vi}
+    unit_id = unit.id
+    try:
+        with session.begin_nested():
+            # Parent rows of the unit itself go with it (CASCADE in the database); any
+            # other row naming it (a sub-unit, a completion, a merge) is RESTRICT.
+            session.execute(sa.delete(OrgUnitParentPeriod).where(
+                OrgUnitParentPeriod.org_unit_id == unit_id))
+            session.delete(unit)
+            session.flush()
+    except IntegrityError:
+        raise AccountError(refusal) from None
+    record_event("admin.unit_deleted", actor=actor, object_type="org_unit", object_id=unit_id,
                  details=details)
 
 
@@ -110,28 +232,40 @@ _AUDITED_WITH_VALUES = ("full_name", "staff_code", "category", "position", "org_
 _AUDITED_AS_CHANGED = ("email", "birth_date", "gender")
 
 
-def create_learner(*, actor: Learner | None = None, **fields) -> Learner:
+def create_learner(*, actor: Learner | None = None,
+                   unit_source: MembershipSource = MembershipSource.ADMIN, **fields) -> Learner:
     _check_staff_code_free(fields.get("staff_code"), None)
     learner = Learner(full_name="", search_name="")
+    unit = fields.pop("org_unit", None)
+    _refuse_closed(unit)
     apply_profile(learner, fields)
     _add_unique(learner, _("Staff code %(code)s is already used by another person.",
                            code=fields.get("staff_code")))
+    set_learner_unit(learner, unit, source=unit_source, actor=actor)
     record_event("admin.learner_created", actor=actor, object_type="learner", object_id=learner.id,
                  details={"staff_code": learner.staff_code, "full_name": learner.full_name,
                           "org_unit": learner.org_unit.code if learner.org_unit else None})
     return learner
 
 
-def apply_profile(learner: Learner, fields: dict, *, actor: Learner | None = None) -> None:
+def apply_profile(learner: Learner, fields: dict, *, actor: Learner | None = None,
+                  unit_source: MembershipSource = MembershipSource.ADMIN) -> None:
     """Set profile fields, normalising text to NFC and refreshing the search key.
 
     On an existing learner the changes are audited (``admin.learner_updated``): a new org
-    unit moves the person into other HR officers' view.
+    unit moves the person into other HR officers' view. The unit itself changes only
+    through :func:`set_learner_unit` (dated membership, its own audit event).
     """
     if "staff_code" in fields:
         _check_staff_code_free(fields["staff_code"], learner.id)
     before = _audited_values(learner) if learner.id is not None else None
+    if "org_unit" in fields:
+        if learner.id is None:
+            raise ValueError("a new learner's unit is set by create_learner")
+        set_learner_unit(learner, fields["org_unit"], source=unit_source, actor=actor)
     for name in PROFILE_FIELDS:
+        if name == "org_unit":
+            continue
         if name in fields:
             value = fields[name]
             setattr(learner, name, nfc(value.strip()) if isinstance(value, str) else value)
@@ -147,6 +281,65 @@ def apply_profile(learner: Learner, fields: dict, *, actor: Learner | None = Non
             record_event("admin.learner_updated", actor=actor, object_type="learner",
                          object_id=learner.id,
                          details={"staff_code": learner.staff_code, "changes": changes})
+
+
+def set_learner_unit(learner: Learner, unit: OrgUnit | None, *, source: MembershipSource,
+                     actor: Learner | None = None, reason: str | None = None) -> bool:
+    """Move a (flushed) learner to ``unit`` (None: no unit) from today: the open membership
+    row is closed and the next one opened in this transaction, ``Learner.org_unit_id``
+    follows, and ``learner.unit_changed`` is audited. The one writer of a learner's unit.
+
+    Returns False (writing nothing) when the learner is already there.
+    """
+    session = get_session()
+    # Lock the learner's row: two parallel changes of one person close and open in turn
+    # (FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers).
+    current_id = session.scalar(sa.select(Learner.org_unit_id).where(Learner.id == learner.id)
+                                .with_for_update())
+    new_id = unit.id if unit is not None else None
+    if current_id == new_id:
+        return False
+    _refuse_closed(unit)
+    day = today()
+    open_row = session.scalar(sa.select(OrgUnitMembership).where(
+        OrgUnitMembership.learner_id == learner.id, OrgUnitMembership.valid_to.is_(None)))
+    if open_row is not None:
+        open_row.valid_to = max(day, open_row.valid_from)
+        session.flush()  # closed before the next opens: at most one open row per learner
+    if unit is not None:
+        session.add(OrgUnitMembership(learner_id=learner.id, org_unit_id=unit.id, valid_from=day,
+                                      source=source, reason=reason,
+                                      actor_id=actor.id if actor else None))
+    old_code = session.scalar(sa.select(OrgUnit.code).where(OrgUnit.id == current_id)) \
+        if current_id is not None else None
+    learner.org_unit = unit
+    session.flush()
+    record_event("learner.unit_changed", actor=actor, object_type="learner", object_id=learner.id,
+                 details={"staff_code": learner.staff_code, "from": old_code,
+                          "to": unit.code if unit else None, "on": day.isoformat(),
+                          "source": source.value, "reason": reason})
+    return True
+
+
+def delete_learner(learner: Learner, *, actor: Learner | None = None) -> None:
+    """Delete a profile made by mistake. Anyone with learning records (enrolments,
+    attempts, completions: RESTRICT in the database) is refused: deactivate them."""
+    session = get_session()
+    details = {"staff_code": learner.staff_code, "full_name": learner.full_name}
+    learner_id = learner.id
+    user = learner.user
+    try:
+        with session.begin_nested():
+            session.delete(learner)
+            if user is not None:
+                session.delete(user)
+            session.flush()
+    except IntegrityError:
+        raise AccountError(_("%(name)s has learning records (courses, quizzes or completions) and "
+                             "cannot be deleted: deactivate the account instead.",
+                             name=details["full_name"])) from None
+    record_event("admin.learner_deleted", actor=actor, object_type="learner",
+                 object_id=learner_id, details=details)
 
 
 def _audited_values(learner: Learner) -> dict:

@@ -1,17 +1,26 @@
-"""Read helpers for org units and learners."""
+"""Read helpers for org units and learners, today and on a past date."""
 from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from lms.accounts.models import Learner, OrgUnit, RoleGrant
+from lms.accounts.models import Learner, OrgUnit, OrgUnitMembership, OrgUnitParentPeriod, RoleGrant
 from lms.db import get_session
 from lms.i18n import strip_diacritics
 
 
-def org_units_in_tree_order() -> list[OrgUnit]:
-    """Every unit, parents before children (sorting the id paths numerically)."""
-    units = get_session().scalars(sa.select(OrgUnit)).all()
+def org_units_in_tree_order(*, include_closed: bool = True) -> list[OrgUnit]:
+    """Every unit, parents before children (sorting the id paths numerically).
+
+    Pickers pass ``include_closed=False``: a closed unit takes no new members.
+    """
+    query = sa.select(OrgUnit)
+    if not include_closed:
+        query = query.where(OrgUnit.closed_on.is_(None))
+    units = get_session().scalars(query).all()
     return sorted(units, key=lambda unit: [int(part) for part in unit.path.strip("/").split("/")])
 
 
@@ -55,3 +64,50 @@ def grants_of(learner: Learner) -> list[RoleGrant]:
         sa.select(RoleGrant).where(RoleGrant.learner_id == learner.id)
         .options(selectinload(RoleGrant.org_unit)).order_by(RoleGrant.role)
     ).all()
+
+
+# --- history: who was where on a date -------------------------------------------------
+
+def _valid_on(model, day: dt.date):
+    """Rows of a dated table in force on ``day`` (``valid_to`` is exclusive)."""
+    return sa.and_(model.valid_from <= day, sa.or_(model.valid_to.is_(None), model.valid_to > day))
+
+
+def unit_of_learner_on(learner_id: int, day: dt.date) -> OrgUnit | None:
+    """The unit the learner belonged to on ``day`` (None: no unit, or not yet recorded)."""
+    return get_session().scalar(
+        sa.select(OrgUnit).join(OrgUnitMembership, OrgUnitMembership.org_unit_id == OrgUnit.id)
+        .where(OrgUnitMembership.learner_id == learner_id, _valid_on(OrgUnitMembership, day)))
+
+
+def unit_ids_of_learners_on(learner_ids: Iterable[int], day: dt.date) -> dict[int, int]:
+    """{learner id: unit id} on ``day`` for many learners in one query (absent: no unit)."""
+    ids = list(learner_ids)
+    if not ids:
+        return {}
+    rows = get_session().execute(
+        sa.select(OrgUnitMembership.learner_id, OrgUnitMembership.org_unit_id)
+        .where(OrgUnitMembership.learner_id.in_(ids), _valid_on(OrgUnitMembership, day)))
+    return dict(rows.all())
+
+
+def subtree_unit_ids_on(unit_id: int, day: dt.date):
+    """A recursive CTE (column ``id``) of ``unit_id`` and every unit under it on ``day``,
+    walked through the dated parent rows: the tree as it was then, not as it is now."""
+    tree = sa.select(sa.literal(unit_id).label("id")).cte("subtree", recursive=True)
+    below = (sa.select(OrgUnitParentPeriod.org_unit_id)
+             .join(tree, OrgUnitParentPeriod.parent_id == tree.c.id)
+             .where(_valid_on(OrgUnitParentPeriod, day)))
+    return tree.union(below)
+
+
+def subtree_members_on(unit_id: int, day: dt.date) -> dict[int, int]:
+    """{learner id: unit id} of everyone in the subtree of ``unit_id`` on ``day``, by the
+    memberships and the tree of that day. One query, whatever the size of the subtree."""
+    tree = subtree_unit_ids_on(unit_id, day)
+    rows = get_session().execute(
+        sa.select(OrgUnitMembership.learner_id, OrgUnitMembership.org_unit_id)
+        .where(OrgUnitMembership.org_unit_id.in_(sa.select(tree.c.id)),
+               _valid_on(OrgUnitMembership, day)))
+    return dict(rows.all())
+

@@ -26,7 +26,7 @@ def list_units():
 def _unit_choices(exclude: OrgUnit | None = None) -> list[SelectChoice]:
     """Parent choices, indented by depth; a unit's own subtree is left out of its move list."""
     choices = [SelectChoice(0, _("— None (top level) —"))]
-    for unit in queries.org_units_in_tree_order():
+    for unit in queries.org_units_in_tree_order(include_closed=False):
         if exclude is not None and unit.path.startswith(exclude.path):
             continue
         choices.append(SelectChoice(unit.id, f"{'— ' * unit.depth}{unit.code} · {unit.name_vi}"))

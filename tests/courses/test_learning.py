@@ -119,8 +119,9 @@ def test_a_course_with_a_quiz_is_not_complete_on_lessons_alone(app, app_context,
 
 def test_completion_is_unique_in_the_database(db, learner, create_course):
     course = create_course(code="UNIQ01")
-    for _ in range(2):
-        db.add(CourseCompletion(learner_id=learner.id, course_code=course.code, course_id=course.id))
+    for _ in range(2):  # the same cycle twice
+        db.add(CourseCompletion(learner_id=learner.id, course_code=course.code, course_id=course.id,
+                                cycle=1, course_version=1, periods=1, title_vi="x", title_en="x"))
     with pytest.raises(sa.exc.IntegrityError):
         db.flush()
 
