@@ -548,7 +548,7 @@ def test_dvc01_teaches_digital_public_services_at_lesson_level(app):
     assert all(2 <= len(lesson.competences) <= 3 for lesson in pack.lessons)
 
 
-@pytest.mark.parametrize("number", [1, 2, 3, 4])
+@pytest.mark.parametrize("number", [1, 2, 3, 4, 5])
 def test_dvc01_lessons_open_with_objectives_and_close_with_a_summary(app, number):
     """Each lesson starts with "Mục tiêu" / "Objectives" and ends with "Tóm tắt" /
     "Summary", and the English twin has the same shape: headings, list items, table rows."""
