@@ -16,6 +16,7 @@ TOPIC_LABELS = {
     Topic.IOT: _l("IoT and smart cities"),
     Topic.CLOUD: _l("Cloud and collaboration"),
     Topic.CYBERSECURITY: _l("Cybersecurity"),
+    Topic.E_GOVERNMENT: _l("Digital government and public services"),
 }
 
 

@@ -16,6 +16,7 @@ class Topic(enum.StrEnum):
     IOT = "iot"
     CLOUD = "cloud"
     CYBERSECURITY = "cybersecurity"
+    E_GOVERNMENT = "e-government"  # online public services, VNeID, e-documents (DVC01)
 
 
 class Course(Base):

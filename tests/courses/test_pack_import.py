@@ -487,9 +487,9 @@ def test_shipped_quiz_banks_meet_the_bar(app, name):
 
 
 @pytest.mark.parametrize("name", ["ai-public-service", "cloud-collaboration", "cybersecurity-officials",
-                                  "data-management", "iot-smart-tourism"])
-def test_the_five_quizzes_draw_from_every_lesson(app, name):
-    """Settings of the five 2026 banks: 12–15 of 28 questions, drawn per lesson so every
+                                  "data-management", "iot-smart-tourism", "online-public-services"])
+def test_the_shipped_quizzes_draw_from_every_lesson(app, name):
+    """Settings of the six 2026 banks: 12–15 of 28 questions, drawn per lesson so every
     attempt covers every lesson, as many as the quiz page announces."""
     pack = validated(app, read_folder(SHIPPED / name))
     settings, numbers = pack.parts["quiz.yaml"].settings, {lesson.number for lesson in pack.lessons}
@@ -514,8 +514,60 @@ def test_shipped_short_answers_accept_the_usual_variants(app):
     assert grade_short_answer(payload, {"text": "thiên lệch"}).score == 0.0
 
 
-def test_five_packs_are_shipped():
-    assert len(SHIPPED_PACKS) == 5
+def test_six_packs_are_shipped():
+    assert SHIPPED_PACKS == ["ai-public-service", "cloud-collaboration", "cybersecurity-officials",
+                             "data-management", "iot-smart-tourism", "online-public-services"]
+
+
+def test_dvc01_short_answer_accepts_the_usual_variants(app):
+    """The file-term question: a trailing full stop, no accents, "hồ sơ công việc" and the
+    English terms score; a neighbouring term from the lesson does not."""
+    from quizzes.grading import grade_short_answer
+
+    pack = validated(app, read_folder(SHIPPED / "online-public-services"))
+    payload = next(q.payload for q in pack.quiz.questions if q.key == "file-term")
+
+    for typed in ("hồ sơ", "Hồ sơ.", "ho so", "hồ sơ công việc", "Hồ sơ điện tử.", "file", "a file",
+                  "Case file."):
+        assert grade_short_answer(payload, {"text": typed}).score == 1.0, typed
+    for typed in ("văn bản", "lưu trữ", "danh mục hồ sơ"):
+        assert grade_short_answer(payload, {"text": typed}).score == 0.0, typed
+
+
+def test_dvc01_teaches_digital_public_services_at_lesson_level(app):
+    """Issue 12, point 8: DigComp/TT02 2.3 (engaging in citizenship through digital
+    technologies) is tagged on the lessons that teach it, and the course claims only
+    competences its lessons carry."""
+    pack = validated(app, read_folder(SHIPPED / "online-public-services"))
+    lesson_codes = {code for lesson in pack.lessons for code in lesson.competences}
+
+    assert pack.code == "DVC01" and pack.topic.value == "e-government"
+    assert "2.3" in pack.lessons[0].competences and "2.3" in pack.lessons[1].competences
+    assert set(pack.competences["tt02"]) == lesson_codes
+    assert set(pack.competences["digcomp"]) == lesson_codes  # no 6.x (AI) codes here
+    assert all(2 <= len(lesson.competences) <= 3 for lesson in pack.lessons)
+
+
+@pytest.mark.parametrize("number", [1, 2, 3, 4, 5])
+def test_dvc01_lessons_open_with_objectives_and_close_with_a_summary(app, number):
+    """Each lesson starts with "Mục tiêu" / "Objectives" and ends with "Tóm tắt" /
+    "Summary", and the English twin has the same shape: headings, list items, table rows."""
+    pack = validated(app, read_folder(SHIPPED / "online-public-services"))
+    lesson = pack.lessons[number - 1]
+    vi, en = lesson.source["vi"], lesson.source["en"]
+
+    def shape(text):
+        lines = text.splitlines()
+        return (sum(1 for line in lines if line.startswith("## ")),
+                sum(1 for line in lines if re.match(r"(- |\d+\. )", line)),
+                sum(1 for line in lines if line.startswith("|")))
+
+    headings = {lang: [line for line in text.splitlines() if line.startswith("## ")]
+                for lang, text in (("vi", vi), ("en", en))}
+    assert headings["vi"][0] == "## Mục tiêu" and headings["vi"][-1] == "## Tóm tắt"
+    assert headings["en"][0] == "## Objectives" and headings["en"][-1] == "## Summary"
+    assert "Sau bài này anh/chị có thể:" in vi and "After this lesson you will be able to:" in en
+    assert shape(vi) == shape(en)
 
 
 @pytest.mark.parametrize("name", SHIPPED_PACKS)

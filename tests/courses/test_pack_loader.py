@@ -218,7 +218,7 @@ def test_course_yaml_that_is_not_a_mapping(registry):
     ("  vi: An toàn thông tin thử nghiệm\n", "", 4, '"title" has no Vietnamese text (vi).'),
     ("  en: Test cybersecurity\n", "  en: '   '\n", 4, '"title" has no English text (en).'),
     ("topic: cybersecurity", "topic: blockchain", 3,
-     'Unknown topic "blockchain"; use one of: ai, big-data, iot, cloud, cybersecurity.'),
+     'Unknown topic "blockchain"; use one of: ai, big-data, iot, cloud, cybersecurity, e-government.'),
     ("code: TEST01", "code: test01", 1, "The course code must be 2–32 capital letters, digits or '-'."),
     ("code: TEST01", "code: T", 1, "The course code must be 2–32 capital letters, digits or '-'."),
     ("code: TEST01", "code: " + "A" * 33, 1,
