@@ -525,7 +525,7 @@ def test_dvc01_short_answer_accepts_the_usual_variants(app):
     from quizzes.grading import grade_short_answer
 
     pack = validated(app, read_folder(SHIPPED / "online-public-services"))
-    payload = next(q.payload for q in pack.quiz.questions if q.key == "file-term")
+    payload = next(q.payload for q in pack.parts["quiz.yaml"].questions if q.key == "file-term")
 
     for typed in ("hồ sơ", "Hồ sơ.", "ho so", "hồ sơ công việc", "Hồ sơ điện tử.", "file", "a file",
                   "Case file."):
