@@ -54,7 +54,6 @@ def upload_pack():
             if pack is not None:
                 result = pack_operations.import_pack(pack, publish=False,
                                                      actor=current_principal().learner)
-                get_session().commit()
                 flash(_("The pack was imported as a draft: check it, then publish it.")
                       if result.created else _("This version was already imported."), "success")
                 _flash_warnings(warnings)
@@ -101,7 +100,6 @@ def publish(course_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     pack_operations.publish_course(course, actor=current_principal().learner)
-    get_session().commit()
     flash(_("Version %(version)d of %(code)s is published.", version=course.version, code=course.code), "success")
     return redirect(url_for("lms.courses.author_courses"))
 
@@ -112,7 +110,6 @@ def unpublish(course_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     pack_operations.unpublish_course(course, actor=current_principal().learner)
-    get_session().commit()
     flash(_("Version %(version)d of %(code)s is no longer published.", version=course.version,
             code=course.code), "success")
     return redirect(url_for("lms.courses.author_courses"))

@@ -59,7 +59,6 @@ def enrol(code: str):
         abort(400)
     learner = current_principal().learner
     enrollment = operations.enrol(learner, course)
-    get_session().commit()
     progress = queries.progress(learner.id, enrollment.course, enrollment)
     target = queries.next_lesson(enrollment.course, progress.done_lesson_ids)
     if target is None:
@@ -115,7 +114,6 @@ def lesson_done(code: str, number: int):
         # The lesson again, with how long is left: a plain page, no script needed.
         return _lesson_page(learner, course, enrollment, lesson, seconds_left=not_ready.seconds_left,
                             not_ready=not_ready, status=409)
-    get_session().commit()
     following = next((item for item in course.lessons if item.number == number + 1), None)
     if following is not None:
         return redirect(url_for("lms.courses.lesson", code=code, number=following.number))

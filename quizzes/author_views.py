@@ -46,7 +46,6 @@ def upload_gift(course_id: int):
             get_session().rollback()
             problems = error.messages
         else:
-            get_session().commit()
             flash(_("%(count)d questions were added to the final quiz.", count=added), "success")
             return redirect(url_for("lms.courses.preview", course_id=course.id))
     return render_template("lms/quizzes/upload_gift.html", course=course, form=form,

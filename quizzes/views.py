@@ -37,7 +37,6 @@ def _load_own_attempt(attempt_id: int) -> Attempt:
             attempt = get_session().get(Attempt, attempt_id)
         else:
             operations.close_if_overdue(attempt)
-            get_session().commit()
         flash(_("The time for this attempt is over; your saved answers were graded."), "info")
     return attempt
 
@@ -73,7 +72,6 @@ def start(code: str):
     except operations.QuizError as error:
         flash(str(error), "error")
         return redirect(url_for("lms.quizzes.overview", code=code))
-    get_session().commit()
     return redirect(url_for("lms.quizzes.question", attempt_id=attempt.id, position=1))
 
 
@@ -142,7 +140,6 @@ def _save_and_move(attempt, current, position, questions, form):
     try:
         answer = operations.answer_from_form(attempt, current, request.form)
         operations.save_answer(attempt, current, answer)
-        get_session().commit()
     except operations.AnswerError as error:
         get_session().rollback()
         if wants_json:
@@ -176,7 +173,6 @@ def submit(attempt_id: int):
         if not form.validate_on_submit():
             abort(400)
         operations.submit_attempt(attempt)  # a second submit simply returns the stored result
-        get_session().commit()
         return redirect(url_for("lms.quizzes.result", attempt_id=attempt.id))
     if attempt.state == AttemptState.SUBMITTED:
         return redirect(url_for("lms.quizzes.result", attempt_id=attempt.id))

@@ -37,9 +37,7 @@ def import_learners():
             file_error = _("Another import changed these learners at the same moment, so "
                            "nothing was imported from this file. Import it again: rows already "
                            "there will simply be left unchanged.")
-        if outcome is not None and outcome.applied:
-            get_session().commit()
-        else:
-            get_session().rollback()
+        if outcome is None or not outcome.applied:
+            get_session().rollback()  # nothing of a refused file is kept
     return render_template("lms/admin/import.html", form=form, outcome=outcome,
                            file_error=file_error)

@@ -86,7 +86,6 @@ def _save_learner(form: LearnerForm, learner: Learner | None, success: str):
             get_session().rollback()
             form.username.errors.append(str(error))
             return None
-    get_session().commit()
     flash(success, "success")
     if password:
         _flash_temporary_password(learner, password)
@@ -135,7 +134,6 @@ def set_active(learner_id: int):
         flash(_("You cannot deactivate your own account."), "error")
     elif learner.is_active != make_active:
         operations.set_active(learner, make_active, actor=current_principal().learner)
-        get_session().commit()
         flash(_("The learner has been activated.") if make_active
               else _("The learner has been deactivated."), "success")
     return redirect(url_for("lms.admin.edit_learner", learner_id=learner.id))
@@ -148,7 +146,6 @@ def reset_password(learner_id: int):
         abort(400)
     password = operations.new_temporary_password(learner, learner.user.username)
     operations.reset_password(learner.user, password, actor=current_principal().learner)
-    get_session().commit()
     _flash_temporary_password(learner, password)
     return redirect(url_for("lms.admin.edit_learner", learner_id=learner.id))
 
@@ -166,7 +163,6 @@ def grant_role(learner_id: int):
     try:
         operations.grant_role(learner, role, unit if role == Role.HR else None,
                               actor=current_principal().learner)
-        get_session().commit()
     except operations.AccountError as error:
         flash(str(error), "error")
     except IntegrityError:
@@ -188,6 +184,5 @@ def revoke_role(learner_id: int, grant_id: int):
         flash(_("You cannot remove your own administrator role."), "error")
     else:
         operations.revoke_role(grant, actor=current_principal().learner)
-        get_session().commit()
         flash(_("The role has been revoked."), "success")
     return redirect(url_for("lms.admin.edit_learner", learner_id=learner.id))

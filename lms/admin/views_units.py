@@ -53,7 +53,6 @@ def new_unit():
         except operations.AccountError as error:
             form.code.errors.append(str(error))
         else:
-            get_session().commit()
             flash(_("The org unit has been created."), "success")
             return redirect(url_for("lms.admin.units"))
     return render_template("lms/admin/unit_form.html", form=form, unit=None)
@@ -73,7 +72,6 @@ def edit_unit(unit_id: int):
         except operations.AccountError as error:
             form.code.errors.append(str(error))
         else:
-            get_session().commit()
             flash(_("The org unit has been saved."), "success")
             return redirect(url_for("lms.admin.units"))
     return render_template("lms/admin/unit_form.html", form=form, unit=unit)
@@ -92,7 +90,6 @@ def move_unit(unit_id: int):
         except operations.AccountError as error:
             form.parent_id.errors.append(str(error))
         else:
-            get_session().commit()
             flash(_("The org unit has been moved."), "success")
             return redirect(url_for("lms.admin.units"))
     return render_template("lms/admin/unit_move.html", form=form, unit=unit)

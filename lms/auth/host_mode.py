@@ -51,7 +51,7 @@ def _upsert_in_own_transaction(state, host_id: str, profile: dict) -> None:
     it gets its own session. Two first visits at once: the loser's insert violates the
     unique host id and simply finds the winner's row.
     """
-    with state.database.write_session() as session:
+    with state.database.unit_of_work() as session:
         learner = _find(session, host_id) or Learner(host_user_id=host_id)
         learner.full_name = nfc(profile.get("full_name") or host_id)
         learner.search_name = strip_diacritics(learner.full_name)
@@ -66,6 +66,6 @@ def _upsert_in_own_transaction(state, host_id: str, profile: dict) -> None:
             learner.org_unit = unit
         session.add(learner)
         try:
-            session.commit()
+            session.flush()  # the unit of work commits; a lost race is found here
         except IntegrityError:
             session.rollback()

@@ -42,7 +42,6 @@ def _attempt_login(form: LoginForm):
     if wait:
         # Refused before the password is checked: a guess during the wait tells nothing.
         record_event("auth.login_throttled", actor_label=username, details={"wait_seconds": wait})
-        db.commit()
         return throttled_response(wait)
     user = db.scalar(sa.select(User).where(User.username == username))
     password_ok = operations.verify_password(user, form.password.data) if user else \
@@ -50,7 +49,6 @@ def _attempt_login(form: LoginForm):
     if not (password_ok and user.is_active):
         limiter.record_login_failure(address, username)
         record_event("auth.login_failed", actor_label=username)
-        db.commit()
         # One message for every failure: never reveal which usernames exist.
         flash(_("Wrong username or password."), "error")
         return None
@@ -58,7 +56,6 @@ def _attempt_login(form: LoginForm):
     previous_login = user.last_login_dt
     _start_session(user)
     record_event("auth.login", actor=user.learner, object_type="user", object_id=user.id)
-    db.commit()
     _flash_account_history(user, previous_login)
     if user.must_change_password:
         return redirect(url_for("lms.auth.change_password"))
@@ -113,7 +110,6 @@ def logout():
     row = g.get("lms_user_session") if current_user.is_authenticated else None
     if row is not None:
         user_sessions.end(row, EndReason.LOGOUT)  # a copy of the cookie dies with it
-        get_session().commit()
     logout_user()
     locale = session.get(SESSION_LOCALE_KEY)
     session.clear()
@@ -154,7 +150,6 @@ def _save_new_password(user: User, form: ChangePasswordForm):
         get_session().rollback()
         form.new_password.errors.append(str(error))
         return None
-    get_session().commit()
     login_user(user)  # the session id changed with the version: stay signed in
     flash(_("Your password has been changed. Your other sessions have been ended."), "success")
     return redirect(url_for("lms.index"))
@@ -181,7 +176,6 @@ def end_other_sessions():
                                   except_id=current.id if current is not None else None)
     record_event("auth.sessions_ended", actor=current_user.learner, object_type="user",
                  object_id=current_user.id, details={"count": ended})
-    get_session().commit()
     flash(ngettext("%(num)d other session has been ended.",
                    "%(num)d other sessions have been ended.", ended), "success")
     return redirect(url_for("lms.auth.sessions"))
