@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 
 from courses import queries as course_queries
-from lms.auth.access import require
+from lms.auth.access import load_or_404, require
 from lms.auth.principal import current_principal
 from lms.db import get_session, is_read_request, utcnow, write_during_read_request
 from lms.i18n import _, current_locale
@@ -27,9 +27,7 @@ def _course_and_quiz(code: str):
 
 def _load_own_attempt(attempt_id: int) -> Attempt:
     """The learner's own attempt; anyone else's is a 404 (not even its existence leaks)."""
-    attempt = get_session().get(Attempt, attempt_id)
-    if attempt is None or attempt.learner_id != current_principal().learner.id:
-        abort(404)
+    attempt = load_or_404(Attempt, attempt_id, "quiz.take_attempt")
     if attempt.state == AttemptState.IN_PROGRESS and operations.is_overdue(attempt, utcnow()):
         if is_read_request():
             with write_during_read_request() as session:

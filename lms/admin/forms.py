@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
+from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Optional, Regexp, ValidationError
 from wtforms.widgets import TextInput
@@ -109,7 +109,3 @@ class AuditFilterForm(LmsForm):
 
     action = StringField(_l("Action"), validators=[Optional(), max_length(60)])
     actor = StringField(_l("Actor"), validators=[Optional(), max_length(200)])
-
-
-class ResetPasswordForm(LmsForm):
-    confirm = HiddenField(default="1")

@@ -10,18 +10,12 @@ from lms.accounts.models import Gender, Learner, LearnerCategory, OrgUnit, Role,
 from lms.admin.forms import ActionForm, GrantRoleForm, LearnerForm, LearnerSearchForm
 from lms.admin.views_units import _unit_choices
 from lms.audit.record_views import record_record_view
-from lms.auth.access import require
+from lms.auth.access import load_or_404, require
 from lms.auth.principal import current_principal
 from lms.db import get_session
 from lms.forms import page_argument
 from lms.i18n import _
-
-
-def _load_learner(learner_id: int) -> Learner:
-    learner = get_session().get(Learner, learner_id)
-    if learner is None:
-        abort(404)
-    return learner
+from lms.policy import can
 
 
 @require("admin.manage_learners")
@@ -100,7 +94,7 @@ def _flash_temporary_password(learner: Learner, password: str) -> None:
 
 @require("admin.manage_learners")
 def edit_learner(learner_id: int):
-    learner = _load_learner(learner_id)
+    learner = load_or_404(Learner, learner_id)
     if request.method == "GET":  # the profile is personal data: its reads are audited
         record_record_view(current_principal().learner, learner.id, page="admin")
     form = LearnerForm(obj=learner, org_unit_id=learner.org_unit_id or 0,
@@ -126,11 +120,11 @@ def edit_learner(learner_id: int):
 
 @require("admin.manage_learners")
 def set_active(learner_id: int):
-    learner = _load_learner(learner_id)
+    learner = load_or_404(Learner, learner_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     make_active = request.form.get("active") == "1"
-    if learner.id == current_principal().learner.id and not make_active:
+    if not make_active and not can(current_principal(), "admin.deactivate_learner", learner):
         flash(_("You cannot deactivate your own account."), "error")
     elif learner.is_active != make_active:
         operations.set_active(learner, make_active, actor=current_principal().learner)
@@ -141,7 +135,7 @@ def set_active(learner_id: int):
 
 @require("admin.manage_learners")
 def reset_password(learner_id: int):
-    learner = _load_learner(learner_id)
+    learner = load_or_404(Learner, learner_id)
     if not ActionForm().validate_on_submit() or learner.user is None:
         abort(400)
     password = operations.new_temporary_password(learner, learner.user.username)
@@ -152,7 +146,7 @@ def reset_password(learner_id: int):
 
 @require("admin.grant_roles")
 def grant_role(learner_id: int):
-    learner = _load_learner(learner_id)
+    learner = load_or_404(Learner, learner_id)
     form = GrantRoleForm()
     form.org_unit_id.choices = _unit_choices()
     if not form.validate_on_submit():
@@ -174,13 +168,13 @@ def grant_role(learner_id: int):
 
 @require("admin.grant_roles")
 def revoke_role(learner_id: int, grant_id: int):
-    learner = _load_learner(learner_id)
-    grant = get_session().get(RoleGrant, grant_id)
-    if grant is None or grant.learner_id != learner.id:
+    learner = load_or_404(Learner, learner_id)
+    grant = load_or_404(RoleGrant, grant_id)
+    if grant.learner_id != learner.id:
         abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
-    if grant.role == Role.ADMIN and learner.id == current_principal().learner.id:
+    if not can(current_principal(), "admin.revoke_role", grant):
         flash(_("You cannot remove your own administrator role."), "error")
     else:
         operations.revoke_role(grant, actor=current_principal().learner)

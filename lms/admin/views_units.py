@@ -1,13 +1,13 @@
 """Org-unit administration: list as a tree, create, edit, move."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from wtforms.fields.choices import SelectChoice
 
 from lms.accounts import operations, queries
 from lms.accounts.models import OrgUnit
 from lms.admin.forms import MoveOrgUnitForm, OrgUnitForm
-from lms.auth.access import require
+from lms.auth.access import load_or_404, require
 from lms.auth.principal import current_principal
 from lms.db import get_session
 from lms.i18n import _
@@ -33,13 +33,6 @@ def _unit_choices(exclude: OrgUnit | None = None) -> list[SelectChoice]:
     return choices
 
 
-def _load_unit(unit_id: int) -> OrgUnit:
-    unit = get_session().get(OrgUnit, unit_id)
-    if unit is None:
-        abort(404)
-    return unit
-
-
 @require("admin.manage_units")
 def new_unit():
     form = OrgUnitForm()
@@ -60,7 +53,7 @@ def new_unit():
 
 @require("admin.manage_units")
 def edit_unit(unit_id: int):
-    unit = _load_unit(unit_id)
+    unit = load_or_404(OrgUnit, unit_id)
     form = OrgUnitForm(obj=unit)
     del form.parent_id  # moving has its own page with the cycle check
     if form.validate_on_submit():
@@ -79,7 +72,7 @@ def edit_unit(unit_id: int):
 
 @require("admin.manage_units")
 def move_unit(unit_id: int):
-    unit = _load_unit(unit_id)
+    unit = load_or_404(OrgUnit, unit_id)
     form = MoveOrgUnitForm(parent_id=unit.parent_id or 0)
     # Every unit is offered so that a forged or stale choice gets the explicit refusal below.
     form.parent_id.choices = _unit_choices()

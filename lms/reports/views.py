@@ -1,11 +1,12 @@
 """HR report pages (load → authorize → act; every query scoped to the viewer)."""
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request
+from flask import current_app, render_template, request
 
 from lms.admin.forms import LearnerSearchForm
 from lms.audit.record_views import record_record_view
-from lms.auth.access import require
+from lms.accounts.models import Learner
+from lms.auth.access import load_or_404, require
 from lms.auth.principal import current_principal
 from courses.queries import time_spent_by_course
 from lms.i18n import format_minutes
@@ -27,9 +28,8 @@ def learners():
 
 @require("reports.view")
 def learner(learner_id: int):
-    person = queries.learner_in_scope(current_principal(), learner_id)
-    if person is None:
-        abort(404)  # outside the viewer's units: not even its existence is shown
+    # Outside the viewer's units is a 404: not even the person's existence is shown.
+    person = load_or_404(Learner, learner_id, "learner.view_records")
     record_record_view(current_principal().learner, person.id, page="reports")
     enrollments, completions, attempts = queries.learning_record(person.id)
     return render_template("lms/reports/learner.html", person=person, enrollments=enrollments,
