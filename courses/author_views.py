@@ -4,11 +4,11 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
 
 from courses import legal_refs, pack_operations
-from courses.forms import TOPIC_LABELS, ButtonForm, PackUploadForm
+from courses.forms import TOPIC_LABELS, PackUploadForm
 from courses.models import Course
 from courses.pack_files import PackFilesError, read_zip
 from courses.pack_validation import validate_pack
@@ -17,6 +17,7 @@ from lms.auth.access import require
 from lms.auth.principal import current_principal
 from lms.db import get_session
 from lms.extension import get_state
+from lms.forms import ButtonForm
 from lms.i18n import _
 
 
@@ -44,10 +45,7 @@ def upload_pack():
     form = PackUploadForm()
     errors = []
     if form.validate_on_submit():
-        limit = current_app.config["LMS_MAX_UPLOAD_BYTES"]
-        data = form.pack.data.read(limit + 1)
-        if len(data) > limit:
-            abort(413)
+        data = form.pack.data.read()  # its size is checked by the form (upload_size)
         try:
             warnings = []
             pack, errors = validate_pack(read_zip(data), get_state().question_types, warnings=warnings)

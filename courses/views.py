@@ -5,11 +5,12 @@ import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 
 from courses import learning_time, operations, queries
-from courses.forms import TOPIC_LABELS, ButtonForm, CatalogFilterForm
+from courses.forms import TOPIC_LABELS, CatalogFilterForm
 from courses.models import Course, CourseMedia, Lesson, Topic
 from lms.auth.access import require
 from lms.auth.principal import current_principal
 from lms.db import get_session, write_during_read_request
+from lms.forms import ButtonForm
 from lms.i18n import _, current_locale
 from lms.policy import can
 

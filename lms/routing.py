@@ -209,6 +209,6 @@ def _language_form():
 
 
 def _logout_form():
-    from lms.auth.forms import LogoutForm
+    from lms.forms import ButtonForm
 
-    return LogoutForm(formdata=None)
+    return ButtonForm(formdata=None)

@@ -10,7 +10,7 @@ from lms.auth.principal import current_principal
 from lms.db import get_session, is_read_request, utcnow, write_during_read_request
 from lms.i18n import _, current_locale
 from quizzes import operations, queries
-from quizzes.forms import AttemptForm
+from lms.forms import ButtonForm
 from quizzes.models import Attempt, AttemptState
 
 
@@ -55,7 +55,7 @@ def overview(code: str):
         finished=operations.finished_attempts(quiz, learner.id),
         attempts_left=_attempts_left(quiz, learner.id),
         cannot_start=operations.why_cannot_start(quiz, learner.id, utcnow()),
-        best=operations.best_score_percent(quiz, learner.id), form=AttemptForm())
+        best=operations.best_score_percent(quiz, learner.id), form=ButtonForm())
 
 
 @require("learn")
@@ -63,7 +63,7 @@ def start(code: str):
     learner, course, enrollment, quiz = _course_and_quiz(code)
     if quiz is None or enrollment is None:
         abort(404)
-    if not AttemptForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     try:
         attempt = operations.start_attempt(quiz, learner.id)
@@ -97,7 +97,7 @@ def question(attempt_id: int, position: int):
     if operations.needs_option_tokens(attempt, questions):
         attempt = _give_old_attempt_tokens(attempt, questions)
     current = questions[position - 1]
-    form = AttemptForm()
+    form = ButtonForm()
     if request.method == "POST":
         return _save_and_move(attempt, current, position, questions, form)
     return _question_page(attempt, current, position, questions, form)
@@ -166,7 +166,7 @@ def _save_and_move(attempt, current, position, questions, form):
 @require("learn")
 def submit(attempt_id: int):
     attempt = _load_own_attempt(attempt_id)
-    form = AttemptForm()
+    form = ButtonForm()
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)

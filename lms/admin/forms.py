@@ -12,7 +12,7 @@ from wtforms.widgets import TextInput
 from lms.accounts.import_validation import USERNAME
 from lms.accounts.models import Gender, LearnerCategory, Role
 from lms.accounts.text_rules import visible_text
-from lms.forms import LmsForm, id_choice, max_length
+from lms.forms import LmsForm, id_choice, max_length, upload_size
 from lms.i18n import _l
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z")  # \Z: "$" would let a final "\n" in
@@ -88,10 +88,6 @@ class LearnerSearchForm(LmsForm):
     unit = SelectField(_l("Org unit"), coerce=id_choice, validate_choice=False)
 
 
-class ActionForm(LmsForm):
-    """An empty form for POST buttons (deactivate, revoke …): it carries the CSRF token."""
-
-
 class GrantRoleForm(LmsForm):
     role = SelectField(_l("Role"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()])
     org_unit_id = SelectField(_l("Org unit (HR only)"), coerce=id_choice, validate_choice=True)
@@ -99,7 +95,8 @@ class GrantRoleForm(LmsForm):
 
 class ImportLearnersForm(LmsForm):
     file = FileField(_l("File (CSV or XLSX)"), validators=[
-        FileRequired(), FileAllowed(["csv", "xlsx"], _l("Only .csv and .xlsx files can be imported."))])
+        FileRequired(), FileAllowed(["csv", "xlsx"], _l("Only .csv and .xlsx files can be imported.")),
+        upload_size])
     import_valid_rows_only = BooleanField(_l("Import the valid rows and skip the invalid ones"))
 
 

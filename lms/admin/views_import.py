@@ -19,12 +19,8 @@ def import_learners():
     outcome = file_error = None
     if form.validate_on_submit():
         upload = form.file.data
-        data = upload.read(current_app.config["LMS_MAX_UPLOAD_BYTES"] + 1)
+        data = upload.read()  # its size is checked by the form (upload_size)
         try:
-            if len(data) > current_app.config["LMS_MAX_UPLOAD_BYTES"]:
-                from werkzeug.exceptions import RequestEntityTooLarge
-
-                raise RequestEntityTooLarge()
             outcome = run_import(upload.filename or "upload.csv", data,
                                  actor=current_principal().learner,
                                  import_valid_rows_only=form.import_valid_rows_only.data,

@@ -7,13 +7,13 @@ from wtforms.fields.choices import SelectChoice
 
 from lms.accounts import operations, queries
 from lms.accounts.models import Gender, Learner, LearnerCategory, OrgUnit, Role, RoleGrant
-from lms.admin.forms import ActionForm, GrantRoleForm, LearnerForm, LearnerSearchForm
+from lms.admin.forms import GrantRoleForm, LearnerForm, LearnerSearchForm
 from lms.admin.views_units import _unit_choices
 from lms.audit.record_views import record_record_view
 from lms.auth.access import load_or_404, require
 from lms.auth.principal import current_principal
 from lms.db import get_session
-from lms.forms import page_argument
+from lms.forms import ButtonForm, page_argument
 from lms.i18n import _
 from lms.policy import can
 
@@ -115,13 +115,13 @@ def edit_learner(learner_id: int):
     grant_form.org_unit_id.choices = _unit_choices()
     return render_template("lms/admin/learner_form.html", form=form, learner=learner,
                            grants=queries.grants_of(learner), grant_form=grant_form,
-                           action_form=ActionForm())
+                           action_form=ButtonForm())
 
 
 @require("admin.manage_learners")
 def set_active(learner_id: int):
     learner = load_or_404(Learner, learner_id)
-    if not ActionForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     make_active = request.form.get("active") == "1"
     if not make_active and not can(current_principal(), "admin.deactivate_learner", learner):
@@ -136,7 +136,7 @@ def set_active(learner_id: int):
 @require("admin.manage_learners")
 def reset_password(learner_id: int):
     learner = load_or_404(Learner, learner_id)
-    if not ActionForm().validate_on_submit() or learner.user is None:
+    if not ButtonForm().validate_on_submit() or learner.user is None:
         abort(400)
     password = operations.new_temporary_password(learner, learner.user.username)
     operations.reset_password(learner.user, password, actor=current_principal().learner)
@@ -172,7 +172,7 @@ def revoke_role(learner_id: int, grant_id: int):
     grant = load_or_404(RoleGrant, grant_id)
     if grant.learner_id != learner.id:
         abort(404)
-    if not ActionForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     if not can(current_principal(), "admin.revoke_role", grant):
         flash(_("You cannot remove your own administrator role."), "error")

@@ -13,11 +13,12 @@ from lms.accounts.passwords import spend_equal_time
 from lms.audit.operations import record_event
 from lms.auth import user_sessions
 from lms.auth.access import login_required_response
-from lms.auth.forms import ChangePasswordForm, EndOtherSessionsForm, LoginForm, LogoutForm
+from lms.auth.forms import ChangePasswordForm, LoginForm
 from lms.auth.models import EndReason
 from lms.auth.rate_limit import address_key
 from lms.db import get_session, utcnow
 from lms.extension import get_state
+from lms.forms import ButtonForm
 from lms.i18n import SESSION_LOCALE_KEY, _, format_moment, ngettext
 from lms.safe_redirect import safe_next_url
 
@@ -104,7 +105,7 @@ def _start_session(user: User) -> None:
 
 
 def logout():
-    form = LogoutForm()
+    form = ButtonForm()
     if not form.validate_on_submit():
         abort(400)
     row = g.get("lms_user_session") if current_user.is_authenticated else None
@@ -162,14 +163,14 @@ def sessions():
     current = g.get("lms_user_session")
     rows = user_sessions.open_sessions(current_user.id)
     page = render_template("lms/auth/sessions.html", rows=rows, current=current,
-                           form=EndOtherSessionsForm())
+                           form=ButtonForm())
     return page, 200, {"Cache-Control": "no-store"}  # addresses and devices: personal data
 
 
 def end_other_sessions():
     if not current_user.is_authenticated:
         return login_required_response()
-    if not EndOtherSessionsForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     current = g.get("lms_user_session")
     ended = user_sessions.end_all(current_user.id, EndReason.ENDED_BY_USER,
