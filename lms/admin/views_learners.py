@@ -26,10 +26,10 @@ def list_learners():
     unit = get_session().get(OrgUnit, form.unit.data) if valid and form.unit.data else None
     page = page_argument()
     page_size = current_app.config["LMS_PAGE_SIZE"]
-    learners, total = queries.search_learners(form.q.data if valid else None, unit,
-                                              page=page, page_size=page_size)
-    return render_template("lms/admin/learners.html", form=form, learners=learners, total=total,
-                           page=page, pages=max((total + page_size - 1) // page_size, 1))
+    result = queries.search_learners(form.q.data if valid else None, unit,
+                                     page=page, page_size=page_size)
+    return render_template("lms/admin/learners.html", form=form, learners=result.items,
+                           total=result.total, page=page, pages=result.pages)
 
 
 def _profile_fields(form: LearnerForm) -> dict:

@@ -9,12 +9,13 @@ from lms.accounts.models import Learner
 from lms.auth.principal import Principal
 from lms.db import get_session
 from lms.i18n import strip_diacritics
+from lms.pagination import Page, paginate
 from lms.policy import learner_scope
 from quizzes.models import Attempt, Quiz
 
 
-def learners_in_scope(principal: Principal, text: str | None, page: int, page_size: int):
-    """(rows, total): learners visible to the principal with their completion counts;
+def learners_in_scope(principal: Principal, text: str | None, page: int, page_size: int) -> Page:
+    """Rows (learner, completions) of the learners visible to the principal;
     for an admin, learners without a unit too."""
     completions = (sa.select(CourseCompletion.learner_id, sa.func.count().label("completed"))
                    .group_by(CourseCompletion.learner_id).subquery())
@@ -25,12 +26,8 @@ def learners_in_scope(principal: Principal, text: str | None, page: int, page_si
         needle = strip_diacritics(text)
         query = query.where(sa.or_(Learner.search_name.contains(needle, autoescape=True),
                                    sa.func.lower(Learner.staff_code).contains(needle, autoescape=True)))
-    session = get_session()
-    total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    rows = session.execute(query.options(selectinload(Learner.org_unit))
-                           .order_by(Learner.search_name, Learner.id)
-                           .limit(page_size).offset((page - 1) * page_size)).all()
-    return rows, total
+    return paginate(query, page, page_size, order_by=(Learner.search_name, Learner.id),
+                    options=(selectinload(Learner.org_unit),), rows=True)
 
 
 def learning_record(learner_id: int):

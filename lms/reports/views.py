@@ -21,9 +21,9 @@ def learners():
     text = form.q.data if form.validate() else None  # over-long: the error is shown instead
     page = page_argument()
     page_size = current_app.config["LMS_PAGE_SIZE"]
-    rows, total = queries.learners_in_scope(current_principal(), text, page, page_size)
-    return render_template("lms/reports/learners.html", form=form, rows=rows, total=total,
-                           page=page, pages=max((total + page_size - 1) // page_size, 1))
+    result = queries.learners_in_scope(current_principal(), text, page, page_size)
+    return render_template("lms/reports/learners.html", form=form, rows=result.items,
+                           total=result.total, page=page, pages=result.pages)
 
 
 @require("reports.view")
