@@ -9,11 +9,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Optional, Regexp, ValidationError
 from wtforms.widgets import TextInput
 
+from lms.accounts import queries
 from lms.accounts.import_validation import USERNAME
-from lms.accounts.models import Gender, LearnerCategory, Role
+from lms.accounts.models import Gender, LearnerCategory, OrgUnit, Role
 from lms.accounts.text_rules import visible_text
 from lms.forms import LmsForm, id_choice, max_length, upload_size
-from lms.i18n import _l
+from lms.i18n import _, _l
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z")  # \Z: "$" would let a final "\n" in
 _code_rule = Regexp(CODE_PATTERN, message=_l("Use letters, digits, '.', '_' or '-' only."))
@@ -23,6 +24,17 @@ def _username_rule(_form, field) -> None:
     """The same rule as the learner import: what people can type on any phone keyboard."""
     if field.data and not USERNAME.match(field.data.strip().casefold()):
         raise ValidationError(_l("A username has 3–80 characters: letters a–z, digits, '.', '_' or '-'."))
+
+
+def unit_choices(exclude: OrgUnit | None = None) -> list[SelectChoice]:
+    """Org-unit choices of a select, indented by depth, "none" first; a unit's own
+    subtree is left out of its move list."""
+    choices = [SelectChoice(0, _("— None (top level) —"))]
+    for unit in queries.org_units_in_tree_order():
+        if exclude is not None and unit.path.startswith(exclude.path):
+            continue
+        choices.append(SelectChoice(unit.id, f"{'— ' * unit.depth}{unit.code} · {unit.name_vi}"))
+    return choices
 
 
 class OrgUnitForm(LmsForm):

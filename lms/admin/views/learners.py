@@ -7,8 +7,7 @@ from wtforms.fields.choices import SelectChoice
 
 from lms.accounts import operations, queries
 from lms.accounts.models import Gender, Learner, LearnerCategory, OrgUnit, Role, RoleGrant
-from lms.admin.forms import GrantRoleForm, LearnerForm, LearnerSearchForm
-from lms.admin.views_units import _unit_choices
+from lms.admin.forms import GrantRoleForm, LearnerForm, LearnerSearchForm, unit_choices
 from lms.audit.record_views import record_record_view
 from lms.auth.access import load_or_404, require
 from lms.auth.principal import current_principal
@@ -21,7 +20,7 @@ from lms.policy import can
 @require("admin.manage_learners")
 def list_learners():
     form = LearnerSearchForm(request.args)
-    form.unit.choices = [SelectChoice(0, _("All units"))] + _unit_choices()[1:]
+    form.unit.choices = [SelectChoice(0, _("All units"))] + unit_choices()[1:]
     valid = form.validate()  # a 5,000-character search shows its error, it is not run
     unit = get_session().get(OrgUnit, form.unit.data) if valid and form.unit.data else None
     page = page_argument()
@@ -50,7 +49,7 @@ def _profile_fields(form: LearnerForm) -> dict:
 @require("admin.manage_learners")
 def new_learner():
     form = LearnerForm()
-    form.org_unit_id.choices = _unit_choices()
+    form.org_unit_id.choices = unit_choices()
     if form.validate_on_submit():
         response = _save_learner(form, None, _("The learner has been created."))
         if response is not None:
@@ -101,7 +100,7 @@ def edit_learner(learner_id: int):
                        gender=learner.gender.value if learner.gender else "",
                        category=learner.category.value if learner.category else "",
                        username=learner.user.username if learner.user else "")
-    form.org_unit_id.choices = _unit_choices()
+    form.org_unit_id.choices = unit_choices()
     if learner.user is not None:
         form.username.render_kw = {"readonly": True}
         # Shown, never saved again: an account made before today's username rule must not
@@ -112,7 +111,7 @@ def edit_learner(learner_id: int):
         if response is not None:
             return response
     grant_form = GrantRoleForm()
-    grant_form.org_unit_id.choices = _unit_choices()
+    grant_form.org_unit_id.choices = unit_choices()
     return render_template("lms/admin/learner_form.html", form=form, learner=learner,
                            grants=queries.grants_of(learner), grant_form=grant_form,
                            action_form=ButtonForm())
@@ -148,7 +147,7 @@ def reset_password(learner_id: int):
 def grant_role(learner_id: int):
     learner = load_or_404(Learner, learner_id)
     form = GrantRoleForm()
-    form.org_unit_id.choices = _unit_choices()
+    form.org_unit_id.choices = unit_choices()
     if not form.validate_on_submit():
         flash(_("The role could not be granted: check the form."), "error")
         return redirect(url_for("lms.admin.edit_learner", learner_id=learner.id))

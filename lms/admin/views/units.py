@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from wtforms.fields.choices import SelectChoice
 
 from lms.accounts import operations, queries
 from lms.accounts.models import OrgUnit
-from lms.admin.forms import MoveOrgUnitForm, OrgUnitForm
+from lms.admin.forms import MoveOrgUnitForm, OrgUnitForm, unit_choices
 from lms.auth.access import load_or_404, require
 from lms.auth.principal import current_principal
 from lms.db import get_session
@@ -23,20 +22,10 @@ def list_units():
     return render_template("lms/admin/units.html", units=queries.org_units_in_tree_order())
 
 
-def _unit_choices(exclude: OrgUnit | None = None) -> list[SelectChoice]:
-    """Parent choices, indented by depth; a unit's own subtree is left out of its move list."""
-    choices = [SelectChoice(0, _("— None (top level) —"))]
-    for unit in queries.org_units_in_tree_order():
-        if exclude is not None and unit.path.startswith(exclude.path):
-            continue
-        choices.append(SelectChoice(unit.id, f"{'— ' * unit.depth}{unit.code} · {unit.name_vi}"))
-    return choices
-
-
 @require("admin.manage_units")
 def new_unit():
     form = OrgUnitForm()
-    form.parent_id.choices = _unit_choices()
+    form.parent_id.choices = unit_choices()
     if form.validate_on_submit():
         parent = get_session().get(OrgUnit, form.parent_id.data) if form.parent_id.data else None
         try:
@@ -75,7 +64,7 @@ def move_unit(unit_id: int):
     unit = load_or_404(OrgUnit, unit_id)
     form = MoveOrgUnitForm(parent_id=unit.parent_id or 0)
     # Every unit is offered so that a forged or stale choice gets the explicit refusal below.
-    form.parent_id.choices = _unit_choices()
+    form.parent_id.choices = unit_choices()
     if form.validate_on_submit():
         parent = get_session().get(OrgUnit, form.parent_id.data) if form.parent_id.data else None
         try:
