@@ -6,13 +6,13 @@ import re
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Optional, Regexp, ValidationError
 from wtforms.widgets import TextInput
 
 from lms.accounts import queries
 from lms.accounts.import_validation import USERNAME
 from lms.accounts.models import Gender, LearnerCategory, OrgUnit, Role
-from lms.accounts.text_rules import visible_text
+from lms.accounts.text_rules import email_address, visible_text
 from lms.forms import LmsForm, id_choice, max_length, upload_size
 from lms.i18n import _, _l
 
@@ -78,7 +78,7 @@ class LearnerForm(LmsForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), max_length(200), visible_text])
     staff_code = StringField(_l("Staff code"), validators=[DataRequired(), max_length(40), visible_text, _code_rule])
     email = StringField(_l("E-mail"), validators=[Optional(), max_length(200), visible_text,
-                                                  Email(check_deliverability=False)])
+                                                  email_address])
     birth_date = DayField(_l("Birth date"), validators=[Optional()])
     gender = SelectField(_l("Gender"), validators=[Optional()],
                          choices=[SelectChoice("", "—")] + [SelectChoice(g.value, label) for g, label in GENDER_LABELS.items()])
