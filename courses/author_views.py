@@ -4,11 +4,11 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
 
 from courses import legal_refs, pack_operations
-from courses.forms import TOPIC_LABELS, ButtonForm, PackUploadForm
+from courses.forms import TOPIC_LABELS, PackUploadForm
 from courses.models import Course
 from courses.pack_files import PackFilesError, read_zip
 from courses.pack_validation import validate_pack
@@ -17,6 +17,7 @@ from lms.auth.access import require
 from lms.auth.principal import current_principal
 from lms.db import get_session
 from lms.extension import get_state
+from lms.forms import ButtonForm
 from lms.i18n import _
 
 
@@ -44,17 +45,13 @@ def upload_pack():
     form = PackUploadForm()
     errors = []
     if form.validate_on_submit():
-        limit = current_app.config["LMS_MAX_UPLOAD_BYTES"]
-        data = form.pack.data.read(limit + 1)
-        if len(data) > limit:
-            abort(413)
+        data = form.pack.data.read()  # its size is checked by the form (upload_size)
         try:
             warnings = []
             pack, errors = validate_pack(read_zip(data), get_state().pack_parts, warnings=warnings)
             if pack is not None:
                 result = pack_operations.import_pack(pack, publish=False,
                                                      actor=current_principal().learner)
-                get_session().commit()
                 flash(_("The pack was imported as a draft: check it, then publish it.")
                       if result.created else _("This version was already imported."), "success")
                 _flash_warnings(warnings)
@@ -100,7 +97,6 @@ def publish(course_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     pack_operations.publish_course(course, actor=current_principal().learner)
-    get_session().commit()
     flash(_("Version %(version)d of %(code)s is published.", version=course.version, code=course.code), "success")
     return redirect(url_for("lms.courses.author_courses"))
 
@@ -111,7 +107,6 @@ def unpublish(course_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     pack_operations.unpublish_course(course, actor=current_principal().learner)
-    get_session().commit()
     flash(_("Version %(version)d of %(code)s is no longer published.", version=course.version,
             code=course.code), "success")
     return redirect(url_for("lms.courses.author_courses"))

@@ -72,7 +72,7 @@ def validate_pack_command(path: Path, strict: bool) -> None:
 def import_pack_command(paths: tuple[Path, ...], shipped: bool, draft: bool) -> None:
     """Import content packs (folders or .zip files) as course versions; idempotent."""
     from courses.pack_operations import PackImportError, import_pack
-    from lms.db import get_session
+    from lms.db import unit_of_work
 
     if shipped:
         paths = paths + tuple(sorted(p for p in SHIPPED_PACKS.iterdir() if (p / "course.yaml").is_file()))
@@ -87,10 +87,9 @@ def import_pack_command(paths: tuple[Path, ...], shipped: bool, draft: bool) -> 
             continue
         _echo_warnings(path, pack.warnings)  # shown, never blocking: validate-pack --strict gates
         try:
-            result = import_pack(pack, publish=not draft)
-            get_session().commit()
+            with unit_of_work():  # one pack, one transaction: a refused pack leaves nothing
+                result = import_pack(pack, publish=not draft)
         except PackImportError as error:
-            get_session().rollback()
             click.echo(f"{path}: {error}", err=True)
             failed = True
             continue

@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from courses.models import Topic
-from lms.forms import LmsForm, max_length
+from lms.forms import LmsForm, max_length, upload_size
 from lms.i18n import _l
 
 TOPIC_LABELS = {
@@ -29,10 +29,6 @@ class CatalogFilterForm(LmsForm):
                         + [SelectChoice(topic.value, label) for topic, label in TOPIC_LABELS.items()])
 
 
-class ButtonForm(LmsForm):
-    """Enrol, mark done, publish …: a POST with nothing but the CSRF token."""
-
-
 class PackUploadForm(LmsForm):
     pack = FileField(_l("Content pack (.zip)"), validators=[
-        FileRequired(), FileAllowed(["zip"], _l("Upload the pack as a .zip file."))])
+        FileRequired(), FileAllowed(["zip"], _l("Upload the pack as a .zip file.")), upload_size])

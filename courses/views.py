@@ -5,12 +5,13 @@ import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 
 from courses import learning_time, operations, queries, requirements
-from courses.forms import TOPIC_LABELS, ButtonForm, CatalogFilterForm
+from courses.forms import TOPIC_LABELS, CatalogFilterForm
 from courses.models import Course, CourseMedia, Lesson, Topic
 from lms.auth.access import require
 from lms.auth.principal import current_principal
 from lms.db import get_session, write_during_read_request
 from lms.extension import get_state
+from lms.forms import ButtonForm
 from lms.i18n import _, current_locale
 from lms.policy import can
 
@@ -59,7 +60,6 @@ def enrol(code: str):
         abort(400)
     learner = current_principal().learner
     enrollment = operations.enrol(learner, course)
-    get_session().commit()
     progress = queries.progress(learner.id, enrollment.course, enrollment)
     target = queries.next_lesson(enrollment.course, progress.done_lesson_ids)
     if target is None:
@@ -115,7 +115,6 @@ def lesson_done(code: str, number: int):
         # The lesson again, with how long is left: a plain page, no script needed.
         return _lesson_page(learner, course, enrollment, lesson, seconds_left=not_ready.seconds_left,
                             not_ready=not_ready, status=409)
-    get_session().commit()
     following = next((item for item in course.lessons if item.number == number + 1), None)
     if following is not None:
         return redirect(url_for("lms.courses.lesson", code=code, number=following.number))

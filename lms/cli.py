@@ -70,13 +70,15 @@ def db_current() -> None:
 def create_admin(username: str, full_name: str | None, password_stdin: bool) -> None:
     """Create an administrator account USERNAME (prompts for the password)."""
     from lms.accounts import setup
+    from lms.db import unit_of_work
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        setup.create_admin(username, password, full_name=full_name)
+        with unit_of_work():
+            setup.create_admin(username, password, full_name=full_name)
     except setup.SetupError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Administrator {username} created.")
@@ -92,22 +94,21 @@ def import_users(file: Path, only_valid: bool) -> None:
     from lms.accounts.import_file import ImportFileError
     from lms.accounts.operations import AccountError
     from lms.accounts.import_operations import import_learners
-    from lms.db import get_session
+    from lms.db import unit_of_work
     from lms.i18n import _
 
-    try:
-        outcome = import_learners(file.name, file.read_bytes(), actor=None,
-                                  import_valid_rows_only=only_valid,
-                                  max_rows=current_app.config["LMS_IMPORT_MAX_ROWS"])
-    except (ImportFileError, AccountError) as error:
-        raise click.ClickException(str(error)) from None
-    for error in outcome.errors:
-        click.echo(_("Row %(row)d, column %(column)s: %(message)s",
-                     row=error.row, column=error.column, message=error.message), err=True)
-    if not outcome.applied:
-        get_session().rollback()
-        raise click.ClickException(_("Nothing was imported."))
-    get_session().commit()
+    with unit_of_work():  # a refused file raises below: nothing of it is kept
+        try:
+            outcome = import_learners(file.name, file.read_bytes(), actor=None,
+                                      import_valid_rows_only=only_valid,
+                                      max_rows=current_app.config["LMS_IMPORT_MAX_ROWS"])
+        except (ImportFileError, AccountError) as error:
+            raise click.ClickException(str(error)) from None
+        for error in outcome.errors:
+            click.echo(_("Row %(row)d, column %(column)s: %(message)s",
+                         row=error.row, column=error.column, message=error.message), err=True)
+        if not outcome.applied:
+            raise click.ClickException(_("Nothing was imported."))
     click.echo(_("Import finished: %(created)d created, %(updated)d updated, %(unchanged)d unchanged, %(skipped)d rows skipped.",
                  created=outcome.created, updated=outcome.updated,
                  unchanged=outcome.unchanged, skipped=outcome.skipped))
@@ -203,7 +204,10 @@ def load_demo() -> None:
     New accounts get generated passwords, printed once; existing ones are left alone.
     """
     from lms.accounts import demo
+    from lms.db import unit_of_work
 
-    for line in demo.load_demo_data():
+    with unit_of_work():
+        lines = list(demo.load_demo_data())
+    for line in lines:  # passwords are printed only once they are committed
         click.echo(line)
 

@@ -111,7 +111,6 @@ def set_language():
     learner = current_principal().learner
     if learner is not None and learner.locale != locale:
         learner.locale = locale
-        get_session().commit()
     return redirect(target)
 
 

@@ -4,7 +4,8 @@ Design rules (DESIGN.md, STYLE.md):
 - every table is ``lms_*`` on :data:`metadata`, with a naming convention so Alembic
   migrations get stable constraint names on SQLite and PostgreSQL alike;
 - each Flask app owns its engine and sessions (a host may hand its own engine);
-- one session per app context, committed only by views and commands; operations flush;
+- one session per app context and one commit point, :func:`unit_of_work`: views (wrapped
+  once, in :mod:`lms.routing`), commands and tasks commit there, operations only flush;
 - on SQLite, a transaction that will write starts with ``BEGIN IMMEDIATE``: with the
   driver's deferred transactions about 80 % of concurrent writes failed with
   "database is locked" on these machines, with BEGIN IMMEDIATE none did.
@@ -12,14 +13,18 @@ Design rules (DESIGN.md, STYLE.md):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import wraps
 
 import sqlalchemy as sa
 from flask import current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+log = logging.getLogger(__name__)
 
 metadata = sa.MetaData(
     naming_convention={
@@ -99,6 +104,7 @@ class Database:
         self._write_sessions = sessionmaker(
             bind=engine.execution_options(lms_begin_immediate=True), expire_on_commit=False
         )
+        _track_flushed_writes(self.session_factories)
 
     @property
     def session_factories(self) -> tuple[sessionmaker, sessionmaker]:
@@ -110,8 +116,17 @@ class Database:
         return factory()
 
     @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """A write session of its own, committed when the block ends normally and rolled
+        back when it raises (a claim on an outbox message, a host profile's upsert)."""
+        with self.write_session() as session:
+            yield session
+            session.commit()
+
+    @contextmanager
     def write_session(self) -> Iterator[Session]:
-        """A separate short transaction for a write during a read request."""
+        """A separate short transaction that the caller commits (tests hold locks with
+        it); anything not committed is rolled back at the end."""
         session = self.new_session(for_write=True)
         try:
             yield session
@@ -185,6 +200,7 @@ def get_session() -> Session:
     if session is None:
         for_write = not has_request_context() or request.method in _WRITE_METHODS
         session = current_app.extensions["lms"].database.new_session(for_write=for_write)
+        session.info[_FOR_REQUEST] = has_request_context()
         g._lms_session = session
     return session
 
@@ -198,10 +214,12 @@ def write_during_read_request() -> Iterator[Session]:
     Inside the block the new session is the current one; it is committed at the end.
     The request's own transaction (reads only so far) is then ended so its next read sees
     the write: committed rather than rolled back, which is the same for a transaction
-    that changed nothing and keeps nested test transactions intact.
+    that changed nothing and keeps nested test transactions intact. Its objects are
+    expired as well: with ``expire_on_commit=False`` an attempt loaded before the write
+    would otherwise still say "in progress" for the rest of the request.
     """
     outer = g.get("_lms_session")
-    if outer is not None and (outer.new or outer.dirty or outer.deleted):
+    if outer is not None and has_unfinished_writes(outer):
         raise RuntimeError("write_during_read_request() must come before the request changes anything")
     session = current_app.extensions["lms"].database.new_session(for_write=True)
     g._lms_session = session
@@ -218,14 +236,110 @@ def write_during_read_request() -> Iterator[Session]:
         else:
             g._lms_session = outer
             outer.commit()
+            outer.expire_all()
 
 
 def is_read_request() -> bool:
     return has_request_context() and request.method not in _WRITE_METHODS
 
 
-def close_session(_exception=None) -> None:
-    """Teardown: roll back whatever the view did not commit, return the connection."""
+# --- the one commit point --------------------------------------------------------------
+
+#: Session.info key: set by a flush, cleared when the transaction ends.
+_FLUSHED = "lms_flushed_uncommitted"
+#: Session.info key: the session was opened for a request (the teardown guard's scope).
+_FOR_REQUEST = "lms_for_request"
+
+
+class UnfinishedWritesError(RuntimeError):
+    """Testing only: a request ended with changes that nobody committed or rolled back."""
+
+
+@contextmanager
+def unit_of_work() -> Iterator[None]:
+    """The one commit point of the current app context's session: commit when the block
+    ends normally, roll back when it raises. Views get it from :func:`committing` (every
+    LMS endpoint is wrapped once, by :mod:`lms.routing`); CLI commands and tasks use it
+    directly. Domain operations never commit: they flush, and the caller's unit of work
+    decides. A session is not opened just to be committed."""
+    try:
+        yield
+    except BaseException:
+        _end_current_transaction(commit=False)
+        raise
+    _end_current_transaction(commit=True)
+
+
+def committing(function: Callable) -> Callable:
+    """Decorator form of :func:`unit_of_work`, in the spirit of indico's ``RH.process``.
+
+    Any normal return commits, a 4xx page included: a view that refuses a form has
+    written nothing (or rolled back itself, as the learner import does when it applies
+    nothing), and a refusal that must leave a trace (the throttled sign-in's audit
+    event) keeps it. An exception, ``abort()`` included, rolls everything back.
+    """
+    if getattr(function, "lms_committing", False):
+        return function
+
+    @wraps(function)
+    def wrapped(*args, **kwargs):
+        with unit_of_work():
+            return function(*args, **kwargs)
+
+    wrapped.lms_committing = True
+    return wrapped
+
+
+def _end_current_transaction(*, commit: bool) -> None:
+    session = g.get("_lms_session")
+    if session is None:
+        return
+    if not commit:
+        session.rollback()
+        return
+    try:
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def has_unfinished_writes(session: Session) -> bool:
+    """Changes in ``session`` that no commit or rollback has ended yet: pending objects,
+    or rows already flushed in the open transaction."""
+    return bool(session.new or session.deleted or session.info.get(_FLUSHED)
+                or any(session.is_modified(obj) for obj in session.dirty))
+
+
+def _track_flushed_writes(session_factories) -> None:
+    for factory in session_factories:
+        event.listen(factory, "after_flush", _mark_flushed)
+        event.listen(factory, "after_commit", _clear_flushed)
+        event.listen(factory, "after_rollback", _clear_flushed)
+
+
+def _mark_flushed(session, _flush_context) -> None:
+    session.info[_FLUSHED] = True
+
+
+def _clear_flushed(session) -> None:
+    session.info.pop(_FLUSHED, None)
+
+
+def close_session(exception=None) -> None:
+    """Teardown: return the connection; whatever nobody committed is rolled back.
+
+    A request whose session still holds changes here skipped the commit point (a hook
+    that wrote, a view outside the LMS blueprint). In testing that fails the request
+    loudly instead of silently dropping the write; in production it is logged.
+    """
     session = g.pop("_lms_session", None)
-    if session is not None:
-        session.close()
+    if session is None:
+        return
+    unfinished = session.info.get(_FOR_REQUEST) and has_unfinished_writes(session)
+    session.close()
+    if unfinished and exception is None:
+        message = "an LMS request ended with changes that were neither committed nor rolled back"
+        if current_app.testing:
+            raise UnfinishedWritesError(message)
+        log.warning(message)

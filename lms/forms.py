@@ -7,7 +7,9 @@ strings read outside a form go through :func:`page_argument`.
 """
 from __future__ import annotations
 
+from flask import current_app
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileSize
 from wtforms.validators import Length
 
 from lms.db import MAX_ID
@@ -52,6 +54,25 @@ class LmsForm(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _TRANSLATIONS
+
+
+class ButtonForm(LmsForm):
+    """A POST with nothing but the CSRF token: enrol, mark done, publish, deactivate,
+    revoke, start or submit an attempt, sign out … The one form of its kind."""
+
+
+def upload_size(form, field) -> None:
+    """Validator of every file field: at most ``LMS_MAX_UPLOAD_BYTES`` (Flask-WTF's
+    ``FileSize``, built per call because the limit is the app's setting). A body far
+    over the limit never gets here: :mod:`lms.routing` refuses it with 413 before it is
+    read."""
+    limit = current_app.config["LMS_MAX_UPLOAD_BYTES"]
+    FileSize(max_size=limit, message=_l("The file is larger than %(limit)s, the most an upload may hold.",
+                                        limit=_size_text(limit)))(form, field)
+
+
+def _size_text(size: int) -> str:
+    return f"{size // 1_000_000} MB" if size >= 1_000_000 else f"{max(size // 1000, 1)} kB"
 
 
 def max_length(limit: int) -> Length:

@@ -1,31 +1,85 @@
 """Who may do what: the one place where permissions are decided.
 
-Views ask ``can(principal, action, obj)`` after loading their objects; nothing else in
-the code compares roles. HR rights are scoped to the org-unit subtrees of their grants.
+Views load their objects, then ask ``can(principal, action, obj)`` (or let
+:func:`lms.auth.access.load_or_404` ask); nothing else in the code compares roles.
+Rules that need the object (whose attempt, whose account, which grant) take it as
+``obj``. HR rights are scoped to the org-unit subtrees of their grants: the same
+unit-path rule answers yes/no for one learner (:func:`covers_learner`) and filters SQL
+lists (:func:`learner_scope`), and a property test holds the two equal.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+import sqlalchemy as sa
+
+from lms.accounts.models import Learner, OrgUnit, Role
 from lms.auth.principal import Principal
 
-# Each action maps to a rule (principal, obj) -> bool.
+
+# --- the HR scope: one rule, in Python and in SQL -----------------------------------------
+
+def covers_learner(principal: Principal, learner: Learner) -> bool:
+    """Admins see everyone; HR see the learners whose unit lies in one of their
+    subtrees (never a learner without a unit); nobody else sees anyone's records."""
+    if principal.is_admin:
+        return True
+    unit = learner.org_unit
+    return principal.is_hr and unit is not None and principal.covers_unit_path(unit.path)
+
+
+def learner_scope(principal: Principal) -> sa.ColumnElement[bool]:
+    """:func:`covers_learner` as a SQL condition on :class:`Learner` (no join needed, so
+    a list may outer-join units and still show the admin learners without one)."""
+    if principal.is_admin:
+        return sa.true()
+    if not (principal.is_hr and principal.hr_unit_paths):
+        return sa.false()
+    units_in_scope = sa.select(OrgUnit.id).where(sa.or_(
+        *(OrgUnit.path.startswith(path, autoescape=True) for path in principal.hr_unit_paths)))
+    return Learner.org_unit_id.in_(units_in_scope.scalar_subquery())
+
+
+# --- object rules ------------------------------------------------------------------------
+
+def _is_self(principal: Principal, learner: Learner | None) -> bool:
+    return learner is not None and learner.id == principal.learner.id
+
+
+def _may_deactivate(principal: Principal, learner) -> bool:
+    # Deactivating oneself would lock the last admin out of the admin pages.
+    return principal.is_admin and learner is not None and not _is_self(principal, learner)
+
+
+def _may_revoke(principal: Principal, grant) -> bool:
+    # An admin cannot demote themself: another admin must do it.
+    return principal.is_admin and grant is not None and not (
+        grant.role == Role.ADMIN and grant.learner_id == principal.learner.id)
+
+
+def _owns_attempt(principal: Principal, attempt) -> bool:
+    return attempt is not None and attempt.learner_id == principal.learner.id
+
+
+# Each action maps to a rule (principal, obj) -> bool; the principal is signed in.
 _RULES: dict[str, Callable[[Principal, Any], bool]] = {
     # Every signed-in, active person is a learner.
-    "learn": lambda p, obj: p.is_authenticated,
+    "learn": lambda p, obj: True,
     "admin.access": lambda p, obj: p.is_admin,
     "admin.manage_units": lambda p, obj: p.is_admin,
     "admin.manage_learners": lambda p, obj: p.is_admin,
+    "admin.deactivate_learner": _may_deactivate,
     "admin.grant_roles": lambda p, obj: p.is_admin,
+    "admin.revoke_role": _may_revoke,
     "admin.import_learners": lambda p, obj: p.is_admin,
     "admin.view_audit": lambda p, obj: p.is_admin,
     "content.author": lambda p, obj: p.is_author or p.is_admin,
     "reports.view": lambda p, obj: p.is_hr or p.is_admin,
     # ``obj`` is a learner: admins see everyone, HR only their subtrees.
-    "learner.view_records": lambda p, obj: p.is_admin
-    or (p.is_hr and obj is not None and obj.org_unit is not None
-        and p.covers_unit_path(obj.org_unit.path)),
+    "learner.view_records": lambda p, obj: obj is not None and covers_learner(p, obj),
+    # ``obj`` is a quiz attempt: only its learner opens, answers or submits it.
+    "quiz.take_attempt": _owns_attempt,
 }
 
 ACTIONS = frozenset(_RULES)

@@ -12,7 +12,7 @@ from flask import Flask, redirect, request, url_for
 from werkzeug.routing import IntegerConverter
 
 from lms import i18n
-from lms.db import MAX_ID
+from lms.db import MAX_ID, committing
 from lms.extension import LMSState
 from lms.templating import STATIC_DIR, TemplatedBlueprint
 
@@ -75,6 +75,17 @@ def register_blueprints(app: Flask, state: LMSState) -> None:
     # Before the rules are added: Werkzeug resolves converters when a rule is bound.
     app.url_map.converters[ID_CONVERTER] = IdConverter
     app.register_blueprint(state.blueprint, url_prefix=prefix)
+    _commit_at_the_end_of_lms_views(app)
+
+
+def _commit_at_the_end_of_lms_views(app: Flask) -> None:
+    """The one commit point of a request (indico's ``RH.process``): every LMS endpoint,
+    a feature's included, commits when it returns and rolls back when it raises
+    (:func:`lms.db.committing`). Wrapped here, after registration, so no view and no
+    feature has to remember it; the host's own endpoints are left alone."""
+    for endpoint, view in app.view_functions.items():
+        if endpoint.startswith("lms."):
+            app.view_functions[endpoint] = committing(view)
 
 
 STRICT_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -194,6 +205,6 @@ def _language_form():
 
 
 def _logout_form():
-    from lms.auth.forms import LogoutForm
+    from lms.forms import ButtonForm
 
-    return LogoutForm(formdata=None)
+    return ButtonForm(formdata=None)

@@ -1,26 +1,15 @@
 """Authors: import Moodle GIFT questions into a course version's quiz, export them."""
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import SelectField
-from wtforms.fields.choices import SelectChoice
-
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from courses.queries import course_version_or_404
 from lms.auth.access import require
 from lms.auth.principal import current_principal
 from lms.db import get_session
-from lms.forms import LmsForm
-from lms.i18n import _, _l
+from lms.i18n import _
 from quizzes.gift_import import GiftImportError, import_gift, published_refusal, quiz_as_gift
+from quizzes.forms import GiftUploadForm
 from quizzes.queries import quiz_of_course
-
-
-class GiftUploadForm(LmsForm):
-    gift = FileField(_l("GIFT file (.txt or .gift)"), validators=[
-        FileRequired(), FileAllowed(["txt", "gift"], _l("Upload a .txt or .gift file."))])
-    lang = SelectField(_l("Language of the questions"),
-                       choices=[SelectChoice("vi", "Tiếng Việt"), SelectChoice("en", "English")])
 
 
 @require("content.author")
@@ -35,10 +24,7 @@ def upload_gift(course_id: int):
         return render_template("lms/quizzes/upload_gift.html", course=course, form=form,
                                problems=[], refusal=refusal), status
     if form.validate_on_submit():
-        limit = current_app.config["LMS_MAX_UPLOAD_BYTES"]
-        data = form.gift.data.read(limit + 1)
-        if len(data) > limit:
-            abort(413)
+        data = form.gift.data.read()  # its size is checked by the form (upload_size)
         try:
             added = import_gift(course, quiz_of_course(course.id), data, lang=form.lang.data,
                                 actor=current_principal().learner)
@@ -46,7 +32,6 @@ def upload_gift(course_id: int):
             get_session().rollback()
             problems = error.messages
         else:
-            get_session().commit()
             flash(_("%(count)d questions were added to the final quiz.", count=added), "success")
             return redirect(url_for("lms.courses.preview", course_id=course.id))
     return render_template("lms/quizzes/upload_gift.html", course=course, form=form,

@@ -11,11 +11,11 @@ import sqlalchemy as sa
 @click.command("close-overdue")
 def close_overdue_command() -> None:
     """Grade every quiz attempt whose time limit (plus grace) has passed."""
-    from lms.db import get_session
+    from lms.db import unit_of_work
     from quizzes.operations import close_overdue_attempts
 
-    closed = close_overdue_attempts()
-    get_session().commit()
+    with unit_of_work():
+        closed = close_overdue_attempts()
     click.echo(f"{closed} overdue attempt(s) closed and graded.")
 
 
@@ -44,19 +44,18 @@ def import_gift_command(file: Path, code: str, version: int | None, lang: str) -
 
     Only a draft version takes new questions: a published one is refused (import into
     a new draft version instead)."""
-    from lms.db import get_session
+    from lms.db import unit_of_work
     from quizzes.gift_import import GiftImportError, import_gift
 
     course, quiz = _course_quiz(code, version)
     try:
-        added = import_gift(course, quiz, file.read_bytes(), lang=lang,
-                            actor_label="flask lms import-gift")
+        with unit_of_work():
+            added = import_gift(course, quiz, file.read_bytes(), lang=lang,
+                                actor_label="flask lms import-gift")
     except GiftImportError as error:
-        get_session().rollback()
         for message in error.messages:
             click.echo(f"{file}:{message}", err=True)
         sys.exit(1)
-    get_session().commit()
     click.echo(f"{added} question(s) added to {course.code} v{course.version}.")
 
 

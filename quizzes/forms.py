@@ -1,7 +1,16 @@
-"""Quiz forms: the answer inputs are drawn by the template from the question type; the
-form object carries the CSRF token."""
-from lms.forms import LmsForm
+"""Quiz forms. The answer inputs of an attempt are drawn by the template from the question
+type, and its POSTs carry only the CSRF token (:class:`lms.forms.ButtonForm`)."""
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
+
+from lms.forms import LmsForm, upload_size
+from lms.i18n import _l
 
 
-class AttemptForm(LmsForm):
-    """Save an answer, start, submit: every POST of the quiz pages."""
+class GiftUploadForm(LmsForm):
+    gift = FileField(_l("GIFT file (.txt or .gift)"), validators=[
+        FileRequired(), FileAllowed(["txt", "gift"], _l("Upload a .txt or .gift file.")),
+        upload_size])
+    lang = SelectField(_l("Language of the questions"),
+                       choices=[SelectChoice("vi", "Tiếng Việt"), SelectChoice("en", "English")])

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
@@ -53,12 +52,6 @@ def attempt_closed_message() -> str:
     """One message for every answer that arrives once the attempt is graded, whether the
     learner submitted it, another tab did, or its time ran out."""
     return _("This attempt has been submitted; answers can no longer change.")
-
-
-@dataclass
-class StartDecision:
-    attempt: Attempt | None
-    reason: str | None = None
 
 
 def grace() -> dt.timedelta:

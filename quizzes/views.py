@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 
 from courses import queries as course_queries
-from lms.auth.access import require
+from lms.auth.access import load_or_404, require
 from lms.auth.principal import current_principal
 from lms.db import get_session, is_read_request, utcnow, write_during_read_request
 from lms.extension import get_state
 from lms.i18n import _, current_locale
 from quizzes import operations, queries
-from quizzes.forms import AttemptForm
+from lms.forms import ButtonForm
 from quizzes.models import Attempt, AttemptState
 from quizzes.review import review_rows
 
@@ -29,9 +29,7 @@ def _course_and_quiz(code: str):
 
 def _load_own_attempt(attempt_id: int) -> Attempt:
     """The learner's own attempt; anyone else's is a 404 (not even its existence leaks)."""
-    attempt = get_session().get(Attempt, attempt_id)
-    if attempt is None or attempt.learner_id != current_principal().learner.id:
-        abort(404)
+    attempt = load_or_404(Attempt, attempt_id, "quiz.take_attempt")
     if attempt.state == AttemptState.IN_PROGRESS and operations.is_overdue(attempt, utcnow()):
         if is_read_request():
             with write_during_read_request() as session:
@@ -39,7 +37,6 @@ def _load_own_attempt(attempt_id: int) -> Attempt:
             attempt = get_session().get(Attempt, attempt_id)
         else:
             operations.close_if_overdue(attempt)
-            get_session().commit()
         flash(_("The time for this attempt is over; your saved answers were graded."), "info")
     return attempt
 
@@ -61,7 +58,7 @@ def overview(code: str):
         finished=operations.finished_attempts(quiz, learner.id),
         attempts_left=_attempts_left(quiz, learner.id),
         cannot_start=operations.why_cannot_start(quiz, learner.id, utcnow()),
-        best=operations.best_score_percent(quiz, learner.id), form=AttemptForm())
+        best=operations.best_score_percent(quiz, learner.id), form=ButtonForm())
 
 
 @require("learn")
@@ -69,14 +66,13 @@ def start(code: str):
     learner, course, enrollment, quiz = _course_and_quiz(code)
     if quiz is None or enrollment is None:
         abort(404)
-    if not AttemptForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     try:
         attempt = operations.start_attempt(quiz, learner.id)
     except operations.QuizError as error:
         flash(str(error), "error")
         return redirect(url_for("lms.quizzes.overview", code=code))
-    get_session().commit()
     return redirect(url_for("lms.quizzes.question", attempt_id=attempt.id, position=1))
 
 
@@ -104,7 +100,7 @@ def question(attempt_id: int, position: int):
     if operations.needs_option_tokens(attempt, questions):
         attempt = _give_old_attempt_tokens(attempt, questions)
     current = questions[position - 1]
-    form = AttemptForm()
+    form = ButtonForm()
     if request.method == "POST":
         return _save_and_move(attempt, current, position, questions, form)
     return _question_page(attempt, current, position, questions, form)
@@ -147,7 +143,6 @@ def _save_and_move(attempt, current, position, questions, form):
     try:
         answer = operations.answer_from_form(attempt, current, request.form)
         operations.save_answer(attempt, current, answer)
-        get_session().commit()
     except operations.AnswerError as error:
         get_session().rollback()
         if wants_json:
@@ -176,12 +171,11 @@ def _save_and_move(attempt, current, position, questions, form):
 @require("learn")
 def submit(attempt_id: int):
     attempt = _load_own_attempt(attempt_id)
-    form = AttemptForm()
+    form = ButtonForm()
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
         operations.submit_attempt(attempt)  # a second submit simply returns the stored result
-        get_session().commit()
         return redirect(url_for("lms.quizzes.result", attempt_id=attempt.id))
     if attempt.state == AttemptState.SUBMITTED:
         return redirect(url_for("lms.quizzes.result", attempt_id=attempt.id))

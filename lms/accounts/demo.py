@@ -52,4 +52,3 @@ def load_demo_data() -> Iterator[str]:
         if role is not None:
             operations.grant_role(learner, role, None, actor=None)
         yield f"Demo account created — username: {username}  password: {password}"
-    session.commit()

@@ -12,12 +12,11 @@ from dataclasses import dataclass, field
 
 from lms.accounts.import_file import Cell, RawTable
 from lms.accounts.models import Gender, LearnerCategory
-from lms.accounts.text_rules import refused_character, refused_character_message
+from lms.accounts.text_rules import is_email, refused_character, refused_character_message
 from lms.i18n import _, strip_diacritics
 
 STAFF_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,79}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 #: Field → header names accepted (compared without diacritics or case).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -224,7 +223,7 @@ def _category(text, _cell, _units, _today):
 def _email(text, _cell, _units, _today):
     if not text:
         return None
-    return text if EMAIL.match(text) and len(text) <= 200 else _Invalid(
+    return text if is_email(text) else _Invalid(
         _("\"%(value)s\" is not an e-mail address.", value=text[:60]))
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from lms.accounts.models import Learner, OrgUnit, OrgUnitMembership, OrgUnitParentPeriod, RoleGrant
 from lms.db import get_session
 from lms.i18n import strip_diacritics
+from lms.pagination import Page, paginate
 
 
 def org_units_in_tree_order(*, include_closed: bool = True) -> list[OrgUnit]:
@@ -29,11 +30,8 @@ def org_unit_by_code(code: str) -> OrgUnit | None:
 
 
 def search_learners(text: str | None, org_unit: OrgUnit | None, *, include_subunits: bool = True,
-                    active_only: bool = False, page: int = 1, page_size: int = 50):
-    """Learners matching a name or staff code, diacritics and case ignored.
-
-    Returns (learners of the page, total count).
-    """
+                    active_only: bool = False, page: int = 1, page_size: int = 50) -> Page:
+    """One page of the learners matching a name or staff code, diacritics and case ignored."""
     query = sa.select(Learner)
     if text:
         needle = strip_diacritics(text)
@@ -49,14 +47,8 @@ def search_learners(text: str | None, org_unit: OrgUnit | None, *, include_subun
             query = query.where(Learner.org_unit_id == org_unit.id)
     if active_only:
         query = query.where(Learner.is_active.is_(True))
-    session = get_session()
-    total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    rows = session.scalars(
-        query.options(selectinload(Learner.org_unit), selectinload(Learner.user))
-        .order_by(Learner.search_name, Learner.id)
-        .limit(page_size).offset((page - 1) * page_size)
-    ).all()
-    return rows, total
+    return paginate(query, page, page_size, order_by=(Learner.search_name, Learner.id),
+                    options=(selectinload(Learner.org_unit), selectinload(Learner.user)))
 
 
 def grants_of(learner: Learner) -> list[RoleGrant]:

@@ -16,7 +16,8 @@ class SetupError(ValueError):
 
 
 def create_admin(username: str, password: str, *, full_name: str | None = None) -> User:
-    """Create an account with the admin role, committed. Refuses weak or taken input."""
+    """Create an account with the admin role (flushed; the caller's unit of work
+    commits). Refuses weak or taken input."""
     minimum = current_app.config["LMS_PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
         raise SetupError(f"The password must have at least {minimum} characters.")
@@ -36,8 +37,6 @@ def create_admin(username: str, password: str, *, full_name: str | None = None) 
     try:
         user = operations.create_account(learner, username, password)
     except operations.AccountError as error:
-        session.rollback()
         raise SetupError(str(error)) from None
     operations.grant_role(learner, Role.ADMIN, None, actor=None)
-    session.commit()
     return user

@@ -42,3 +42,27 @@ def visible_text(_form, field) -> None:
     code_point = refused_character(field.data or "") if isinstance(field.data, str) else None
     if code_point is not None:
         raise ValidationError(refused_character_message(code_point))
+
+
+#: Longest e-mail address stored (the column's length).
+MAX_EMAIL_LENGTH = 200
+
+
+def is_email(text: str) -> bool:
+    """The one e-mail rule of forms and imports: email-validator's syntax check (no DNS
+    lookup: an agency's internal domain need not resolve from here)."""
+    from email_validator import EmailNotValidError, validate_email
+
+    if len(text) > MAX_EMAIL_LENGTH:
+        return False
+    try:
+        validate_email(text, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
+
+
+def email_address(_form, field) -> None:
+    """WTForms validator applying :func:`is_email` to a non-empty field."""
+    if field.data and not is_email(field.data.strip()):
+        raise ValidationError(_("Invalid email address."))

@@ -1,7 +1,10 @@
 """Route table of the admin area (every view requires an admin grant)."""
 from flask import Blueprint
 
-from lms.admin import views_audit, views_import, views_learners, views_units
+from lms.admin.views import audit as views_audit
+from lms.admin.views import imports as views_import
+from lms.admin.views import learners as views_learners
+from lms.admin.views import units as views_units
 
 admin_blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 _route = admin_blueprint.add_url_rule

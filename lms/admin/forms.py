@@ -4,16 +4,17 @@ from __future__ import annotations
 import re
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
+from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Optional, Regexp, ValidationError
 from wtforms.widgets import TextInput
 
+from lms.accounts import queries
 from lms.accounts.import_validation import USERNAME
-from lms.accounts.models import Gender, LearnerCategory, Role
-from lms.accounts.text_rules import visible_text
-from lms.forms import LmsForm, id_choice, max_length
-from lms.i18n import _l
+from lms.accounts.models import Gender, LearnerCategory, OrgUnit, Role
+from lms.accounts.text_rules import email_address, visible_text
+from lms.forms import LmsForm, id_choice, max_length, upload_size
+from lms.i18n import _, _l
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z")  # \Z: "$" would let a final "\n" in
 _code_rule = Regexp(CODE_PATTERN, message=_l("Use letters, digits, '.', '_' or '-' only."))
@@ -23,6 +24,17 @@ def _username_rule(_form, field) -> None:
     """The same rule as the learner import: what people can type on any phone keyboard."""
     if field.data and not USERNAME.match(field.data.strip().casefold()):
         raise ValidationError(_l("A username has 3–80 characters: letters a–z, digits, '.', '_' or '-'."))
+
+
+def unit_choices(exclude: OrgUnit | None = None) -> list[SelectChoice]:
+    """Org-unit choices of a select, indented by depth, "none" first; a unit's own
+    subtree is left out of its move list."""
+    choices = [SelectChoice(0, _("— None (top level) —"))]
+    for unit in queries.org_units_in_tree_order(include_closed=False):
+        if exclude is not None and unit.path.startswith(exclude.path):
+            continue
+        choices.append(SelectChoice(unit.id, f"{'— ' * unit.depth}{unit.code} · {unit.name_vi}"))
+    return choices
 
 
 class OrgUnitForm(LmsForm):
@@ -66,7 +78,7 @@ class LearnerForm(LmsForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), max_length(200), visible_text])
     staff_code = StringField(_l("Staff code"), validators=[DataRequired(), max_length(40), visible_text, _code_rule])
     email = StringField(_l("E-mail"), validators=[Optional(), max_length(200), visible_text,
-                                                  Email(check_deliverability=False)])
+                                                  email_address])
     birth_date = DayField(_l("Birth date"), validators=[Optional()])
     gender = SelectField(_l("Gender"), validators=[Optional()],
                          choices=[SelectChoice("", "—")] + [SelectChoice(g.value, label) for g, label in GENDER_LABELS.items()])
@@ -88,10 +100,6 @@ class LearnerSearchForm(LmsForm):
     unit = SelectField(_l("Org unit"), coerce=id_choice, validate_choice=False)
 
 
-class ActionForm(LmsForm):
-    """An empty form for POST buttons (deactivate, revoke …): it carries the CSRF token."""
-
-
 class GrantRoleForm(LmsForm):
     role = SelectField(_l("Role"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()])
     org_unit_id = SelectField(_l("Org unit (HR only)"), coerce=id_choice, validate_choice=True)
@@ -99,7 +107,8 @@ class GrantRoleForm(LmsForm):
 
 class ImportLearnersForm(LmsForm):
     file = FileField(_l("File (CSV or XLSX)"), validators=[
-        FileRequired(), FileAllowed(["csv", "xlsx"], _l("Only .csv and .xlsx files can be imported."))])
+        FileRequired(), FileAllowed(["csv", "xlsx"], _l("Only .csv and .xlsx files can be imported.")),
+        upload_size])
     import_valid_rows_only = BooleanField(_l("Import the valid rows and skip the invalid ones"))
 
 
@@ -109,7 +118,3 @@ class AuditFilterForm(LmsForm):
 
     action = StringField(_l("Action"), validators=[Optional(), max_length(60)])
     actor = StringField(_l("Actor"), validators=[Optional(), max_length(200)])
-
-
-class ResetPasswordForm(LmsForm):
-    confirm = HiddenField(default="1")

@@ -6,6 +6,7 @@ from functools import wraps
 from flask import abort, current_app, redirect, request, url_for
 
 from lms.auth.principal import current_principal
+from lms.db import get_session
 from lms.extension import get_state
 from lms.policy import can
 
@@ -30,7 +31,16 @@ def require(action: str):
                 abort(403)
             return view(*args, **kwargs)
 
-        wrapped.lms_action = action
         return wrapped
 
     return decorator
+
+
+def load_or_404(model, object_id: int, action: str | None = None):
+    """Load → authorize in one step: the ``model`` row ``object_id``, or a 404 when it is
+    missing or when the principal may not ``action`` it. A forbidden object looks
+    exactly like a missing one, so not even its existence is shown."""
+    obj = get_session().get(model, object_id)
+    if obj is None or (action is not None and not can(current_principal(), action, obj)):
+        abort(404)
+    return obj

@@ -37,11 +37,3 @@ class ChangePasswordForm(LmsForm):
     def validate_new_password(self, field):
         if field.data and field.data == self.current_password.data:
             raise ValidationError(_("Choose a password different from the current one."))
-
-
-class LogoutForm(LmsForm):
-    """Sign-out is a POST with a CSRF token, so no link on another site can sign anyone out."""
-
-
-class EndOtherSessionsForm(LmsForm):
-    """"Sign out everywhere else" is a POST with a CSRF token."""

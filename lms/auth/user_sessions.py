@@ -16,6 +16,7 @@ import re
 import secrets
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 from flask import current_app, g, request, session
 
 from lms.auth.models import EndReason, UserSession
@@ -123,7 +124,9 @@ def _touch(row: UserSession, now: dt.datetime) -> None:
             writer.execute(statement)
     else:
         get_session().execute(statement)
-    row.last_seen_dt = now
+    # The row already holds this value: a plain assignment would mark it changed and
+    # leave an update nobody commits (and a refreshed row is expired after the write).
+    set_committed_value(row, "last_seen_dt", now)
 
 
 def end(row: UserSession, reason: EndReason) -> None:

@@ -13,11 +13,12 @@ from lms.accounts.passwords import spend_equal_time
 from lms.audit.operations import record_event
 from lms.auth import user_sessions
 from lms.auth.access import login_required_response
-from lms.auth.forms import ChangePasswordForm, EndOtherSessionsForm, LoginForm, LogoutForm
+from lms.auth.forms import ChangePasswordForm, LoginForm
 from lms.auth.models import EndReason
 from lms.auth.rate_limit import address_key
 from lms.db import get_session, utcnow
 from lms.extension import get_state
+from lms.forms import ButtonForm
 from lms.i18n import SESSION_LOCALE_KEY, _, format_moment, ngettext
 from lms.safe_redirect import safe_next_url
 
@@ -42,7 +43,6 @@ def _attempt_login(form: LoginForm):
     if wait:
         # Refused before the password is checked: a guess during the wait tells nothing.
         record_event("auth.login_throttled", actor_label=username, details={"wait_seconds": wait})
-        db.commit()
         return throttled_response(wait)
     user = db.scalar(sa.select(User).where(User.username == username))
     password_ok = operations.verify_password(user, form.password.data) if user else \
@@ -50,7 +50,6 @@ def _attempt_login(form: LoginForm):
     if not (password_ok and user.is_active):
         limiter.record_login_failure(address, username)
         record_event("auth.login_failed", actor_label=username)
-        db.commit()
         # One message for every failure: never reveal which usernames exist.
         flash(_("Wrong username or password."), "error")
         return None
@@ -58,7 +57,6 @@ def _attempt_login(form: LoginForm):
     previous_login = user.last_login_dt
     _start_session(user)
     record_event("auth.login", actor=user.learner, object_type="user", object_id=user.id)
-    db.commit()
     _flash_account_history(user, previous_login)
     if user.must_change_password:
         return redirect(url_for("lms.auth.change_password"))
@@ -107,13 +105,12 @@ def _start_session(user: User) -> None:
 
 
 def logout():
-    form = LogoutForm()
+    form = ButtonForm()
     if not form.validate_on_submit():
         abort(400)
     row = g.get("lms_user_session") if current_user.is_authenticated else None
     if row is not None:
         user_sessions.end(row, EndReason.LOGOUT)  # a copy of the cookie dies with it
-        get_session().commit()
     logout_user()
     locale = session.get(SESSION_LOCALE_KEY)
     session.clear()
@@ -154,7 +151,6 @@ def _save_new_password(user: User, form: ChangePasswordForm):
         get_session().rollback()
         form.new_password.errors.append(str(error))
         return None
-    get_session().commit()
     login_user(user)  # the session id changed with the version: stay signed in
     flash(_("Your password has been changed. Your other sessions have been ended."), "success")
     return redirect(url_for("lms.index"))
@@ -167,21 +163,20 @@ def sessions():
     current = g.get("lms_user_session")
     rows = user_sessions.open_sessions(current_user.id)
     page = render_template("lms/auth/sessions.html", rows=rows, current=current,
-                           form=EndOtherSessionsForm())
+                           form=ButtonForm())
     return page, 200, {"Cache-Control": "no-store"}  # addresses and devices: personal data
 
 
 def end_other_sessions():
     if not current_user.is_authenticated:
         return login_required_response()
-    if not EndOtherSessionsForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     current = g.get("lms_user_session")
     ended = user_sessions.end_all(current_user.id, EndReason.ENDED_BY_USER,
                                   except_id=current.id if current is not None else None)
     record_event("auth.sessions_ended", actor=current_user.learner, object_type="user",
                  object_id=current_user.id, details={"count": ended})
-    get_session().commit()
     flash(ngettext("%(num)d other session has been ended.",
                    "%(num)d other sessions have been ended.", ended), "success")
     return redirect(url_for("lms.auth.sessions"))

@@ -5,47 +5,29 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from courses.models import Course, CourseCompletion, Enrollment
-from lms.accounts.models import Learner, OrgUnit
+from lms.accounts.models import Learner
 from lms.auth.principal import Principal
 from lms.db import get_session
 from lms.i18n import strip_diacritics
+from lms.pagination import Page, paginate
+from lms.policy import learner_scope
 from quizzes.models import Attempt, Quiz
 
 
-def scope_filter(principal: Principal):
-    """SQL condition on OrgUnit limiting rows to what ``principal`` may see."""
-    if principal.is_admin:
-        return sa.true()
-    if not principal.hr_unit_paths:
-        return sa.false()
-    return sa.or_(*(OrgUnit.path.startswith(path, autoescape=True) for path in principal.hr_unit_paths))
-
-
-def learners_in_scope(principal: Principal, text: str | None, page: int, page_size: int):
-    """(rows, total): learners visible to the principal with their completion counts."""
+def learners_in_scope(principal: Principal, text: str | None, page: int, page_size: int) -> Page:
+    """Rows (learner, completions) of the learners visible to the principal;
+    for an admin, learners without a unit too."""
     completions = (sa.select(CourseCompletion.learner_id, sa.func.count().label("completed"))
                    .group_by(CourseCompletion.learner_id).subquery())
     query = (sa.select(Learner, sa.func.coalesce(completions.c.completed, 0))
-             .join(OrgUnit, OrgUnit.id == Learner.org_unit_id)
              .outerjoin(completions, completions.c.learner_id == Learner.id)
-             .where(scope_filter(principal)))
+             .where(learner_scope(principal)))
     if text:
         needle = strip_diacritics(text)
         query = query.where(sa.or_(Learner.search_name.contains(needle, autoescape=True),
                                    sa.func.lower(Learner.staff_code).contains(needle, autoescape=True)))
-    session = get_session()
-    total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    rows = session.execute(query.options(selectinload(Learner.org_unit))
-                           .order_by(Learner.search_name, Learner.id)
-                           .limit(page_size).offset((page - 1) * page_size)).all()
-    return rows, total
-
-
-def learner_in_scope(principal: Principal, learner_id: int) -> Learner | None:
-    """The learner if the principal may see their records, else None (shown as 404)."""
-    return get_session().scalar(
-        sa.select(Learner).join(OrgUnit, OrgUnit.id == Learner.org_unit_id)
-        .where(Learner.id == learner_id, scope_filter(principal)))
+    return paginate(query, page, page_size, order_by=(Learner.search_name, Learner.id),
+                    options=(selectinload(Learner.org_unit),), rows=True)
 
 
 def learning_record(learner_id: int):

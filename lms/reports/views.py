@@ -1,11 +1,12 @@
 """HR report pages (load → authorize → act; every query scoped to the viewer)."""
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request
+from flask import current_app, render_template, request
 
 from lms.admin.forms import LearnerSearchForm
 from lms.audit.record_views import record_record_view
-from lms.auth.access import require
+from lms.accounts.models import Learner
+from lms.auth.access import load_or_404, require
 from lms.auth.principal import current_principal
 from courses.queries import time_spent_by_course
 from lms.i18n import format_minutes
@@ -20,16 +21,15 @@ def learners():
     text = form.q.data if form.validate() else None  # over-long: the error is shown instead
     page = page_argument()
     page_size = current_app.config["LMS_PAGE_SIZE"]
-    rows, total = queries.learners_in_scope(current_principal(), text, page, page_size)
-    return render_template("lms/reports/learners.html", form=form, rows=rows, total=total,
-                           page=page, pages=max((total + page_size - 1) // page_size, 1))
+    result = queries.learners_in_scope(current_principal(), text, page, page_size)
+    return render_template("lms/reports/learners.html", form=form, rows=result.items,
+                           total=result.total, page=page, pages=result.pages)
 
 
 @require("reports.view")
 def learner(learner_id: int):
-    person = queries.learner_in_scope(current_principal(), learner_id)
-    if person is None:
-        abort(404)  # outside the viewer's units: not even its existence is shown
+    # Outside the viewer's units is a 404: not even the person's existence is shown.
+    person = load_or_404(Learner, learner_id, "learner.view_records")
     record_record_view(current_principal().learner, person.id, page="reports")
     enrollments, completions, attempts = queries.learning_record(person.id)
     return render_template("lms/reports/learner.html", person=person, enrollments=enrollments,

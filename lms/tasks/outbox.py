@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy import event
 
-from lms.db import get_session, utcnow
+from lms.db import get_session, unit_of_work, utcnow
 from lms.tasks.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -71,16 +71,14 @@ def run_message(message_id: int) -> None:
         return  # done already, running elsewhere, or its transaction rolled back
     task, payload = claimed
     handler = state.tasks.handlers.get(task)
-    session = get_session()
     try:
-        if handler is None:
-            raise LookupError(f"no task {task!r} is registered in this app")
-        handler(**payload)
-        session.execute(sa.update(OutboxMessage).where(OutboxMessage.id == message_id)
-                        .values(done_dt=utcnow(), claimed_until=None, last_error=None))
-        session.commit()
+        with unit_of_work():
+            if handler is None:
+                raise LookupError(f"no task {task!r} is registered in this app")
+            handler(**payload)
+            get_session().execute(sa.update(OutboxMessage).where(OutboxMessage.id == message_id)
+                                  .values(done_dt=utcnow(), claimed_until=None, last_error=None))
     except Exception as error:
-        session.rollback()
         _release(state.database, message_id, error)
         raise
 
@@ -88,7 +86,7 @@ def run_message(message_id: int) -> None:
 def _claim(database, message_id: int):
     now = utcnow()
     lease = dt.timedelta(seconds=current_app.config["LMS_OUTBOX_LEASE_SECONDS"])
-    with database.write_session() as session:
+    with database.unit_of_work() as session:
         changed = session.execute(
             sa.update(OutboxMessage)
             .where(OutboxMessage.id == message_id, OutboxMessage.done_dt.is_(None),
@@ -97,15 +95,13 @@ def _claim(database, message_id: int):
             .execution_options(synchronize_session=False)).rowcount
         row = session.execute(sa.select(OutboxMessage.task, OutboxMessage.payload)
                               .where(OutboxMessage.id == message_id)).first() if changed else None
-        session.commit()
     return (row.task, dict(row.payload)) if row else None
 
 
 def _release(database, message_id: int, error: Exception) -> None:
-    with database.write_session() as session:
+    with database.unit_of_work() as session:
         session.execute(sa.update(OutboxMessage).where(OutboxMessage.id == message_id)
                         .values(claimed_until=None, last_error=repr(error)[:500]))
-        session.commit()
 
 
 def sweep() -> int:

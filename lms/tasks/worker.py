@@ -31,17 +31,12 @@ def install_periodic_jobs(app: Flask, queue: TaskQueue) -> None:
     """Register the periodic jobs with Huey; done by the worker command at start."""
     from huey import crontab
 
-    from lms.db import get_session
+    from lms.db import unit_of_work
 
     for job in queue.periodic_jobs:
         def run(job=job) -> None:
-            with app.app_context():
-                try:
-                    job.handler()
-                    get_session().commit()
-                except BaseException:
-                    get_session().rollback()
-                    raise
+            with app.app_context(), unit_of_work():
+                job.handler()
 
         queue.huey.periodic_task(crontab(**job.schedule), name=job.name)(run)
 

@@ -185,7 +185,9 @@ def test_upload_larger_than_the_limit_is_refused(author_client, db):
 
     response = upload(author_client, data)
 
-    assert response.status_code == 413
+    # Within the routing guard's margin: the form's size rule (Flask-WTF FileSize) says why.
+    assert response.status_code == 200
+    assert "The file is larger than 10 kB, the most an upload may hold." in response.text
     assert course_rows(db) == []
 
 

@@ -381,3 +381,52 @@ def test_opening_an_overdue_attempt_closes_it(learner_client, make_quiz_course, 
     assert "Hết giờ làm bài" in page and "20.0%" in page
     db.expire_all()
     assert db.get(Attempt, attempt_id).closed_by_deadline is True
+
+
+@pytest.mark.parametrize("page", ["result", "attempt"])
+def test_an_overdue_attempt_opened_by_get_is_fresh_at_once(learner_client, make_quiz_course, db,
+                                                           page):
+    """The GET that closes an overdue attempt sees its own write: the result page answers
+    at once (before, the request kept its stale "in progress" attempt and sent the learner
+    round through the attempt page), and the attempt page points straight at the result."""
+    make_quiz_course(time_limit_minutes=5)
+    attempt_id = start(learner_client)
+    attempt = db.get(Attempt, attempt_id)
+    attempt.deadline_dt = attempt.deadline_dt - dt.timedelta(hours=1)
+    db.commit()
+    url = f"/attempts/{attempt_id}/result" if page == "result" else f"/attempts/{attempt_id}"
+    response = learner_client.get(url)  # no redirect followed
+    if page == "result":
+        assert response.status_code == 200
+        assert "Hết giờ làm bài" in response.get_data(as_text=True)
+    else:
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith(f"/attempts/{attempt_id}/result")
+    db.expire_all()
+    assert db.get(Attempt, attempt_id).state == AttemptState.SUBMITTED
+
+
+def test_an_overdue_submit_commits_once(app, learner_client, make_quiz_course, db):
+    """A POST on an overdue attempt closes it and submits in one transaction."""
+    make_quiz_course(time_limit_minutes=5)
+    attempt_id = start(learner_client)
+    attempt = db.get(Attempt, attempt_id)
+    attempt.deadline_dt = attempt.deadline_dt - dt.timedelta(hours=1)
+    db.commit()
+    commits = []
+
+    def count(session):
+        commits.append(session)
+
+    database = app.extensions["lms"].database
+    for factory in database.session_factories:
+        sa.event.listen(factory, "after_commit", count)
+    try:
+        response = learner_client.post(f"/attempts/{attempt_id}/submit")
+    finally:
+        for factory in database.session_factories:
+            sa.event.remove(factory, "after_commit", count)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/result")
+    assert len(commits) == 1
+    db.expire_all()
+    assert db.get(Attempt, attempt_id).closed_by_deadline is True

@@ -19,12 +19,8 @@ def import_learners():
     outcome = file_error = None
     if form.validate_on_submit():
         upload = form.file.data
-        data = upload.read(current_app.config["LMS_MAX_UPLOAD_BYTES"] + 1)
+        data = upload.read()  # its size is checked by the form (upload_size)
         try:
-            if len(data) > current_app.config["LMS_MAX_UPLOAD_BYTES"]:
-                from werkzeug.exceptions import RequestEntityTooLarge
-
-                raise RequestEntityTooLarge()
             outcome = run_import(upload.filename or "upload.csv", data,
                                  actor=current_principal().learner,
                                  import_valid_rows_only=form.import_valid_rows_only.data,
@@ -37,9 +33,7 @@ def import_learners():
             file_error = _("Another import changed these learners at the same moment, so "
                            "nothing was imported from this file. Import it again: rows already "
                            "there will simply be left unchanged.")
-        if outcome is not None and outcome.applied:
-            get_session().commit()
-        else:
-            get_session().rollback()
+        if outcome is None or not outcome.applied:
+            get_session().rollback()  # nothing of a refused file is kept
     return render_template("lms/admin/import.html", form=form, outcome=outcome,
                            file_error=file_error)

@@ -7,35 +7,28 @@ from wtforms.fields.choices import SelectChoice
 
 from lms.accounts import operations, queries
 from lms.accounts.models import Gender, Learner, LearnerCategory, OrgUnit, Role, RoleGrant
-from lms.admin.forms import ActionForm, GrantRoleForm, LearnerForm, LearnerSearchForm
-from lms.admin.views_units import _unit_choices
+from lms.admin.forms import GrantRoleForm, LearnerForm, LearnerSearchForm, unit_choices
 from lms.audit.record_views import record_record_view
-from lms.auth.access import require
+from lms.auth.access import load_or_404, require
 from lms.auth.principal import current_principal
 from lms.db import get_session
-from lms.forms import page_argument
+from lms.forms import ButtonForm, page_argument
 from lms.i18n import _
-
-
-def _load_learner(learner_id: int) -> Learner:
-    learner = get_session().get(Learner, learner_id)
-    if learner is None:
-        abort(404)
-    return learner
+from lms.policy import can
 
 
 @require("admin.manage_learners")
 def list_learners():
     form = LearnerSearchForm(request.args)
-    form.unit.choices = [SelectChoice(0, _("All units"))] + _unit_choices()[1:]
+    form.unit.choices = [SelectChoice(0, _("All units"))] + unit_choices()[1:]
     valid = form.validate()  # a 5,000-character search shows its error, it is not run
     unit = get_session().get(OrgUnit, form.unit.data) if valid and form.unit.data else None
     page = page_argument()
     page_size = current_app.config["LMS_PAGE_SIZE"]
-    learners, total = queries.search_learners(form.q.data if valid else None, unit,
-                                              page=page, page_size=page_size)
-    return render_template("lms/admin/learners.html", form=form, learners=learners, total=total,
-                           page=page, pages=max((total + page_size - 1) // page_size, 1))
+    result = queries.search_learners(form.q.data if valid else None, unit,
+                                     page=page, page_size=page_size)
+    return render_template("lms/admin/learners.html", form=form, learners=result.items,
+                           total=result.total, page=page, pages=result.pages)
 
 
 def _profile_fields(form: LearnerForm) -> dict:
@@ -56,7 +49,7 @@ def _profile_fields(form: LearnerForm) -> dict:
 @require("admin.manage_learners")
 def new_learner():
     form = LearnerForm()
-    form.org_unit_id.choices = _unit_choices()
+    form.org_unit_id.choices = unit_choices()
     if form.validate_on_submit():
         response = _save_learner(form, None, _("The learner has been created."))
         if response is not None:
@@ -86,7 +79,6 @@ def _save_learner(form: LearnerForm, learner: Learner | None, success: str):
             get_session().rollback()
             form.username.errors.append(str(error))
             return None
-    get_session().commit()
     flash(success, "success")
     if password:
         _flash_temporary_password(learner, password)
@@ -101,14 +93,14 @@ def _flash_temporary_password(learner: Learner, password: str) -> None:
 
 @require("admin.manage_learners")
 def edit_learner(learner_id: int):
-    learner = _load_learner(learner_id)
+    learner = load_or_404(Learner, learner_id)
     if request.method == "GET":  # the profile is personal data: its reads are audited
         record_record_view(current_principal().learner, learner.id, page="admin")
     form = LearnerForm(obj=learner, org_unit_id=learner.org_unit_id or 0,
                        gender=learner.gender.value if learner.gender else "",
                        category=learner.category.value if learner.category else "",
                        username=learner.user.username if learner.user else "")
-    form.org_unit_id.choices = _unit_choices()
+    form.org_unit_id.choices = unit_choices()
     if learner.user is not None:
         form.username.render_kw = {"readonly": True}
         # Shown, never saved again: an account made before today's username rule must not
@@ -119,23 +111,22 @@ def edit_learner(learner_id: int):
         if response is not None:
             return response
     grant_form = GrantRoleForm()
-    grant_form.org_unit_id.choices = _unit_choices()
+    grant_form.org_unit_id.choices = unit_choices()
     return render_template("lms/admin/learner_form.html", form=form, learner=learner,
                            grants=queries.grants_of(learner), grant_form=grant_form,
-                           action_form=ActionForm())
+                           action_form=ButtonForm())
 
 
 @require("admin.manage_learners")
 def set_active(learner_id: int):
-    learner = _load_learner(learner_id)
-    if not ActionForm().validate_on_submit():
+    learner = load_or_404(Learner, learner_id)
+    if not ButtonForm().validate_on_submit():
         abort(400)
     make_active = request.form.get("active") == "1"
-    if learner.id == current_principal().learner.id and not make_active:
+    if not make_active and not can(current_principal(), "admin.deactivate_learner", learner):
         flash(_("You cannot deactivate your own account."), "error")
     elif learner.is_active != make_active:
         operations.set_active(learner, make_active, actor=current_principal().learner)
-        get_session().commit()
         flash(_("The learner has been activated.") if make_active
               else _("The learner has been deactivated."), "success")
     return redirect(url_for("lms.admin.edit_learner", learner_id=learner.id))
@@ -143,21 +134,20 @@ def set_active(learner_id: int):
 
 @require("admin.manage_learners")
 def reset_password(learner_id: int):
-    learner = _load_learner(learner_id)
-    if not ActionForm().validate_on_submit() or learner.user is None:
+    learner = load_or_404(Learner, learner_id)
+    if not ButtonForm().validate_on_submit() or learner.user is None:
         abort(400)
     password = operations.new_temporary_password(learner, learner.user.username)
     operations.reset_password(learner.user, password, actor=current_principal().learner)
-    get_session().commit()
     _flash_temporary_password(learner, password)
     return redirect(url_for("lms.admin.edit_learner", learner_id=learner.id))
 
 
 @require("admin.grant_roles")
 def grant_role(learner_id: int):
-    learner = _load_learner(learner_id)
+    learner = load_or_404(Learner, learner_id)
     form = GrantRoleForm()
-    form.org_unit_id.choices = _unit_choices()
+    form.org_unit_id.choices = unit_choices()
     if not form.validate_on_submit():
         flash(_("The role could not be granted: check the form."), "error")
         return redirect(url_for("lms.admin.edit_learner", learner_id=learner.id))
@@ -166,7 +156,6 @@ def grant_role(learner_id: int):
     try:
         operations.grant_role(learner, role, unit if role == Role.HR else None,
                               actor=current_principal().learner)
-        get_session().commit()
     except operations.AccountError as error:
         flash(str(error), "error")
     except IntegrityError:
@@ -178,16 +167,15 @@ def grant_role(learner_id: int):
 
 @require("admin.grant_roles")
 def revoke_role(learner_id: int, grant_id: int):
-    learner = _load_learner(learner_id)
-    grant = get_session().get(RoleGrant, grant_id)
-    if grant is None or grant.learner_id != learner.id:
+    learner = load_or_404(Learner, learner_id)
+    grant = load_or_404(RoleGrant, grant_id)
+    if grant.learner_id != learner.id:
         abort(404)
-    if not ActionForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
-    if grant.role == Role.ADMIN and learner.id == current_principal().learner.id:
+    if not can(current_principal(), "admin.revoke_role", grant):
         flash(_("You cannot remove your own administrator role."), "error")
     else:
         operations.revoke_role(grant, actor=current_principal().learner)
-        get_session().commit()
         flash(_("The role has been revoked."), "success")
     return redirect(url_for("lms.admin.edit_learner", learner_id=learner.id))

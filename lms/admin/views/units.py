@@ -1,13 +1,12 @@
 """Org-unit administration: list as a tree, create, edit, move."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
-from wtforms.fields.choices import SelectChoice
+from flask import flash, redirect, render_template, url_for
 
 from lms.accounts import operations, queries
 from lms.accounts.models import OrgUnit
-from lms.admin.forms import MoveOrgUnitForm, OrgUnitForm
-from lms.auth.access import require
+from lms.admin.forms import MoveOrgUnitForm, OrgUnitForm, unit_choices
+from lms.auth.access import load_or_404, require
 from lms.auth.principal import current_principal
 from lms.db import get_session
 from lms.i18n import _
@@ -23,27 +22,10 @@ def list_units():
     return render_template("lms/admin/units.html", units=queries.org_units_in_tree_order())
 
 
-def _unit_choices(exclude: OrgUnit | None = None) -> list[SelectChoice]:
-    """Parent choices, indented by depth; a unit's own subtree is left out of its move list."""
-    choices = [SelectChoice(0, _("— None (top level) —"))]
-    for unit in queries.org_units_in_tree_order(include_closed=False):
-        if exclude is not None and unit.path.startswith(exclude.path):
-            continue
-        choices.append(SelectChoice(unit.id, f"{'— ' * unit.depth}{unit.code} · {unit.name_vi}"))
-    return choices
-
-
-def _load_unit(unit_id: int) -> OrgUnit:
-    unit = get_session().get(OrgUnit, unit_id)
-    if unit is None:
-        abort(404)
-    return unit
-
-
 @require("admin.manage_units")
 def new_unit():
     form = OrgUnitForm()
-    form.parent_id.choices = _unit_choices()
+    form.parent_id.choices = unit_choices()
     if form.validate_on_submit():
         parent = get_session().get(OrgUnit, form.parent_id.data) if form.parent_id.data else None
         try:
@@ -53,7 +35,6 @@ def new_unit():
         except operations.AccountError as error:
             form.code.errors.append(str(error))
         else:
-            get_session().commit()
             flash(_("The org unit has been created."), "success")
             return redirect(url_for("lms.admin.units"))
     return render_template("lms/admin/unit_form.html", form=form, unit=None)
@@ -61,7 +42,7 @@ def new_unit():
 
 @require("admin.manage_units")
 def edit_unit(unit_id: int):
-    unit = _load_unit(unit_id)
+    unit = load_or_404(OrgUnit, unit_id)
     form = OrgUnitForm(obj=unit)
     del form.parent_id  # moving has its own page with the cycle check
     if form.validate_on_submit():
@@ -73,7 +54,6 @@ def edit_unit(unit_id: int):
         except operations.AccountError as error:
             form.code.errors.append(str(error))
         else:
-            get_session().commit()
             flash(_("The org unit has been saved."), "success")
             return redirect(url_for("lms.admin.units"))
     return render_template("lms/admin/unit_form.html", form=form, unit=unit)
@@ -81,10 +61,10 @@ def edit_unit(unit_id: int):
 
 @require("admin.manage_units")
 def move_unit(unit_id: int):
-    unit = _load_unit(unit_id)
+    unit = load_or_404(OrgUnit, unit_id)
     form = MoveOrgUnitForm(parent_id=unit.parent_id or 0)
     # Every unit is offered so that a forged or stale choice gets the explicit refusal below.
-    form.parent_id.choices = _unit_choices()
+    form.parent_id.choices = unit_choices()
     if form.validate_on_submit():
         parent = get_session().get(OrgUnit, form.parent_id.data) if form.parent_id.data else None
         try:
@@ -92,7 +72,6 @@ def move_unit(unit_id: int):
         except operations.AccountError as error:
             form.parent_id.errors.append(str(error))
         else:
-            get_session().commit()
             flash(_("The org unit has been moved."), "success")
             return redirect(url_for("lms.admin.units"))
     return render_template("lms/admin/unit_move.html", form=form, unit=unit)
