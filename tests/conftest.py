@@ -263,11 +263,11 @@ def pack_files(code="TEST01", version=1, lessons=2, quiz=False, media=True, topi
     for number in range(1, lessons + 1):
         image = "\n![Sơ đồ minh họa](media/pic.png)\n" if media and number == 1 else ""
         files[f"lessons/{number:02d}-bai-{number}.vi.md"] = (
-            f"---\ntitle: Bài học số {number}\nminutes: 8\ncompetences: [\"4.1\"]\n---\n\n"
+            f"---\ntitle: Bài học số {number}\nminutes: 8\ncompetences: [\"4.1\", \"6.2\"]\n---\n\n"
             f"## Nội dung chính\n\nĐây là bài học số {number} về bảo vệ dữ liệu của cơ quan.\n{image}"
         ).encode()
         files[f"lessons/{number:02d}-bai-{number}.en.md"] = (
-            f"---\ntitle: Lesson {number}\nminutes: 8\ncompetences: [\"4.1\"]\n---\n\n"
+            f"---\ntitle: Lesson {number}\nminutes: 8\ncompetences: [\"4.1\", \"6.2\"]\n---\n\n"
             f"## Main points\n\nThis is lesson {number} about protecting the agency's data.\n{image}"
         ).encode()
     if media:
