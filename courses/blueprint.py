@@ -12,6 +12,8 @@ _route("/courses/<code>/enrol", "enrol", views.enrol, methods=["POST"])
 _route("/courses/<code>/lessons/<lms_id:number>", "lesson", views.lesson)
 _route("/courses/<code>/lessons/<lms_id:number>/done", "lesson_done", views.lesson_done,
        methods=["POST"])
+_route("/courses/<code>/lessons/<lms_id:number>/self-check/<lms_id:question>", "self_check",
+       views.self_check, methods=["POST"])
 _route("/my-learning", "my_learning", views.my_learning)
 _route("/course-media/<lms_id:course_id>/<path:path>", "media", views.media)
 

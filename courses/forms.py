@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import SelectField, StringField
+from wtforms import IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Optional
+from wtforms.validators import InputRequired, Optional
 
 from courses.models import Topic
 from lms.forms import LmsForm, max_length, upload_size
@@ -32,3 +32,10 @@ class CatalogFilterForm(LmsForm):
 class PackUploadForm(LmsForm):
     pack = FileField(_l("Content pack (.zip)"), validators=[
         FileRequired(), FileAllowed(["zip"], _l("Upload the pack as a .zip file.")), upload_size])
+
+
+class SelfCheckForm(LmsForm):
+    """One self-check answer: the place of the chosen option (the key is never on the page,
+    and nothing the form sends is stored)."""
+
+    choice = IntegerField(validators=[InputRequired(_l("Choose an answer first."))])

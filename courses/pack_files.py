@@ -18,7 +18,9 @@ MAX_FILES = 200
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_TOTAL_BYTES = 20 * 1024 * 1024
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-               ".gif": "image/gif", ".webp": "image/webp"}
+               ".gif": "image/gif", ".webp": "image/webp",
+               # Checked element by element before import (courses.svg_safety).
+               ".svg": "image/svg+xml"}
 #: Files a pack may hold besides lessons/ and media/.
 TOP_LEVEL_FILES = {"course.yaml", "quiz.yaml", "README.md"}
 #: Longest path inside a pack: an image's path is stored in a 200-character column.
@@ -130,6 +132,6 @@ def _check_layout(files: dict[str, bytes]) -> None:
             continue
         errors.append(PackError(name, None, _(
             "This file is not allowed in a pack: only course.yaml, quiz.yaml, lessons/*.md "
-            "and images (png, jpg, gif, webp) in media/.")))
+            "and images (png, jpg, gif, webp, svg) in media/.")))
     if errors:
         raise PackFilesError(errors)

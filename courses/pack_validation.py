@@ -15,10 +15,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from courses import legal_refs
+from courses import legal_refs, self_check
 from courses.models import Course, Lesson, Topic
 from courses.pack_files import IMAGE_TYPES, PackError
-from courses.rendering import image_references, link_problems
+from courses.rendering import image_alts, image_references, link_problems, without_self_checks
+from courses.svg_safety import svg_problems
 from courses.yaml_lines import YamlError, line_of, load_with_lines
 from lms.i18n import _
 
@@ -58,6 +59,8 @@ class PackLesson:
     minutes: int
     competences: list
     source: dict  # Markdown body per language
+    #: Self-check questions per language (courses.self_check); kept in ``source`` too.
+    self_checks: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -114,6 +117,8 @@ def validate_pack(files: dict[str, bytes], pack_parts, *, warnings: list[PackErr
               if "course.yaml" in texts else None)
     lessons = _read_lessons(texts, files, errors)
     parts, found = _read_parts(texts, files, pack_parts, errors)
+    if course is not None and lessons and not errors:  # every lesson read: its tags are known
+        _check_course_competences(texts.get("course.yaml", ""), course, lessons, errors)
     if course is not None and lessons and not errors:
         _check_minutes(texts.get("course.yaml", ""), course, lessons, parts, pack_parts, found)
     if course is not None:
@@ -155,6 +160,9 @@ _MAGIC = {".png": (b"\x89PNG",), ".jpg": (b"\xff\xd8",), ".jpeg": (b"\xff\xd8",)
 
 def _check_image(name: str, data: bytes, errors: list[PackError]) -> None:
     extension = posixpath.splitext(name)[1].lower()
+    if extension == ".svg":
+        _check_svg(name, data, errors)
+        return
     if extension in IMAGE_TYPES and not data.startswith(_MAGIC[extension]):
         errors.append(PackError(name, None, _("The file is not a real %(type)s image.",
                                               type=extension[1:].upper())))
@@ -272,14 +280,17 @@ def _check_periods(numbers: dict, fail) -> None:
 
 
 def lesson_minutes_estimate(vi_body: str) -> int:
-    """Reading the Vietnamese text at READING_SYLLABLES_PER_MINUTE, plus 1 minute a task."""
+    """Reading the Vietnamese text at READING_SYLLABLES_PER_MINUTE, plus 1 minute a task
+    and 1 minute a self-check question (read apart from the text: its YAML is no prose)."""
+    checks = len(self_check.questions_of(vi_body))
+    vi_body = without_self_checks(vi_body)
     words = [w for w in re.sub(r"[#*|>`\-]+", " ", vi_body).split() if re.search(r"\w", w)]
     tasks = 0
     parts = TASKS_HEADING.split(vi_body, maxsplit=1)
     if len(parts) == 2:
         section = re.split(r"^## ", parts[1], maxsplit=1, flags=re.MULTILINE)[0]
         tasks = len(re.findall(r"^- ", section, re.MULTILINE))
-    return -(-len(words) // READING_SYLLABLES_PER_MINUTE) + tasks
+    return -(-len(words) // READING_SYLLABLES_PER_MINUTE) + tasks + checks
 
 
 def course_minutes_estimate(lessons: list, parts: dict[str, Any], pack_parts) -> int:
@@ -400,9 +411,11 @@ def _read_lessons(texts: dict[str, str], files: dict[str, bytes], errors: list[P
                   for lang, (name, _slug) in twins.items() if name in texts}
         if set(parsed) == set(LANGUAGES) and all(parsed.values()):
             vi, en = parsed["vi"], parsed["en"]
+            _check_self_check_twins(twins["en"][0], vi, en, errors)
             lessons.append(PackLesson(number, twins["vi"][1], {"vi": vi["title"], "en": en["title"]},
                                       vi["minutes"], vi["competences"],
-                                      {"vi": vi["body"], "en": en["body"]}))
+                                      {"vi": vi["body"], "en": en["body"]},
+                                      {"vi": vi["self_checks"], "en": en["self_checks"]}))
     return lessons
 
 
@@ -440,14 +453,7 @@ def _read_lesson_file(name: str, text: str | None, files: dict[str, bytes],
     minutes = meta.get("minutes")
     if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 120:
         fail("minutes", _("\"minutes\" must be a whole number from 1 to 120."))
-    competences = meta.get("competences") or []
-    if not isinstance(competences, list):
-        fail("competences", _("\"competences\" must be a list, e.g. [\"4.1\", \"6.2\"]."))
-        competences = []
-    competences = [str(code) for code in competences]
-    unknown = [code for code in competences if code not in TT02]
-    if unknown:
-        fail("competences", _("Unknown competence: %(codes)s.", codes=", ".join(unknown)))
+    competences = _read_lesson_competences(meta.get("competences") or [], lambda message: fail("competences", message))
     for key in meta:
         if key not in ("title", "minutes", "competences"):
             fail(key, _("Unknown key \"%(key)s\".", key=key))
@@ -458,6 +464,9 @@ def _read_lesson_file(name: str, text: str | None, files: dict[str, bytes],
             errors.append(PackError(name, body_offset + line, _(
                 "Broken image reference \"%(src)s\": put the image in media/ and refer to it as media/NAME.",
                 src=src)))
+    _check_alt_texts(name, body, body_offset, errors)
+    checks, problems = self_check.read(body)
+    errors.extend(PackError(name, body_offset + line, message) for line, message in problems)
     for line, href in link_problems(body):
         errors.append(PackError(name, body_offset + line, _(
             "Link \"%(href)s\" is not allowed: use http, https or mailto.", href=href[:80])))
@@ -467,7 +476,79 @@ def _read_lesson_file(name: str, text: str | None, files: dict[str, bytes],
     if len(errors) > before:
         return None
     return {"title": " ".join(title.split()), "minutes": minutes, "competences": competences,
-            "body": body}
+            "body": body, "self_checks": checks}
+
+
+# --- lesson design: competence levels, self-checks, figures ---------------------------------
+
+#: DigComp 2.2 and Circular 02/2025/TT-BGDĐT share one scale of 8 proficiency levels.
+PROFICIENCY_LEVELS = range(1, 9)
+
+
+def _read_lesson_competences(value, fail) -> list:
+    """A lesson's competences: codes ("4.1") or codes with their proficiency level
+    ({code: "4.1", level: 3}); stored as written (strings or {"code", "level"} maps)."""
+    if not isinstance(value, list):
+        fail(_("\"competences\" must be a list, e.g. [{code: \"4.1\", level: 3}] or [\"4.1\", \"6.2\"]."))
+        return []
+    result, unknown = [], []
+    for item in value:
+        if isinstance(item, dict):
+            code, level = str(item.get("code", "")), item.get("level")
+            if set(item) - {"code", "level"} or not isinstance(level, int) or isinstance(level, bool) \
+                    or level not in PROFICIENCY_LEVELS:
+                fail(_("A competence with a level is written {code: \"4.1\", level: 3}, the level "
+                       "a whole number from 1 to 8."))
+                continue
+            entry = {"code": code, "level": level}
+        else:
+            code = entry = str(item)
+        if code not in TT02:
+            unknown.append(code)
+        result.append(entry)
+    if unknown:
+        fail(_("Unknown competence: %(codes)s.", codes=", ".join(unknown)))
+    return result
+
+
+def competence_codes(competences: list) -> list[str]:
+    """The codes of a lesson's competences, with or without levels."""
+    return [item["code"] if isinstance(item, dict) else str(item) for item in competences]
+
+
+def _check_course_competences(course_text: str, course: dict, lessons: list, errors: list[PackError]) -> None:
+    """A course may claim only competences some lesson of it teaches."""
+    taught = {code for lesson in lessons for code in competence_codes(lesson.competences)}
+    if not any(lesson.competences for lesson in lessons):
+        return  # an old pack without lesson tags: nothing to compare with
+    try:
+        _data, lines = load_with_lines(course_text)
+    except YamlError:
+        return
+    for framework, codes in (course.get("competences") or {}).items():
+        untaught = [code for code in codes if code not in taught]
+        if untaught:
+            errors.append(PackError("course.yaml", line_of(lines, ("competences", framework)), _(
+                "The course claims %(framework)s %(codes)s, but no lesson is tagged with it: tag "
+                "the lesson that teaches it, or remove it from the course.",
+                framework=framework, codes=", ".join(untaught))))
+
+
+def _check_self_check_twins(en_name: str, vi: dict, en: dict, errors: list[PackError]) -> None:
+    errors.extend(PackError(en_name, None, message)
+                  for message in self_check.twin_problems(vi["self_checks"], en["self_checks"]))
+
+
+def _check_alt_texts(name: str, body: str, body_offset: int, errors: list[PackError]) -> None:
+    """A figure explains what text cannot; a reader who cannot see it needs its words."""
+    for line, _src, alt in image_alts(body):
+        if not alt.strip():
+            errors.append(PackError(name, body_offset + line, _(
+                "An image needs an alternative text in the lesson's language: ![What it shows](media/…).")))
+
+
+def _check_svg(name: str, data: bytes, errors: list[PackError]) -> None:
+    errors.extend(PackError(name, line, message) for line, message in svg_problems(data))
 
 
 def vietnamese_word_share(text: str) -> float:

@@ -42,6 +42,9 @@ _IGNORED_BY_BROWSERS = re.compile(r"[\x00-\x20\x7f]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _NOT_IN_PATH = frozenset("\\?#")  # a backslash, query or fragment never names a pack file
 _MEDIA_PREFIX = "media/"
+#: The info string of a lesson's self-check block (courses.self_check): never rendered as
+#: code; the lesson page draws its questions as forms.
+SELF_CHECK_INFO = "self-check"
 
 
 class _LessonMarkdown(MarkdownIt):
@@ -135,11 +138,40 @@ def image_references(source: str) -> list[tuple[int, str]]:
     ]
 
 
+def image_alts(source: str) -> list[tuple[int, str, str]]:
+    """Every image as (1-based line, percent-decoded src, alt text)."""
+    return [
+        (line, unquote(str(token.attrGet("src") or "")),
+         _PARSER.renderer.renderInlineAsText(token.children or [], _PARSER.options, {}))
+        for line, token in _located(_PARSER.parse(source))
+        if token.type == "image"
+    ]
+
+
 def link_problems(source: str) -> list[tuple[int, str]]:
     """Links whose target is neither http(s)/mailto nor relative, as (line, href)."""
     links = [(line, str(token.attrGet("href") or ""))
              for line, token in _located(_PARSER.parse(source)) if token.type == "link_open"]
     return [(line, unquote(href)) for line, href in links if not is_safe_href(href)]
+
+
+def _is_self_check(token: Token) -> bool:
+    return token.type == "fence" and token.info.strip() == SELF_CHECK_INFO
+
+
+def self_check_blocks(source: str) -> list[tuple[int, str]]:
+    """Every self-check fence as (1-based line of its opening fence, its content)."""
+    return [((token.map[0] if token.map else 0) + 1, token.content)
+            for token in _PARSER.parse(source) if _is_self_check(token)]
+
+
+def without_self_checks(source: str) -> str:
+    """``source`` with its self-check blocks cut out (for the reading-time estimate)."""
+    lines = source.split("\n")
+    for token in reversed(_PARSER.parse(source)):
+        if _is_self_check(token) and token.map:
+            del lines[token.map[0]:token.map[1]]
+    return "\n".join(lines)
 
 
 def _adjust_block(token: Token) -> None:
@@ -210,7 +242,7 @@ def render_markdown(source: str, resolve_media: Callable[[str], str | None]) -> 
     `resolve_media` maps a pack path such as "media/x.png" to the URL it is served at,
     or None when the file does not exist; unresolved images are replaced by their alt text.
     """
-    tokens = _PARSER.parse(source)
+    tokens = [token for token in _PARSER.parse(source) if not _is_self_check(token)]
     for token in tokens:
         _adjust_block(token)
         if token.type == "inline" and token.children:

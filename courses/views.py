@@ -5,7 +5,8 @@ import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 
 from courses import learning_time, operations, queries, requirements
-from courses.forms import TOPIC_LABELS, CatalogFilterForm
+from courses import self_check as self_checks
+from courses.forms import TOPIC_LABELS, CatalogFilterForm, SelfCheckForm
 from courses.models import Course, CourseMedia, Lesson, Topic
 from lms.auth.access import require
 from lms.auth.principal import current_principal
@@ -88,7 +89,8 @@ def _lesson_or_404(course: Course, number: int) -> Lesson:
 
 
 def _lesson_page(learner, course, enrollment, lesson, *, seconds_left: int,
-                 not_ready: operations.LessonNotReady | None = None, status: int = 200):
+                 not_ready: operations.LessonNotReady | None = None, status: int = 200,
+                 answer: SelfCheckAnswer | None = None):
     progress = queries.progress(learner.id, course, enrollment)
     previous = next((item for item in course.lessons if item.number == lesson.number - 1), None)
     following = next((item for item in course.lessons if item.number == lesson.number + 1), None)
@@ -97,7 +99,50 @@ def _lesson_page(learner, course, enrollment, lesson, *, seconds_left: int,
                            progress=progress, previous=previous, following=following,
                            is_done=lesson.id in progress.done_lesson_ids, button_form=ButtonForm(),
                            minutes_left=learning_time.minutes_left(seconds_left) if seconds_left else 0,
-                           not_ready=not_ready), status
+                           not_ready=not_ready, self_checks=_self_checks(lesson),
+                           self_check_form=SelfCheckForm(formdata=None), answer=answer), status
+
+
+def _self_checks(lesson: Lesson) -> list[self_checks.SelfCheckQuestion]:
+    """The questions of the lesson in the page's language (read from its stored Markdown)."""
+    return self_checks.questions_of(lesson.source_en if current_locale() == "en" else lesson.source_vi)
+
+
+class SelfCheckAnswer:
+    """What the lesson page shows under self-check ``number`` after an answer: the chosen
+    option's feedback, or why the answer could not be read."""
+
+    def __init__(self, number: int, choice: int | None = None, correct: bool = False,
+                 feedback: str = "", error: str | None = None):
+        self.number, self.choice, self.correct = number, choice, correct
+        self.feedback, self.error = feedback, error
+
+
+@require("learn")
+def self_check(code: str, number: int, question: int):
+    """Answer one self-check question: the lesson again, with the feedback at the question.
+
+    Formative only: nothing is written (no attempt, response, time or completion), so it
+    needs no commit and can never count toward a grade or a credit.
+    """
+    learner, course, enrollment = _course_for_learner(code)
+    lesson = next((item for item in course.lessons if item.number == number), None)
+    if lesson is None or enrollment is None:
+        abort(404)
+    questions = _self_checks(lesson)
+    if not 1 <= question <= len(questions):
+        abort(404)
+    form = SelfCheckForm()
+    item = questions[question - 1]
+    if not form.validate_on_submit() or not 0 <= (form.choice.data or 0) < len(item.choices):
+        if "csrf_token" in form.errors:
+            abort(400)
+        answer = SelfCheckAnswer(question, error=_("Choose an answer first."))
+        return _lesson_page(learner, course, enrollment, lesson, seconds_left=0, answer=answer,
+                            status=400)
+    chosen = item.choices[form.choice.data]
+    return _lesson_page(learner, course, enrollment, lesson, seconds_left=0, answer=SelfCheckAnswer(
+        question, form.choice.data, chosen.correct, chosen.feedback))
 
 
 @require("learn")
@@ -157,4 +202,8 @@ def _media_response(item: CourseMedia):
     response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
     response.headers["ETag"] = f'"{item.sha256}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
+    if item.content_type == "image/svg+xml":
+        # Checked at import (courses.svg_safety); opened on its own, an SVG is a document,
+        # so it also gets a policy that runs no script and loads nothing.
+        response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     return response.make_conditional(request)

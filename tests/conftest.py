@@ -249,8 +249,16 @@ TINY_PNG = bytes.fromhex(
     "1f15c4890000000d49444154789c6300010000050001a5f645400000000049454e44ae426082")
 
 
+#: The self-check of pack_files(self_check=True): question, wrong choice, right choice.
+SELF_CHECK_TEXT = {"vi": ("Mã OTP có được đưa cho người khác không?", "Có, nếu người đó là đồng nghiệp",
+                          "Không bao giờ đưa cho ai"),
+                   "en": ("May a one-time code be given to someone else?", "Yes, to a colleague",
+                          "Never, to anyone")}
+
+
 def pack_files(code="TEST01", version=1, lessons=2, quiz=False, media=True, topic="cybersecurity",
-               title_vi="An toàn thông tin thử nghiệm", title_en="Test cybersecurity") -> dict:
+               title_vi="An toàn thông tin thử nghiệm", title_en="Test cybersecurity",
+               self_check=False) -> dict:
     """The files of a small valid content pack, for tests to build on (or break)."""
     import yaml
 
@@ -262,16 +270,25 @@ def pack_files(code="TEST01", version=1, lessons=2, quiz=False, media=True, topi
     files = {"course.yaml": yaml.safe_dump(course, allow_unicode=True).encode()}
     for number in range(1, lessons + 1):
         image = "\n![Sơ đồ minh họa](media/pic.png)\n" if media and number == 1 else ""
+        # Lesson 1 teaches the course's 6.2 too: a course claims only what its lessons teach.
+        lesson_tags = '["4.1", "6.2"]' if number == 1 else '["4.1"]'
         files[f"lessons/{number:02d}-bai-{number}.vi.md"] = (
-            f"---\ntitle: Bài học số {number}\nminutes: 8\ncompetences: [\"4.1\"]\n---\n\n"
+            f"---\ntitle: Bài học số {number}\nminutes: 8\ncompetences: {lesson_tags}\n---\n\n"
             f"## Nội dung chính\n\nĐây là bài học số {number} về bảo vệ dữ liệu của cơ quan.\n{image}"
         ).encode()
         files[f"lessons/{number:02d}-bai-{number}.en.md"] = (
-            f"---\ntitle: Lesson {number}\nminutes: 8\ncompetences: [\"4.1\"]\n---\n\n"
+            f"---\ntitle: Lesson {number}\nminutes: 8\ncompetences: {lesson_tags}\n---\n\n"
             f"## Main points\n\nThis is lesson {number} about protecting the agency's data.\n{image}"
         ).encode()
     if media:
         files["media/pic.png"] = TINY_PNG
+    if self_check:  # lesson 1 ends with one self-check question, key second (docs/content-packs.md)
+        for lang, (question, wrong, right) in SELF_CHECK_TEXT.items():
+            name = f"lessons/01-bai-1.{lang}.md"
+            files[name] += (f"\n```self-check\n- question: \"{question}\"\n  choices:\n"
+                            f"    - text: \"{wrong}\"\n      feedback: \"{wrong} ✗\"\n"
+                            f"    - text: \"{right}\"\n      correct: true\n      feedback: \"{right} ✓\"\n"
+                            "```\n").encode()
     if quiz:
         files["quiz.yaml"] = yaml.safe_dump({
             "settings": {"questions_per_attempt": 1, "review": "after_passing"},

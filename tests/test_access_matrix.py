@@ -42,6 +42,7 @@ ACCESS = {
     "lms.courses.enrol": ("POST", "/courses/{code}/enrol", SIGNED_IN),
     "lms.courses.lesson": ("GET", "/courses/{code}/lessons/1", SIGNED_IN),
     "lms.courses.lesson_done": ("POST", "/courses/{code}/lessons/1/done", SIGNED_IN),
+    "lms.courses.self_check": ("POST", "/courses/{code}/lessons/1/self-check/1", SIGNED_IN),
     "lms.courses.my_learning": ("GET", "/my-learning", SIGNED_IN),
     "lms.courses.media": ("GET", "/course-media/{course}/media/pic.png", SIGNED_IN),
     "lms.courses.author_courses": ("GET", "/author/courses", AUTHORS),
@@ -99,7 +100,7 @@ def world(create_unit, create_learner, create_course, app_context, db):
         "admin": create_learner("Quản Trị", username="m-admin", unit=unit, roles=[Role.ADMIN]),
     }
     target = create_learner("Đối Tượng", username="m-target", unit=unit, roles=[Role.AUTHOR])
-    course = create_course(code="MATRIX01", quiz=True)
+    course = create_course(code="MATRIX01", quiz=True, self_check=True)
     from courses import operations
     from quizzes import operations as quiz_operations
     from quizzes.queries import quiz_of_course

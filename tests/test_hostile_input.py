@@ -100,7 +100,7 @@ def hostile_world(create_unit, create_learner, create_course, app_context, db):
 def _valid_path_values(world, role) -> dict[str, str]:
     """A working value for every path parameter name the LMS uses; others get "1"."""
     values = {"unit_id": world["unit"], "learner_id": world["learner"], "grant_id": world["grant"],
-              "code": world["code"], "course_id": world["course"], "number": 1, "position": 1,
+              "code": world["code"], "course_id": world["course"], "number": 1, "position": 1, "question": 1,
               "attempt_id": world["attempts"].get(role, world["attempts"]["learner"]),
               "path": "media/pic.png", "filename": "lms.css", "unknown": "no-such-page"}
     return {name: str(value) for name, value in values.items()}

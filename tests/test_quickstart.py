@@ -79,7 +79,11 @@ def test_every_shipped_lesson_page_is_light(tmp_path, monkeypatch):
                 client.post("/language", data={"locale": language, "next": "/"})
                 response = client.get(f"/courses/{code}/lessons/{number}")
                 assert response.status_code == 200
-                sizes[(code, number, language)] = len(response.data)
+                # The page with its figures: every image it shows is downloaded too.
+                figures = re.findall(r'<img src="([^"]+)"', response.get_data(as_text=True))
+                images = [client.get(src) for src in figures]
+                assert all(image.status_code == 200 for image in images)
+                sizes[(code, number, language)] = len(response.data) + sum(len(i.data) for i in images)
     assert len(sizes) == 58  # 29 lessons in two languages
     assert max(sizes.values()) < 60 * 1024, max(sizes.items(), key=lambda item: item[1])
     app.extensions["lms"].database.dispose()
