@@ -351,7 +351,9 @@ def test_migration_keeps_every_row_and_creates_the_history(empty_database):
     when = dt.datetime(2026, 3, 15, 2, 0, tzinfo=dt.UTC)
     stamp = sa.bindparam("when", when, type_=UTCDateTime())
     with engine.begin() as connection:
-        run = lambda sql: connection.execute(sa.text(sql).bindparams(stamp))  # noqa: E731
+        def run(sql):
+            connection.execute(sa.text(sql).bindparams(stamp))
+
         run("INSERT INTO lms_org_units (id, code, name_vi, name_en, parent_id, path, created_dt) "
             "VALUES (1, 'SO', 'Sở', 'Department', NULL, '/1/', :when)")
         run("INSERT INTO lms_org_units (id, code, name_vi, name_en, parent_id, path, created_dt) "
