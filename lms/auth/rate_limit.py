@@ -100,8 +100,12 @@ class LoginRateLimiter:
         if failures >= self._delay_after:
             delay = self.delay_for(failures)
             key = self._cooldown_key(username)
+            # The counter holds the delay's end in milliseconds. A storage's own expiry is
+            # only whole seconds (limits 3.x memory truncates it, Redis TTL rounds), which
+            # told clients to come back up to a second too early.
+            ends_ms = int((time.time() + delay) * 1000)
             self.storage.clear(key)
-            self.storage.incr(key, math.ceil(delay))
+            self.storage.incr(key, math.ceil(delay) + 1, amount=ends_ms)
 
     def record_login_success(self, address: str, username: str) -> None:
         """The owner got in from this address: forget their typos there (not elsewhere)."""
@@ -140,10 +144,10 @@ class LoginRateLimiter:
         return f"{self._prefix}/login-delay/{username}"
 
     def _cooldown_wait(self, username: str) -> int:
-        key = self._cooldown_key(username)
-        if self.storage.get(key) <= 0:
+        remaining = self.storage.get(self._cooldown_key(username)) / 1000 - time.time()
+        if remaining <= 0:
             return 0
-        return max(math.ceil(self.storage.get_expiry(key) - time.time()), 1)
+        return max(math.ceil(remaining), 1)
 
     def reset(self) -> None:
         self.storage.reset()
