@@ -34,6 +34,8 @@ class LMSState:
     #: Files of a content pack beside course.yaml and the lessons (``courses.pack_parts``).
     pack_parts: Registry = field(default_factory=lambda: Registry("content-pack part"))
     export_formats: Registry = field(default_factory=lambda: Registry("export format"))
+    #: Tables of records offered to the exporters (``lms.datasets.Dataset``).
+    export_datasets: Registry = field(default_factory=lambda: Registry("export dataset"))
     certificate_placeholders: Registry = field(
         default_factory=lambda: Registry("certificate placeholder"))
     #: Main-menu links and home-page sections of the features (``lms.navigation``).

@@ -35,3 +35,33 @@ quiz_submitted.__doc__ = """Sent once when an attempt is graded (by the learner 
     decides completion again (``courses.requirements``), so the quiz engine never calls
     course operations.
 """
+
+certificate_issued = _signals.signal("lms.certificate-issued")
+certificate_issued.__doc__ = """Sent when a certificate row is created for a completion (inside the
+transaction; the PDF is rendered later by a task).
+
+:param sender: the Flask app.
+:param certificate: the new certificate row (flushed, has an id and a serial).
+"""
+
+certificate_revoked = _signals.signal("lms.certificate-revoked")
+certificate_revoked.__doc__ = """Sent when an admin revokes a certificate, inside the transaction.
+
+Credits listen and write reversing entries for the completion, so a revoked
+achievement stops counting; the certificate feature never calls credit operations.
+
+:param sender: the Flask app.
+:param certificate: the revoked certificate row.
+:param completion_id: the :class:`courses.models.CourseCompletion` it was issued for.
+:param reason: the admin's reason, as typed (NFC).
+:param actor_id: the learner id of the admin who revoked it.
+"""
+
+credits_awarded = _signals.signal("lms.credits-awarded")
+credits_awarded.__doc__ = """Sent after the ledger entries for one completion are written (inside
+the transaction).
+
+:param sender: the Flask app.
+:param completion_id: the completion that earned them.
+:param entries: the new ledger entries (flushed).
+"""

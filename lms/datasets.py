@@ -1,0 +1,114 @@
+"""Export datasets: tables of records a feature offers to the exporters.
+
+A feature that owns records HR files (completions, the credit ledger, standings, the
+status against a target) describes each table once as a :class:`Dataset` and registers
+it on ``state.export_datasets`` in its ``init_app``. The exports feature turns any
+registered dataset into CSV, XLSX or xAPI, scopes it, counts it before it runs and seals
+the file; it never imports the feature that owns the rows, and the owner never imports
+the exporters. The contract is here, in the core, so the two sides only share this file.
+
+Rows are produced in constant memory: ``rows`` yields tuples in column order, reading
+the database in batches (``yield_per``), never a list of every row.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+#: The kinds of value a column holds; writers use them to type cells (a date stays a date
+#: in Excel, a text stays text even when it starts with "=").
+COLUMN_KINDS = frozenset({"text", "integer", "decimal", "date", "datetime", "boolean"})
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a dataset: its key, its headers in each language and its kind."""
+
+    key: str
+    header: Mapping[str, str]
+    kind: str = "text"
+
+    def __post_init__(self) -> None:
+        if self.kind not in COLUMN_KINDS:
+            raise ValueError(f"column {self.key!r}: unknown kind {self.kind!r}")
+        if "vi" not in self.header:
+            raise ValueError(f"column {self.key!r} needs a Vietnamese header")
+
+
+@dataclass(frozen=True)
+class ExportFilters:
+    """What HR asked for. ``None`` means "no restriction" for every field.
+
+    The scope (which learners the asker may see) is separate: it is never a filter the
+    asker chooses, see :class:`ExportScope`.
+    """
+
+    #: Root of an org-unit subtree; the unit a row is counted under is the dataset's
+    #: business (for completions: the unit at the completion, from its snapshot).
+    unit_id: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    #: An emulation period code (credits); datasets that have no periods ignore it.
+    period_code: str | None = None
+    course_code: str | None = None
+    topic: str | None = None
+    #: A dataset-specific status value (e.g. "passed", "not_met").
+    status: str | None = None
+    #: Learner category code (CB, CC, VC, NLD).
+    category: str | None = None
+
+
+@dataclass(frozen=True)
+class ExportScope:
+    """Whose records the asker may export: everything (admins, the CLI, an admin's API
+    token) or the org-unit subtrees named by their materialised paths (HR grants, a unit
+    API token). An empty tuple of paths with ``everything=False`` sees nothing."""
+
+    everything: bool = False
+    unit_paths: tuple[str, ...] = ()
+
+    def unit_condition(self, path_column: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
+        """SQL: the unit whose path is ``path_column`` lies inside the scope."""
+        if self.everything:
+            return sa.true()
+        if not self.unit_paths:
+            return sa.false()
+        return sa.or_(*(path_column.startswith(path, autoescape=True)
+                        for path in self.unit_paths))
+
+
+RowsFunction = Callable[[Session, ExportFilters, ExportScope, str], Iterator[tuple[Any, ...]]]
+CountFunction = Callable[[Session, ExportFilters, ExportScope], int]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A table a feature offers for export.
+
+    :param name: the registry name, also used in URLs and the CLI (``completions``).
+    :param title: the dataset's name in each language.
+    :param columns: the columns, in order.
+    :param rows: ``rows(session, filters, scope, locale)`` yields one tuple per record,
+        in column order, in constant memory; ``locale`` picks the language of texts.
+    :param count: ``count(session, filters, scope)``, the number of rows ``rows`` yields.
+    :param filters: the :class:`ExportFilters` fields this dataset honours (the export
+        page shows only those).
+    :param statements: optional ``row -> list of xAPI statements`` for the xAPI writer
+        (only datasets of learning records have one).
+    """
+
+    name: str
+    title: Mapping[str, str]
+    columns: tuple[Column, ...]
+    rows: RowsFunction
+    count: CountFunction
+    filters: frozenset[str] = field(default_factory=frozenset)
+    statements: Callable[[tuple[Any, ...]], list[dict]] | None = None
+
+    def headers(self, locale: str) -> list[str]:
+        return [column.header.get(locale) or column.header["vi"] for column in self.columns]
