@@ -112,3 +112,22 @@ class Dataset:
 
     def headers(self, locale: str) -> list[str]:
         return [column.header.get(locale) or column.header["vi"] for column in self.columns]
+
+
+ColumnsLoader = Callable[[Session, list[int], str], Mapping[int, tuple[Any, ...]]]
+
+
+@dataclass(frozen=True)
+class CompletionColumns:
+    """Extra columns another feature adds to the completion records export (the
+    certificate serial, the criterion and the credits counted), registered on
+    ``state.completion_export_columns``.
+
+    :param columns: the added columns, in order.
+    :param load: ``load(session, completion_ids, locale)`` → ``{completion_id: values}``
+        for one batch of rows (one query per batch, never one per row); a completion
+        missing from the answer gets empty cells.
+    """
+
+    columns: tuple[Column, ...]
+    load: ColumnsLoader

@@ -36,6 +36,9 @@ class LMSState:
     export_formats: Registry = field(default_factory=lambda: Registry("export format"))
     #: Tables of records offered to the exporters (``lms.datasets.Dataset``).
     export_datasets: Registry = field(default_factory=lambda: Registry("export dataset"))
+    #: Columns other features add to the completion records (``lms.datasets.CompletionColumns``).
+    completion_export_columns: Registry = field(
+        default_factory=lambda: Registry("completion export columns"))
     certificate_placeholders: Registry = field(
         default_factory=lambda: Registry("certificate placeholder"))
     #: Main-menu links and home-page sections of the features (``lms.navigation``).
