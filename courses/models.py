@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import Base, enum_column, utcnow
+from lms.i18n import localized_attr
 
 
 class Topic(enum.StrEnum):
@@ -71,10 +72,10 @@ class Course(Base):
         back_populates="course", order_by="Lesson.number", cascade="all, delete-orphan")
 
     def title(self, locale: str) -> str:
-        return self.title_en if locale == "en" else self.title_vi
+        return localized_attr(self, "title", locale)
 
     def summary(self, locale: str) -> str:
-        return self.summary_en if locale == "en" else self.summary_vi
+        return localized_attr(self, "summary", locale)
 
 
 class Lesson(Base):
@@ -102,10 +103,10 @@ class Lesson(Base):
     course: Mapped[Course] = relationship(back_populates="lessons")
 
     def title(self, locale: str) -> str:
-        return self.title_en if locale == "en" else self.title_vi
+        return localized_attr(self, "title", locale)
 
     def html(self, locale: str) -> str:
-        return self.html_en if locale == "en" else self.html_vi
+        return localized_attr(self, "html", locale)
 
 
 class CourseMedia(Base):
@@ -225,7 +226,7 @@ class CourseCompletion(Base):
     course: Mapped[Course] = relationship()
 
     def title(self, locale: str) -> str:
-        return self.title_en if locale == "en" else self.title_vi
+        return localized_attr(self, "title", locale)
 
     def is_current_on(self, day: dt.date) -> bool:
         """Whether it still counts on ``day`` (a recurring course's completion expires)."""

@@ -13,7 +13,7 @@ from lms.auth.principal import current_principal
 from lms.db import get_session, write_during_read_request
 from lms.extension import get_state
 from lms.forms import ButtonForm
-from lms.i18n import _, current_locale
+from lms.i18n import _, current_locale, localized_attr
 from lms.policy import can
 
 
@@ -105,7 +105,7 @@ def _lesson_page(learner, course, enrollment, lesson, *, seconds_left: int,
 
 def _self_checks(lesson: Lesson) -> list[self_checks.SelfCheckQuestion]:
     """The questions of the lesson in the page's language (read from its stored Markdown)."""
-    return self_checks.questions_of(lesson.source_en if current_locale() == "en" else lesson.source_vi)
+    return self_checks.questions_of(localized_attr(lesson, "source"))
 
 
 class SelfCheckAnswer:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 
 from babel.dates import format_date, format_datetime
@@ -102,10 +103,25 @@ def _display_zone():
     return ZoneInfo(current_app.config["LMS_TIMEZONE"])
 
 
-def localized(mapping: dict | None, locale: str | None = None) -> str:
-    """Pick the current language from a ``{"vi": ..., "en": ...}`` value, falling back to
-    Vietnamese, so content authored in one language still shows."""
-    if not mapping:
+def localized(mapping: Mapping | None, locale: str | None = None) -> str:
+    """The text of ``locale`` (default: the current one) from a ``{"vi": ..., "en": ...}``
+    value, else the Vietnamese text, else the first non-empty one; "" for anything else.
+
+    This is the one rule for picking a language's text: templates, models
+    (:func:`localized_attr`), quiz payloads and the GIFT export all use it, so content
+    authored in one language shows the same way everywhere.
+    """
+    if not isinstance(mapping, Mapping):
         return ""
     locale = locale or current_locale()
-    return mapping.get(locale) or mapping.get("vi") or next(iter(mapping.values()))
+    for key in (locale, "vi"):
+        text = mapping.get(key)
+        if isinstance(text, str) and text:
+            return text
+    return next((text for text in mapping.values() if isinstance(text, str) and text), "")
+
+
+def localized_attr(obj: object, stem: str, locale: str | None = None) -> str:
+    """:func:`localized` over the columns ``<stem>_vi`` and ``<stem>_en`` of a model."""
+    return localized({"vi": getattr(obj, f"{stem}_vi", None),
+                      "en": getattr(obj, f"{stem}_en", None)}, locale)

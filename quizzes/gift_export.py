@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from lms.i18n import localized
 from quizzes.gift import _SPECIAL, ParsedQuestion
-from quizzes.question_types import pick_text
 
 
 def export_gift(questions: Iterable[ParsedQuestion], lang: str = "vi") -> str:
@@ -37,7 +37,7 @@ def _number_text(value: float) -> str:
 def _answer(marker: str, percent: float, text: str, feedback: Any, lang: str, show: bool) -> str:
     # A text starting with '%' would be read as a weight, so spell the weight out.
     weight = f"%{_number_text(percent)}%" if show or text.startswith("%") else ""
-    note = pick_text(feedback, lang)
+    note = localized(feedback, lang)
     return f"\n\t{marker}{weight}{text}" + (f"#{_escape(note)}" if note else "")
 
 
@@ -54,15 +54,15 @@ def _write_choices(question: ParsedQuestion, lang: str) -> str:
     lines = []
     for choice, weight in zip(choices, weights, strict=True):
         marker = "=" if choice["correct"] and not multiple else "~"
-        text = _escape(pick_text(choice["text"], lang))
+        text = _escape(localized(choice["text"], lang))
         lines.append(_answer(marker, weight, text, choice.get("feedback"), lang, multiple))
     return "".join(lines)
 
 
 def _write_true_false(question: ParsedQuestion, lang: str) -> str:
     answer = question.payload["answer"]
-    right = pick_text(question.payload.get("feedback_true" if answer else "feedback_false"), lang)
-    wrong = pick_text(question.payload.get("feedback_false" if answer else "feedback_true"), lang)
+    right = localized(question.payload.get("feedback_true" if answer else "feedback_false"), lang)
+    wrong = localized(question.payload.get("feedback_false" if answer else "feedback_true"), lang)
     notes = [wrong, right] if right else [wrong] if wrong else []
     return ("TRUE" if answer else "FALSE") + "".join("#" + _escape(note) for note in notes)
 
@@ -96,13 +96,13 @@ _WRITERS = {
 def _export_question(question: ParsedQuestion, lang: str) -> str:
     if question.type not in _WRITERS:
         raise ValueError(f"question type {question.type!r} cannot be written as GIFT")
-    text = pick_text(question.text, lang)
+    text = localized(question.text, lang)
     # Without a format tag, text starting like a tag, comment, category or BOM would be misread.
     tagged = question.text_format != "moodle" or text.startswith(("[", "//", "$", "\ufeff"))
     title = f"::{_escape(question.title)}::" if question.title else ""
     head = title + (f"[{question.text_format}]" if tagged else "")
     body = _WRITERS[question.type](question, lang)
-    general = pick_text(question.explanation, lang)
+    general = localized(question.explanation, lang)
     if general:
         body += f"\n\t####{_escape(general)}"
     return f"{head}{_escape(text)} {{{body}\n}}"

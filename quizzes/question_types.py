@@ -24,21 +24,13 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
+from lms.i18n import localized
 from quizzes import grading
 from quizzes.grading import Grade
 
 Payload = Mapping[str, Any]
 Settings = Mapping[str, Any] | None
 ChoiceOrder = Iterable[str] | None
-
-
-def pick_text(localised: Any, lang: str) -> str:
-    """The ``lang`` text of a {"vi": ..., "en": ...} dict, else the first non-empty one."""
-    if not isinstance(localised, Mapping):
-        return ""
-    if isinstance(localised.get(lang), str) and localised[lang]:
-        return localised[lang]
-    return next((v for v in localised.values() if isinstance(v, str) and v), "")
 
 
 #: The review's text for a question left unanswered.
@@ -202,22 +194,22 @@ class _ChoiceType(QuestionType):
         order = list(dict.fromkeys(cid for cid in (choice_order or []) if cid in by_id))
         # Choices missing from a stale stored order are appended, never hidden.
         order += [cid for cid in by_id if cid not in order]
-        choices = [{"id": cid, "text": pick_text(by_id[cid].get("text"), lang)} for cid in order]
+        choices = [{"id": cid, "text": localized(by_id[cid].get("text"), lang)} for cid in order]
         return {"type": cls.name, "choices": choices}
 
     @classmethod
     def _choice_texts(cls, payload: Payload, lang: str) -> dict[str, str]:
-        return {c["id"]: pick_text(c["text"], lang) for c in payload.get("choices", [])}
+        return {c["id"]: localized(c["text"], lang) for c in payload.get("choices", [])}
 
     @classmethod
     def describe_correct(cls, payload: Payload, lang: str) -> str:
-        return "; ".join(pick_text(c["text"], lang) for c in payload.get("choices", [])
+        return "; ".join(localized(c["text"], lang) for c in payload.get("choices", [])
                          if c.get("correct"))
 
     @classmethod
     def feedback_for(cls, payload: Payload, answer: Mapping[str, Any] | None, lang: str) -> list[str]:
         picked = set(cls.chosen_values(answer or {}))
-        return [pick_text(c["feedback"], lang) for c in payload.get("choices", [])
+        return [localized(c["feedback"], lang) for c in payload.get("choices", [])
                 if c["id"] in picked and c.get("feedback")]
 
 
@@ -310,7 +302,7 @@ class TrueFalse(QuestionType):
 
     @classmethod
     def _word(cls, value: Any, lang: str) -> str:
-        return pick_text(cls._options["true" if value else "false"], "en" if lang == "en" else "vi")
+        return localized(cls._options["true" if value else "false"], lang)
 
     @classmethod
     def describe_answer(cls, payload: Payload, answer: Mapping[str, Any] | None, lang: str) -> str:
@@ -341,7 +333,7 @@ class TrueFalse(QuestionType):
         cls, payload: Payload, choice_order: ChoiceOrder = None, lang: str = "vi"
     ) -> dict[str, Any]:
         choices = [
-            {"id": key, "text": pick_text(name, lang)} for key, name in cls._options.items()
+            {"id": key, "text": localized(name, lang)} for key, name in cls._options.items()
         ]
         return {"type": cls.name, "choices": choices}
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from lms.i18n import format_day, strip_diacritics
+from lms.i18n import format_day, localized, localized_attr, strip_diacritics
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "lms" / "translations"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
@@ -114,3 +114,43 @@ def test_built_in_form_messages_are_vietnamese(client, create_learner, login, cr
         assert message in page, message
     for english in ("This field is required", "Not a valid", "Invalid email", "Field cannot be longer"):
         assert english not in page
+
+
+@pytest.mark.parametrize(("mapping", "locale", "expected"), [
+    ({"vi": "Khóa học", "en": "Course"}, "en", "Course"),
+    ({"vi": "Khóa học", "en": "Course"}, "vi", "Khóa học"),
+    ({"vi": "Khóa học", "en": ""}, "en", "Khóa học"),  # not translated yet: Vietnamese
+    ({"en": "Course"}, "vi", "Course"),  # authored in English only
+    ({"vi": None, "en": 3}, "vi", ""),
+    (None, "vi", ""),
+    ("Khóa học", "vi", ""),  # not a mapping: nothing to pick from
+])
+def test_one_rule_picks_the_language(mapping, locale, expected):
+    assert localized(mapping, locale) == expected
+
+
+def test_models_and_quiz_texts_pick_the_language_the_same_way(app):
+    from courses.models import Course
+    from lms.accounts.models import OrgUnit
+
+    course = Course(title_vi="An toàn thông tin", title_en="")
+    unit = OrgUnit(name_vi="Phòng Văn hóa", name_en="Culture Office")
+    assert course.title("en") == "An toàn thông tin"
+    assert unit.name("en") == "Culture Office" and unit.name("vi") == "Phòng Văn hóa"
+    assert localized_attr(course, "title", "en") == course.title("en")
+
+
+LANGUAGE_TEST = re.compile(r"""(locale|lang)\s*==\s*["']en["']""")
+
+
+def test_no_module_picks_a_language_by_hand(project_root):
+    """Every language pick goes through lms.i18n.localized: a hand-written
+    ``x_en if locale == "en" else x_vi`` would drift from its fallback rule."""
+    offenders = [
+        f"{path.relative_to(project_root)}:{number}"
+        for package in ("lms", "courses", "quizzes", "certificates")
+        for path in (project_root / package).rglob("*.py")
+        if "migrations" not in path.parts
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if LANGUAGE_TEST.search(line)]
+    assert offenders == []

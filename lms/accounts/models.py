@@ -9,6 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import Base, enum_column, utcnow
+from lms.i18n import localized_attr
 
 
 class LearnerCategory(enum.StrEnum):
@@ -71,7 +72,7 @@ class OrgUnit(Base):
         return self.path.count("/") - 2
 
     def name(self, locale: str) -> str:
-        return self.name_en if locale == "en" and self.name_en else self.name_vi
+        return localized_attr(self, "name", locale)
 
     def __repr__(self) -> str:
         return f"<OrgUnit {self.code}>"
