@@ -21,8 +21,10 @@ IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                ".gif": "image/gif", ".webp": "image/webp",
                # Checked element by element before import (courses.svg_safety).
                ".svg": "image/svg+xml"}
-#: Files a pack may hold besides lessons/ and media/.
-TOP_LEVEL_FILES = {"course.yaml", "quiz.yaml", "README.md"}
+#: Files a pack may hold besides lessons/, media/ and the parts of other features (any
+#: top-level ``*.yaml``: which of those this site understands is the pack-part
+#: registry's business, checked by ``courses.pack_validation``).
+TOP_LEVEL_FILES = {"course.yaml", "README.md"}
 #: Longest path inside a pack: an image's path is stored in a 200-character column.
 MAX_PATH_LENGTH = 200
 
@@ -123,7 +125,7 @@ def _check_layout(files: dict[str, bytes]) -> None:
         if len(content) > MAX_FILE_BYTES:
             errors.append(PackError(name, None, _("The file is larger than %(size)d MB.",
                                                   size=MAX_FILE_BYTES // (1024 * 1024))))
-        if name in TOP_LEVEL_FILES:
+        if name in TOP_LEVEL_FILES or ("/" not in name and name.endswith(".yaml")):
             continue
         folder, _slash, rest = name.partition("/")
         if folder == "lessons" and "/" not in rest and rest.endswith(".md"):

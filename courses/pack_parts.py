@@ -27,6 +27,10 @@ class PartReading:
 class PackPart(Protocol):
     """One pack file owned by a feature, registered under its file name."""
 
+    #: True when passing what the file holds again renews a completion (the final quiz),
+    #: so a recurring course (``valid_for_months``) may declare it.
+    renews_completion: bool
+
     def read(self, text: str, lesson_numbers: set[int]) -> PartReading:
         """Parse and check the file (``lesson_numbers``: the lessons the pack declares)."""
 

@@ -113,7 +113,9 @@ def validate_pack(files: dict[str, bytes], pack_parts, *, warnings: list[PackErr
     if "course.yaml" not in files:
         errors.append(PackError("course.yaml", None, _("The pack has no course.yaml.")))
     texts = _decode_texts(files, errors)
-    course = (_read_course(texts["course.yaml"], errors, has_quiz="quiz.yaml" in files)
+    renewable = any(getattr(part, "renews_completion", False)
+                    for name, part in pack_parts.items() if name in files)
+    course = (_read_course(texts["course.yaml"], errors, has_quiz=renewable)
               if "course.yaml" in texts else None)
     lessons = _read_lessons(texts, files, errors)
     parts, found = _read_parts(texts, files, pack_parts, errors)
@@ -566,6 +568,12 @@ def _read_parts(texts: dict[str, str], files: dict[str, bytes], pack_parts,
     """What each registered part made of its file (when present), and their warnings."""
     values, warnings = {}, []
     numbers = _lesson_numbers(files)
+    for name in sorted(files):
+        if "/" not in name and name.endswith(".yaml") and name != "course.yaml" \
+                and name not in pack_parts:
+            errors.append(PackError(name, None, _(
+                "No feature of this site reads %(file)s: check the file name, or ask the "
+                "administrator to turn on the feature it belongs to.", file=name)))
     for name, part in pack_parts.items():
         if name not in texts:
             continue

@@ -27,6 +27,9 @@ class QuizPackPart:
         ``state.question_types``; tests may pass their own).
     """
 
+    #: Passing the final quiz again is how a recurring course's completion is renewed.
+    renews_completion = True
+
     def __init__(self, question_types) -> None:
         self.question_types = question_types
 
