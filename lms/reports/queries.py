@@ -17,7 +17,10 @@ from quizzes.models import Attempt, Quiz
 def learners_in_scope(principal: Principal, text: str | None, page: int, page_size: int) -> Page:
     """Rows (learner, completions) of the learners visible to the principal;
     for an admin, learners without a unit too."""
-    completions = (sa.select(CourseCompletion.learner_id, sa.func.count().label("completed"))
+    # Courses, not completion rows: a yearly course renewed twice is still one course.
+    completions = (sa.select(CourseCompletion.learner_id,
+                             sa.func.count(sa.distinct(CourseCompletion.course_code))
+                             .label("completed"))
                    .group_by(CourseCompletion.learner_id).subquery())
     query = (sa.select(Learner, sa.func.coalesce(completions.c.completed, 0))
              .outerjoin(completions, completions.c.learner_id == Learner.id)

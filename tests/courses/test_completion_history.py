@@ -335,3 +335,21 @@ def test_valid_for_months_is_stored_and_exported(app, import_files, app_context)
     with app_context():
         exported = yaml.safe_load(pack_files_of(course)["course.yaml"])
     assert exported["valid_for_months"] == 24
+
+
+def test_hr_list_counts_a_renewed_course_once(signed_in, import_files, learner, db, app,
+                                              app_context):
+    from lms.accounts.models import Role
+    from lms.auth.principal import Principal
+    from lms.reports.queries import learners_in_scope
+
+    import_files(recurring_pack("NHAC01", months=12))
+    pass_quiz(signed_in, "NHAC01")
+    expire_first_cycle(db, learner.id, "NHAC01")
+    pass_quiz(signed_in, "NHAC01")
+    assert len(completions(db, learner.id, "NHAC01")) == 2
+
+    admin = Principal(learner=learner, roles=frozenset({Role.ADMIN}))
+    with app_context():
+        page = learners_in_scope(admin, None, 1, 50)
+    assert [(person.id, completed) for person, completed in page.items] == [(learner.id, 1)]
