@@ -222,3 +222,22 @@ def test_throttle_page_says_when_in_both_languages(app, db, wait, vietnamese, en
             body, status, headers = throttled_response(wait)
         assert status == 429 and headers == {"Retry-After": str(wait)}
         assert sentence in body
+
+
+@pytest.mark.parametrize("storage_config", [{
+    # Nothing listens on port 1: every counter operation fails to connect.
+    "LMS_RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"}])
+def test_an_unreachable_counter_store_does_not_lock_the_office_out(
+        app, create_learner, db, caplog):
+    create_learner(username="hoa")
+    client = app.test_client()
+
+    with caplog.at_level("ERROR", logger="lms.auth.rate_limit"):
+        wrong = sign_in(client, "hoa", "guess guess guess")
+        right = sign_in(client, "hoa")
+
+    assert wrong.status_code == 200
+    assert "Tên đăng nhập hoặc mật khẩu không đúng." in wrong.get_data(as_text=True)
+    assert right.status_code == 302
+    skipped = [record for record in caplog.records if "unreachable" in record.getMessage()]
+    assert len(skipped) >= 3  # the check and the failure record were both lost, and logged

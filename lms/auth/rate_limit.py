@@ -17,16 +17,59 @@ decorators: those register limits on a module-level view function, which would b
 by every app in the process, and a host app keeps full control of its own routes.
 Counters live in memory by default or in Redis (``LMS_RATELIMIT_STORAGE_URI``) so several
 app servers share them; every key starts with ``LMS_RATELIMIT_KEY_PREFIX``.
+
+When the counter store cannot be reached (Redis restarting), sign-in goes on without
+throttling and each lost check is logged as an error: an outage of a defence-in-depth
+layer must not lock a whole department out of its training, and the passwords behind it
+are hashed and strength-checked. Only connection failures are tolerated; any other error
+is a bug and still raises.
 """
 from __future__ import annotations
 
+import functools
 import ipaddress
+import logging
 import math
 import time
 
 from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+
+
+log = logging.getLogger(__name__)
+
+
+def _outage_errors() -> tuple[type[BaseException], ...]:
+    """The errors that mean "the counter store is unreachable", not "the code is wrong"."""
+    errors: list[type[BaseException]] = [ConnectionError, TimeoutError]
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+    except ImportError:  # the redis extra is not installed: memory storage only
+        pass
+    else:
+        errors += [RedisConnectionError, RedisTimeoutError]
+    return tuple(errors)
+
+
+OUTAGE_ERRORS = _outage_errors()
+
+
+def _through_outage(fallback):
+    """Run a counter operation; when the store is unreachable, log it and return
+    ``fallback`` (0 for "no wait", None for a record that could not be kept)."""
+    def decorate(method):
+        @functools.wraps(method)
+        def run(self, *args, **kwargs):
+            try:
+                return method(self, *args, **kwargs)
+            except OUTAGE_ERRORS as error:
+                log.error("Sign-in throttling skipped: the counter store is unreachable "
+                          "(%s: %s).", type(error).__name__, error)
+                return fallback
+        return run
+    return decorate
 
 
 def address_key(address: str | None) -> str:
@@ -76,6 +119,7 @@ class LoginRateLimiter:
 
     # --- sign-in ----------------------------------------------------------------------
 
+    @_through_outage(0)
     def login_wait(self, address: str, username: str) -> int:
         """Seconds before this address may try this username again; 0 when it may now.
 
@@ -90,6 +134,7 @@ class LoginRateLimiter:
         ]
         return max(waits)
 
+    @_through_outage(None)
     def record_login_failure(self, address: str, username: str) -> None:
         """Count one failure under the three keys; start the username's delay if due."""
         self._limiter.hit(self._per_address, self._prefix, "login-address", address)
@@ -107,6 +152,7 @@ class LoginRateLimiter:
             self.storage.clear(key)
             self.storage.incr(key, math.ceil(delay) + 1, amount=ends_ms)
 
+    @_through_outage(None)
     def record_login_success(self, address: str, username: str) -> None:
         """The owner got in from this address: forget their typos there (not elsewhere)."""
         self._limiter.clear(self._per_username_and_address, self._prefix,
@@ -126,9 +172,11 @@ class LoginRateLimiter:
 
     # --- change password --------------------------------------------------------------
 
+    @_through_outage(0)
     def password_change_wait(self, user_id: int) -> int:
         return self._window_wait(self._password_change, "password-change", str(user_id))
 
+    @_through_outage(None)
     def record_password_change_failure(self, user_id: int) -> None:
         self._limiter.hit(self._password_change, self._prefix, "password-change", str(user_id))
 
