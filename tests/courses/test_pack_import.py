@@ -519,6 +519,45 @@ def test_six_packs_are_shipped():
                              "data-management", "iot-smart-tourism", "online-public-services"]
 
 
+def test_a_site_holding_version_1_of_the_shipped_packs_gets_the_current_content(app, db, tmp_path):
+    """Version 1 of every shipped pack was imported by sites before the 2026 rewrite. Its files
+    differ from today's, so today's files must carry a higher version: then `import-pack
+    --shipped` adds them as the new published version (learners already enrolled stay on
+    theirs); under the same number the import would be refused."""
+    editions = {}
+    for name in SHIPPED_PACKS:
+        files = read_folder(SHIPPED / name)
+        current = validated(app, files)
+        old = dict(files)
+        old["course.yaml"] = re.sub(rb"(?m)^version: \d+$", b"version: 1", files["course.yaml"], count=1)
+        first = sorted(key for key in old if key.endswith(".vi.md"))[0]
+        old[first] = old[first] + "\nĐoạn văn của phiên bản cũ.\n".encode()
+        assert run_cli(app, "import-pack", str(write_folder(tmp_path / name, old))).exit_code == 0
+        editions[current.code] = current
+
+    # The same files relabelled as version 1 are refused: that is why the version was raised.
+    relabelled = dict(read_folder(SHIPPED / SHIPPED_PACKS[0]))
+    relabelled["course.yaml"] = re.sub(rb"(?m)^version: \d+$", b"version: 1", relabelled["course.yaml"], count=1)
+    refused = run_cli(app, "import-pack", str(write_folder(tmp_path / "same-number", relabelled)))
+    assert refused.exit_code == 1 and "tăng số phiên bản (version)" in refused.output
+
+    result = run_cli(app, "import-pack", "--shipped")
+
+    assert result.exit_code == 0, result.output
+    from lms.db import get_session
+
+    with app.app_context():  # a session of its own (the test's `db` would lose its savepoint)
+        for code, pack in editions.items():
+            assert pack.version > 1 and f"{code} v{pack.version}: imported" in result.output
+            newest = queries.current_course(code)
+            assert newest.version == pack.version and newest.is_published
+            assert [lesson.source_vi for lesson in newest.lessons] == [
+                lesson.source["vi"] for lesson in pack.lessons]
+            assert "Đoạn văn của phiên bản cũ." not in newest.lessons[0].source_vi
+            assert sorted(get_session().scalars(sa.select(Course.version).where(Course.code == code))) == [
+                1, pack.version]
+
+
 def test_dvc01_short_answer_accepts_the_usual_variants(app):
     """The file-term question: a trailing full stop, no accents, "hồ sơ công việc" and the
     English terms score; a neighbouring term from the lesson does not."""
