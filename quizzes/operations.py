@@ -93,13 +93,21 @@ def why_cannot_start(quiz: Quiz, learner_id: int, now: dt.datetime) -> str | Non
     limit = quiz.settings.get("max_attempts")
     if limit and len(finished_attempts_this_cycle(quiz, learner_id)) >= limit:
         return _("You have used all %(count)d attempts of this quiz.", count=limit)
-    wait = quiz.settings.get("wait_minutes") or 0
-    if wait and finished:
-        ready = finished[-1].submitted_dt + dt.timedelta(minutes=wait)
-        if now < ready:
-            minutes = int((ready - now).total_seconds() // 60) + 1
-            return _("You can start a new attempt in %(minutes)d minutes.", minutes=minutes)
+    ready = next_attempt_opens(quiz, finished)
+    if ready is not None and now < ready:
+        minutes = int((ready - now).total_seconds() // 60) + 1
+        return ngettext("You can start a new attempt in %(num)d minute.",
+                        "You can start a new attempt in %(num)d minutes.", minutes)
     return None
+
+
+def next_attempt_opens(quiz: Quiz, finished: list[Attempt]) -> dt.datetime | None:
+    """When the quiz's ``wait_minutes`` after the last finished attempt is over (None
+    without a wait or before any attempt)."""
+    wait = quiz.settings.get("wait_minutes") or 0
+    if not wait or not finished:
+        return None
+    return finished[-1].submitted_dt + dt.timedelta(minutes=wait)
 
 
 def start_attempt(quiz: Quiz, learner_id: int, *, rng: random.Random | None = None) -> Attempt:
