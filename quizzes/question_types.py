@@ -99,6 +99,20 @@ class QuestionType:
         return []
 
     @classmethod
+    def answer_items(cls, payload: Payload, answer: Mapping[str, Any] | None, lang: str) -> list[str]:
+        """The learner's answer as a list for the review, one item per picked option
+        (empty when none was given). Default: ``describe_answer`` as one item."""
+        text = cls.describe_answer(payload, answer, lang)
+        return [text] if text and text != NO_ANSWER else []
+
+    @classmethod
+    def correct_items(cls, payload: Payload, lang: str) -> list[str]:
+        """The correct answer as a list for the review and the author's preview.
+        Default: ``describe_correct`` as one item."""
+        text = cls.describe_correct(payload, lang)
+        return [text] if text else []
+
+    @classmethod
     def option_values(cls, payload: Payload) -> list[str]:
         """The values the learner picks among (empty for typed answers).
 
@@ -211,8 +225,16 @@ class _ChoiceType(QuestionType):
 
     @classmethod
     def describe_correct(cls, payload: Payload, lang: str) -> str:
-        return "; ".join(pick_text(c["text"], lang) for c in payload.get("choices", [])
-                         if c.get("correct"))
+        return "; ".join(cls.correct_items(payload, lang))
+
+    @classmethod
+    def correct_items(cls, payload: Payload, lang: str) -> list[str]:
+        return [pick_text(c["text"], lang) for c in payload.get("choices", []) if c.get("correct")]
+
+    @classmethod
+    def answer_items(cls, payload: Payload, answer: Mapping[str, Any] | None, lang: str) -> list[str]:
+        texts = cls._choice_texts(payload, lang)
+        return [texts[value] for value in cls.chosen_values(answer or {}) if value in texts]
 
     @classmethod
     def feedback_for(cls, payload: Payload, answer: Mapping[str, Any] | None, lang: str) -> list[str]:
@@ -253,8 +275,7 @@ class MultipleChoice(_ChoiceType):
 
     @classmethod
     def describe_answer(cls, payload: Payload, answer: Mapping[str, Any] | None, lang: str) -> str:
-        texts = cls._choice_texts(payload, lang)
-        return "; ".join(texts[c] for c in (answer or {}).get("choices", []) if c in texts) or NO_ANSWER
+        return "; ".join(cls.answer_items(payload, answer, lang)) or NO_ANSWER
 
     @classmethod
     def _validate_correctness(cls, choices: list[Mapping[str, Any]]) -> list[str]:

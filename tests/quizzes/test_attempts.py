@@ -226,7 +226,7 @@ def test_pass_completes_the_course_once(learner_client, make_quiz_course, db):
         response = learner_client.post(f"/attempts/{attempt_id}/submit")
         assert response.headers["Location"] == f"/attempts/{attempt_id}/result"
     page = learner_client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
-    assert "100.0%" in page
+    assert "100\u00a0%" in page
     assert "GIẢI-THÍCH-OTP" in page  # review after passing
     completions = db.scalars(sa.select(CourseCompletion)).all()
     assert [(c.course_id, c.score_percent) for c in completions] == [(course.id, 100.0)]
@@ -238,7 +238,7 @@ def test_fail_shows_no_answers_under_after_passing(learner_client, make_quiz_cou
     answer_all(learner_client, db, attempt_id, WRONG)
     learner_client.post(f"/attempts/{attempt_id}/submit")
     page = learner_client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
-    assert "0.0%" in page
+    assert "Điểm: 0\u00a0%" in page
     for secret in ("GIẢI-THÍCH", "PHẢN-HỒI"):
         assert secret not in page
     assert db.scalars(sa.select(CourseCompletion)).all() == []
@@ -342,7 +342,7 @@ def test_review_never(learner_client, make_quiz_course, db):
     answer_all(learner_client, db, attempt_id, CORRECT)
     learner_client.post(f"/attempts/{attempt_id}/submit")
     page = learner_client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
-    assert "100.0%" in page and "GIẢI-THÍCH" not in page
+    assert "100\u00a0%" in page and "GIẢI-THÍCH" not in page
 
 
 def test_wait_between_attempts(learner_client, make_quiz_course, db):
@@ -366,7 +366,7 @@ def test_best_attempt_counts(learner_client, make_quiz_course, db):
     answer_all(learner_client, db, second, WRONG)
     learner_client.post(f"/attempts/{second}/submit")
     page = learner_client.get("/courses/QUIZT1/quiz").get_data(as_text=True)
-    assert "100.0%" in page
+    assert "100\u00a0%" in page
 
 
 def test_deadline_is_enforced_by_the_server(learner_client, make_quiz_course, db, app):
@@ -464,7 +464,7 @@ def test_opening_an_overdue_attempt_closes_it(learner_client, make_quiz_course, 
     response = learner_client.get(f"/attempts/{attempt_id}", follow_redirects=True)
     page = response.get_data(as_text=True)
     assert response.request.path == f"/attempts/{attempt_id}/result"
-    assert "Hết giờ làm bài" in page and "20.0%" in page
+    assert "Hết giờ làm bài" in page and "20\u00a0%" in page
     db.expire_all()
     assert db.get(Attempt, attempt_id).closed_by_deadline is True
 
@@ -515,3 +515,33 @@ def test_an_overdue_submit_commits_once(app, learner_client, make_quiz_course, d
     assert len(commits) == 1
     db.expire_all()
     assert db.get(Attempt, attempt_id).closed_by_deadline is True
+
+
+def review_items(page: str) -> list[tuple[str, str]]:
+    """(verdict class, verdict text) of each reviewed question, in order."""
+    return re.findall(r'<p class="lms-verdict lms-verdict-(\w+)"><span aria-hidden="true">(.)</span> ([^<(]+)',
+                      page)
+
+
+def test_the_review_marks_each_question_with_a_sign_and_a_word_and_lists_options(
+        learner_client, make_quiz_course, db):
+    make_quiz_course(review="after_last_attempt", max_attempts=1, multiple_scoring="partial")
+    attempt_id = start(learner_client)
+    answers = {**WRONG, "phishing": CORRECT["phishing"],
+               "twofa": {"pick": ["Bật xác thực hai lớp"]}}  # one of two right picks: half
+    answer_all(learner_client, db, attempt_id, answers)
+    learner_client.post(f"/attempts/{attempt_id}/submit")
+    page = learner_client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
+    order = keys_in_order(db, attempt_id)
+    expected = {"phishing": ("correct", "✓", "Đúng"), "twofa": ("partial", "◐", "Đúng một phần")}
+    assert [(cls, sign, word.strip()) for cls, sign, word in review_items(page)] == [
+        expected.get(key, ("wrong", "✗", "Sai")) for key in order]
+    assert "(50\u00a0%)" in page  # the partial credit, written the Vietnamese way
+    # The two correct choices of "twofa" are two list items, not one ".;"-joined line.
+    assert "<li>Bật xác thực hai lớp</li>" in page and "<li>Dùng cụm mật khẩu dài</li>" in page
+    assert "; " not in re.sub(r"<[^>]+>", "", page.split('class="lms-review"')[1])
+    assert "Còn " not in page  # no attempt left: nothing says one is
+    learner_client.post("/language", data={"locale": "en", "next": "/"})
+    page = learner_client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
+    assert {word.strip() for _cls, _sign, word in review_items(page)} == {"Right", "Partly right", "Wrong"}
+    assert "Score: 30%" in page  # (1 + 0.5) / 5, the English way
