@@ -7,6 +7,8 @@ from lms.auth.access import require
 from lms.auth.principal import current_principal
 from lms.db import get_session
 from lms.i18n import _
+from lms.extension import get_state
+from quizzes.author_preview import pack_lint, preview_questions
 from quizzes.gift_import import GiftImportError, import_gift, published_refusal, quiz_as_gift
 from quizzes.forms import GiftUploadForm
 from quizzes.queries import quiz_of_course
@@ -47,3 +49,19 @@ def export_gift(course_id: int):
     lang = request.args.get("lang") if request.args.get("lang") in ("vi", "en") else "vi"
     return Response(quiz_as_gift(quiz, lang), mimetype="text/plain", headers={
         "Content-Disposition": f'attachment; filename="{course.code}-v{course.version}.{lang}.gift.txt"'})
+
+
+@require("content.author")
+def preview(course_id: int):
+    """The quiz as an author checks it before publishing: keys, feedback, explanations,
+    settings and the pack's lint. Authors only: it shows every answer."""
+    course = course_version_or_404(course_id)
+    quiz = quiz_of_course(course.id)
+    locale = request.args.get("lang") if request.args.get("lang") in ("vi", "en") else "vi"
+    state = get_state()
+    errors, warnings = pack_lint(course, state.pack_parts)
+    questions = preview_questions(quiz.questions, state.question_types, locale) if quiz else []
+    lessons = {lesson.number: lesson for lesson in course.lessons}
+    return render_template("lms/quizzes/author_preview.html", course=course, quiz=quiz,
+                           questions=questions, preview_locale=locale, lessons=lessons,
+                           lint_errors=errors, lint_warnings=warnings)
