@@ -125,8 +125,15 @@ def _question_page(attempt, current, position, questions, form, *, error=None, s
                            question_template=kind.template, question_kind=kind,
                            view=view, saved=saved, position=position, total=len(questions),
                            answered=set(responses), form=form, error=error,
-                           question_ids=attempt.question_ids,
+                           question_ids=attempt.question_ids, seconds_left=_seconds_left(attempt),
                            max_answer_chars=operations.max_answer_chars()), status
+
+
+def _seconds_left(attempt: Attempt) -> int | None:
+    """Whole seconds until the attempt's deadline (0 once past it), None without one."""
+    if attempt.deadline_dt is None:
+        return None
+    return max(0, int((attempt.deadline_dt - utcnow()).total_seconds()))
 
 
 def _wants_json() -> bool:
@@ -184,7 +191,7 @@ def submit(attempt_id: int):
     unanswered = [index for index, qid in enumerate(attempt.question_ids, start=1)
                   if qid not in answered or not answered[qid].answer]
     return render_template("lms/quizzes/submit.html", attempt=attempt, unanswered=unanswered,
-                           form=form)
+                           form=form, seconds_left=_seconds_left(attempt))
 
 
 @require("learn")

@@ -545,3 +545,31 @@ def test_the_review_marks_each_question_with_a_sign_and_a_word_and_lists_options
     page = learner_client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
     assert {word.strip() for _cls, _sign, word in review_items(page)} == {"Right", "Partly right", "Wrong"}
     assert "Score: 30%" in page  # (1 + 0.5) / 5, the English way
+
+
+def test_a_timed_attempt_shows_the_minutes_left_as_text_and_loads_the_countdown(
+        learner_client, make_quiz_course, db, app):
+    from lms.db import utcnow
+
+    make_quiz_course(time_limit_minutes=10)
+    attempt_id = start(learner_client)
+    attempt = db.get(Attempt, attempt_id)
+    for seconds, text in ((125, "Còn 2 phút"), (45, "Còn chưa đến 1 phút"), (-10, "Đã hết giờ")):
+        attempt.deadline_dt = utcnow() + dt.timedelta(seconds=seconds)
+        db.commit()
+        for url in (f"/attempts/{attempt_id}/questions/1", f"/attempts/{attempt_id}/submit"):
+            page = learner_client.get(url).get_data(as_text=True)
+            assert f'<strong class="lms-countdown">{text}</strong>' in page, (seconds, url)
+            left = int(re.search(r'data-seconds-left="(\d+)"', page).group(1))
+            assert max(seconds, 0) - 5 <= left <= max(seconds, 0)
+            assert '<script src="/static/countdown.js" defer></script>' in page
+    script = learner_client.get("/static/countdown.js")
+    script.close()
+    assert script.status_code == 200
+
+
+def test_an_untimed_attempt_has_no_countdown(learner_client, make_quiz_course):
+    make_quiz_course()
+    attempt_id = start(learner_client)
+    page = learner_client.get(f"/attempts/{attempt_id}/questions/1").get_data(as_text=True)
+    assert "data-countdown" not in page and "countdown.js" not in page
