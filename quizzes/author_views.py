@@ -24,20 +24,26 @@ def upload_gift(course_id: int):
         # Shown before any upload; a POST is refused the same way, writing nothing.
         status = 409 if request.method == "POST" else 200
         return render_template("lms/quizzes/upload_gift.html", course=course, form=form,
-                               problems=[], refusal=refusal), status
+                               problems=[], refusal=refusal, skipped=[]), status
     if form.validate_on_submit():
         data = form.gift.data.read()  # its size is checked by the form (upload_size)
         try:
-            added = import_gift(course, quiz_of_course(course.id), data, lang=form.lang.data,
-                                actor=current_principal().learner)
+            result = import_gift(course, quiz_of_course(course.id), data, lang=form.lang.data,
+                                 actor=current_principal().learner,
+                                 skip_unsupported=form.skip_unsupported.data)
         except GiftImportError as error:
             get_session().rollback()
             problems = error.messages
         else:
-            flash(_("%(count)d questions were added to the final quiz.", count=added), "success")
-            return redirect(url_for("lms.courses.preview", course_id=course.id))
+            flash(_("%(count)d questions were added to the final quiz.", count=result.added), "success")
+            if not result.skipped:
+                return redirect(url_for("lms.courses.preview", course_id=course.id))
+            # Every skipped question with its line: on the page (flashes live in a cookie).
+            return render_template("lms/quizzes/upload_gift.html", course=course,
+                                   form=GiftUploadForm(formdata=None), problems=[], refusal=None,
+                                   skipped=result.skipped)
     return render_template("lms/quizzes/upload_gift.html", course=course, form=form,
-                           problems=problems, refusal=None)
+                           problems=problems, refusal=None, skipped=[])
 
 
 @require("content.author")

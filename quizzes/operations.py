@@ -123,6 +123,8 @@ def start_attempt(quiz: Quiz, learner_id: int, *, rng: random.Random | None = No
     pool = []
     for q in quiz.questions:
         kind = registry.get(q.type)
+        if not kind.graded:  # an information item is shown on the quiz page, not drawn
+            continue
         pool.append(PoolQuestion(q.id, tuple(q.tags), tuple(kind.option_values(q.payload)),
                                  kind.shuffle_options))
     question_ids, choice_orders = draw(pool, quiz.settings, rng or _system_random)
@@ -219,6 +221,14 @@ def answer_from_form(attempt: Attempt, question: Question, form,
         if any(len(value) > max_answer_chars() for value in posted):
             raise _too_long()
         return kind.response_from_form(form, field_name)
+    pairs = question_options(attempt, question)
+    try:
+        own = kind.response_from_tokens(question.payload, form, field_name, pairs)
+    except attempt_options.UnknownOption:
+        raise AnswerError(_("This answer is not one of the choices offered for this question. "
+                            "Reload the page and answer again.")) from None
+    if own is not None:
+        return own
     tokens = [token for token in posted if token]
     if len(tokens) > kind.max_picks(question.payload):
         raise AnswerError(_("This answer holds more choices than the question allows."))

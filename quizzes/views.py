@@ -59,7 +59,8 @@ def overview(code: str):
         finished=operations.finished_attempts(quiz, learner.id),
         attempts_left=_attempts_left(quiz, learner.id),
         cannot_start=operations.why_cannot_start(quiz, learner.id, utcnow()),
-        best=operations.best_score_percent(quiz, learner.id), form=ButtonForm())
+        best=operations.best_score_percent(quiz, learner.id), form=ButtonForm(),
+        information=queries.information_items(quiz), graded_count=queries.graded_question_count(quiz))
 
 
 @require("learn")
