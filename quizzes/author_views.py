@@ -11,6 +11,7 @@ from lms.extension import get_state
 from quizzes.author_preview import pack_lint, preview_questions
 from quizzes.gift_import import GiftImportError, import_gift, published_refusal, quiz_as_gift
 from quizzes.forms import GiftUploadForm
+from quizzes.pack_quiz import lesson_tag
 from quizzes.queries import quiz_of_course
 
 
@@ -68,6 +69,10 @@ def preview(course_id: int):
     errors, warnings = pack_lint(course, state.pack_parts)
     questions = preview_questions(quiz.questions, state.question_types, locale) if quiz else []
     lessons = {lesson.number: lesson for lesson in course.lessons}
+    # questions_per_tag names lessons by their tag (lesson-02): say which lesson that is.
+    lesson_tags = {lesson_tag(number): _("Lesson %(number)d", number=number)
+                   + f": {lesson.title(locale)}" for number, lesson in lessons.items()}
     return render_template("lms/quizzes/author_preview.html", course=course, quiz=quiz,
                            questions=questions, preview_locale=locale, lessons=lessons,
+                           lesson_tags=lesson_tags,
                            lint_errors=errors, lint_warnings=warnings)

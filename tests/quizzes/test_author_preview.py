@@ -31,7 +31,7 @@ def test_the_preview_shows_keys_feedback_explanations_and_settings(author_client
     settings = re.sub(r"[ \t\n]+", " ", re.sub(r"<[^>]+>", " ", page.split('id="quiz-settings"')[1]
                                           .split("</section>")[0]))
     for expected in ("Điểm đạt 70\u00a0%", "Số câu mỗi lượt 5 câu hỏi (rút từ ngân hàng 5 câu)",
-                     "Thời gian làm bài 20 phút", "Số lượt làm bài 3; cách nhau 10 phút giữa hai lượt",
+                     "Thời gian làm bài 20 phút", "Số lượt làm bài 3; các lượt cách nhau ít nhất 10 phút",
                      "Hiển thị đáp án khi học viên đạt"):
         assert expected in settings, (expected, settings)
     # The pack's lint: "malware" names no lesson (cue lint), with file and line.
