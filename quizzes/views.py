@@ -233,4 +233,8 @@ def _retake(quiz, learner_id: int, attempt: Attempt) -> dict | None:
     now = utcnow()
     reason = operations.why_cannot_start(quiz, learner_id, now)
     opens = operations.next_attempt_opens(quiz, operations.finished_attempts(quiz, learner_id))
-    return {"reason": reason, "opens": opens if opens is not None and opens > now else None}
+    # Only the wait stands in the way (not a used-up attempt limit, checked first).
+    waiting = (reason is not None and opens is not None and opens > now
+               and _attempts_left(quiz, learner_id) != 0)
+    return {"reason": reason, "opens": opens if waiting else None,
+            "minutes": int((opens - now).total_seconds() // 60) + 1 if waiting else 0}

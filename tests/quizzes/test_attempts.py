@@ -305,11 +305,12 @@ def test_the_retake_waits_and_says_until_when(learner_client, make_quiz_course, 
 
 
 def test_after_the_last_attempt_no_retake_is_offered(learner_client, make_quiz_course, db):
-    make_quiz_course(lessons=2, max_attempts=1)
+    make_quiz_course(lessons=2, max_attempts=1, wait_minutes=30)  # the wait is moot then
     attempt_id = start(learner_client)
     learner_client.post(f"/attempts/{attempt_id}/submit")
     page = learner_client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
     assert ">Làm lại</button>" not in page and "đã dùng hết 1 lượt" in page
+    assert "làm lại sau" not in page
     assert "Ôn lại bài" in page
 
 
