@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from lms.db import get_session
 from lms.extension import get_state
 from quizzes import attempt_options
+from quizzes.gift import split_blank
 from quizzes.question_types import pick_text
 from quizzes.models import Attempt, AttemptState, Question, Quiz, Response
 
@@ -53,8 +54,6 @@ def learner_view(attempt: Attempt, question: Question, answer: dict | None, lang
     if kind.option_values(question.payload):
         view = kind.tokenise(question.payload, view, pairs, answer)
     if question.payload.get("blank") is True:  # missing word: the input goes in the sentence
-        from quizzes.gift import split_blank
-
         view = {**view, "blank": True,
                 "sentence": split_blank(pick_text(question.text, lang))}
     return view
