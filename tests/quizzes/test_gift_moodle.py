@@ -183,3 +183,21 @@ def test_single_choice_weights_and_blanks_are_checked(payload, fragment):
 ])
 def test_matching_payloads_are_checked(payload, fragment):
     assert any(fragment in problem for problem in REGISTRY.get("matching").validate(payload))
+
+
+def test_stored_examples_export_and_import_again_unchanged(app, create_course, db, tmp_path):
+    """The round trip through the database: import (skipping the essay), export, import
+    into another draft: the same types, texts and payloads, matching and blanks included."""
+    create_course(code="MOODLE5", publish=False)
+    target = create_course(code="MOODLE6", publish=False)
+    runner = app.test_cli_runner()
+    runner.invoke(args=["lms", "import-gift", str(EXAMPLES), "--course", "MOODLE5", "--lang", "en",
+                        "--skip-unsupported"])
+    exported = tmp_path / "round.gift"
+    result = runner.invoke(args=["lms", "export-gift", "--course", "MOODLE5", "--lang", "en",
+                                 "--output", str(exported)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["lms", "import-gift", str(exported), "--course", "MOODLE6", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    stored = [(q.type, q.text, q.payload) for q in quiz_questions(db, target)]
+    assert stored == [(q.type, q.text, q.payload) for q in examples()]
