@@ -97,6 +97,27 @@ def format_minutes(seconds: int) -> str:
                     count=format_decimal(minutes, locale=current_locale()))
 
 
+def format_score(percent: float | int | None) -> str:
+    """A score or pass mark in percent as the reader's language writes it: "80 %",
+    "82,5 %" in Vietnamese, "80%", "82.5%" in English ("—" for none).
+
+    One decimal at most, cut rather than rounded, so a score is never shown at a pass
+    mark it did not reach (69.96 reads "69,9 %", not "70 %"). Every page that shows a
+    score uses this, through the template global of the same name.
+    """
+    from decimal import ROUND_FLOOR, Decimal
+
+    from babel.numbers import format_decimal
+
+    if percent is None:
+        return "—"
+    # round(…, 6) first: 82.5 stored as 0.825 * 100 is 82.49999999999999.
+    shown = Decimal(repr(round(float(percent), 6))).quantize(Decimal("0.1"), rounding=ROUND_FLOOR)
+    number = format_decimal(shown, format="#,##0.#", locale=current_locale())
+    # The space before "%" (Vietnamese) is a no-break space: "80" and "%" stay together.
+    return domain.gettext("%(number)s%%", number=number)
+
+
 def _display_zone():
     from zoneinfo import ZoneInfo
 

@@ -181,6 +181,7 @@ def _template_context() -> dict:
         "lms_organisation": i18n.localized(current_app.config["LMS_ORGANISATION_NAME"]),
         "format_day": i18n.format_day,
         "format_moment": i18n.format_moment,
+        "format_score": i18n.format_score,
         "localized": i18n.localized,
         "csrf_field": _csrf_field,
         "lms_nav_links": lambda: [link for link in current_app.extensions["lms"].nav_links.values()

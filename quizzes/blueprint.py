@@ -16,4 +16,5 @@ _route("/attempts/<lms_id:attempt_id>/result", "result", views.result)
 
 _route("/author/courses/<lms_id:course_id>/gift", "upload_gift", author_views.upload_gift,
        methods=["GET", "POST"])
+_route("/author/courses/<lms_id:course_id>/quiz", "author_preview", author_views.preview)
 _route("/author/courses/<lms_id:course_id>/gift/export", "export_gift", author_views.export_gift)

@@ -39,7 +39,11 @@ def _course_quiz(code: str, version: int | None):
 @click.option("--course", "code", required=True, help="Course code whose final quiz gets the questions.")
 @click.option("--version", type=int, default=None, help="Course version (default: the newest).")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", help="Language of the file.")
-def import_gift_command(file: Path, code: str, version: int | None, lang: str) -> None:
+@click.option("--skip-unsupported", is_flag=True,
+              help="Import what is supported: leave out essays (and unknown text formats), "
+                   "reporting each with its line, instead of refusing the file.")
+def import_gift_command(file: Path, code: str, version: int | None, lang: str,
+                        skip_unsupported: bool) -> None:
     """Add the questions of a Moodle GIFT FILE to a course's final quiz (all or nothing).
 
     Only a draft version takes new questions: a published one is refused (import into
@@ -50,13 +54,17 @@ def import_gift_command(file: Path, code: str, version: int | None, lang: str) -
     course, quiz = _course_quiz(code, version)
     try:
         with unit_of_work():
-            added = import_gift(course, quiz, file.read_bytes(), lang=lang,
-                                actor_label="flask lms import-gift")
+            result = import_gift(course, quiz, file.read_bytes(), lang=lang,
+                                 actor_label="flask lms import-gift",
+                                 skip_unsupported=skip_unsupported)
     except GiftImportError as error:
         for message in error.messages:
             click.echo(f"{file}:{message}", err=True)
         sys.exit(1)
-    click.echo(f"{added} question(s) added to {course.code} v{course.version}.")
+    for message in result.skipped:
+        click.echo(f"{file}:{message}", err=True)
+    click.echo(f"{result.added} question(s) added to {course.code} v{course.version}"
+               + (f", {len(result.skipped)} skipped." if result.skipped else "."))
 
 
 @click.command("export-gift")

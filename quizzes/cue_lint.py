@@ -73,7 +73,8 @@ def lint_questions(questions, questions_line: int | None = None,
                                     rules, questions_line)
     warnings += [(q.line, _("Question \"%(key)s\" names no lesson: add \"lesson: N\" so a "
                             "failed attempt can point back to it.", key=q.key))
-                 for q in questions if getattr(q, "lesson", None) is None]
+                 for q in questions if getattr(q, "lesson", None) is None
+                 and q.type != "description"]  # an information item tests nothing
     return warnings
 
 

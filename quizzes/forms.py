@@ -1,7 +1,7 @@
 """Quiz forms. The answer inputs of an attempt are drawn by the template from the question
 type, and its POSTs carry only the CSRF token (:class:`lms.forms.ButtonForm`)."""
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import SelectField
+from wtforms import BooleanField, SelectField
 from wtforms.fields.choices import SelectChoice
 
 from lms.forms import LmsForm, upload_size
@@ -14,3 +14,5 @@ class GiftUploadForm(LmsForm):
         upload_size])
     lang = SelectField(_l("Language of the questions"),
                        choices=[SelectChoice("vi", "Tiếng Việt"), SelectChoice("en", "English")])
+    skip_unsupported = BooleanField(_l("Import what is supported: skip essay questions (each "
+                                       "skipped question is listed with its line)"))

@@ -1,20 +1,28 @@
-"""Moodle GIFT import and export for the five supported question types.
+"""Moodle GIFT import and export.
 
 `parse_gift` turns GIFT text into `ParsedQuestion` objects whose ``payload`` has
 the stored shape (see `quizzes.grading`); anything it cannot represent
 faithfully raises `GiftParseError` rather than being half-imported.
 `quizzes.gift_export.export_gift` writes text that `parse_gift` reads back to equal questions.
 
-Deliberately not supported: essay, matching, missing-word/embedded (cloze)
-and description items, unknown ``[format]`` tags, and partial credit in
-single-answer questions (all raise). Format tags are read only in front of the
-question text; short-answer ``*`` wildcards are matched literally; GIFT cannot
-carry ``ignore_diacritics``, so export drops it and import sets it to False.
+Read as Moodle does: single choice (partial credit on wrong answers with ``~%50%``),
+multiple answers (weights), true/false, short answer, numeric, missing word (text
+after the answers: a single-choice or short-answer question whose text holds
+:data:`BLANK` where the answers go, payload ``"blank": true``), matching
+(``=prompt -> answer``; ``= -> answer`` is an extra wrong answer) and description
+(text without answers: an information item, not graded).
 
-Error codes, stable for translation: unsupported-essay, unsupported-matching,
-unsupported-missing-word, unsupported-description, unsupported-format,
-unsupported-partial-credit, unclosed-title, unclosed-answers, empty-question,
-invalid-answers, invalid-weight, invalid-number, no-correct-answer, syntax-error.
+Not supported: essays (``{}``: nothing to grade), several answer blocks in one
+question (embedded/cloze) and unknown ``[format]`` tags. Essays and unknown formats
+can be skipped instead (pass a ``skipped`` list to `parse_gift`): each is reported
+with its line. Format tags are read only in front of the question text; short-answer
+``*`` wildcards are matched literally; GIFT cannot carry ``ignore_diacritics``, so
+export drops it and import sets it to False.
+
+Error codes, stable for translation: unsupported-essay, unsupported-embedded,
+unsupported-missing-word, unsupported-format, missing-blank-line, unclosed-title,
+unclosed-answers, empty-question, invalid-answers, invalid-weight, invalid-number,
+no-correct-answer, syntax-error.
 """
 
 from __future__ import annotations
@@ -35,6 +43,12 @@ _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 _WEIGHT = re.compile(r"\s*%(-?[0-9]+(?:\.[0-9]+)?)%")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _FORMAT = re.compile(r"\[([A-Za-z]+)\]")
+#: Where the answers go in the text of a missing-word question ("Grant is _____ in …").
+BLANK = "_____"
+#: Text after a blank that needs no space before it.
+_TIGHT_AFTER = tuple(".,;:!?)…»\"'")
+#: Problems an author may skip ("import what is supported") rather than fix.
+SKIPPABLE = frozenset({"unsupported-essay", "unsupported-format"})
 
 
 class GiftParseError(ValueError):
@@ -116,12 +130,29 @@ class _Span:
         return self.chars[first][2] if first < len(self.chars) else fallback
 
 
-def parse_gift(text: str, lang: str = "vi") -> list[ParsedQuestion]:
+def blank_sentence(before: str, after: str) -> str:
+    """The stored text of a missing-word question: ``before`` _____ ``after``."""
+    text = f"{before} {BLANK}".lstrip()
+    if after:
+        text += after if after.startswith(_TIGHT_AFTER) else f" {after}"
+    return text
+
+
+def split_blank(text: str) -> tuple[str, str]:
+    """The text before and after the blank (the first :data:`BLANK`)."""
+    before, _, after = text.partition(BLANK)
+    return before.strip(), after.strip()
+
+
+def parse_gift(text: str, lang: str = "vi", *,
+               skipped: list[GiftParseError] | None = None) -> list[ParsedQuestion]:
     """Parse GIFT ``text``, storing every text under ``lang``.
 
     Questions are separated by blank lines; whole-line ``//`` comments are
     skipped and a ``$CATEGORY:`` line applies to the questions after it.
-    Raises `GiftParseError` at the first malformed or unsupported question.
+    Raises `GiftParseError` at the first malformed or unsupported question; with a
+    ``skipped`` list, questions of a kind that cannot be imported (:data:`SKIPPABLE`:
+    essays, unknown formats) are left out and their errors appended there instead.
     """
     lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     questions: list[ParsedQuestion] = []
@@ -135,7 +166,12 @@ def parse_gift(text: str, lang: str = "vi") -> list[ParsedQuestion]:
             chunk.append((number, line))
             continue
         if chunk:
-            questions.append(_parse_question(_Span.lex(chunk), chunk[0][0], category, lang))
+            try:
+                questions.append(_parse_question(_Span.lex(chunk), chunk[0][0], category, lang))
+            except GiftParseError as error:
+                if skipped is None or error.code not in SKIPPABLE:
+                    raise
+                skipped.append(error)
             chunk = []
         if stripped:
             path = stripped.removeprefix("$CATEGORY:").strip()
@@ -151,31 +187,73 @@ def _parse_question(span: _Span, start: int, category: str | None, lang: str) ->
             raise GiftParseError(start, "the title is not closed with '::'", "unclosed-title")
         title, span = span[first + 2 : end].text(), span[end + 2 :]
     opening = span.find("{")
-    if opening < 0:
-        message = "no answers: description items are not supported"
-        raise GiftParseError(start, message, "unsupported-description")
+    if opening < 0:  # no answers: a description (an information item)
+        text, text_format = _text_and_format(span, span.line(start))
+        if not text:
+            raise GiftParseError(start, "the question has no text", "empty-question")
+        return ParsedQuestion("description", title, {lang: text}, {}, {}, category,
+                              text_format, start)
     line = span.chars[opening][2]
     closing = span.find("}", opening + 1)
     if closing < 0:
         raise GiftParseError(line, "the answer block '{' is never closed", "unclosed-answers")
     if 0 <= span.find("{", opening + 1) < closing:
         raise GiftParseError(line, "a '{' inside an answer block must be escaped as '\\{'")
-    if span[closing + 1 :].text():
-        message = "text after the answers (missing word, embedded answers) is not supported"
-        raise GiftParseError(line, message, "unsupported-missing-word")
-    text, text_format = span[:opening].text(), "moodle"
+    rest = span[closing + 1 :]
+    _check_rest(rest, span.chars[closing][2])
+    before, text_format = _text_and_format(span[:opening], span.line(start))
+    after = rest.text()
+    kind, payload, explanation = _parse_block(span[opening + 1 : closing], line, lang)
+    if after:
+        text = _missing_word(kind, payload, before, after, line)
+    else:
+        text = before
+    if not text:
+        raise GiftParseError(line, "the question has no text before its answers", "empty-question")
+    return ParsedQuestion(
+        kind, title, {lang: text}, payload, explanation, category, text_format, start
+    )
+
+
+def _text_and_format(span: _Span, line: int) -> tuple[str, str]:
+    text, text_format = span.text(), "moodle"
     found = _FORMAT.match(text)
     if found:
         text, text_format = text[found.end() :].strip(), found.group(1).lower()
         if text_format not in SUPPORTED_FORMATS:
             message = f"unknown text format [{found.group(1)}]"
-            raise GiftParseError(span.line(start), message, "unsupported-format")
-    if not text:
-        raise GiftParseError(line, "the question has no text before its answers", "empty-question")
-    kind, payload, explanation = _parse_block(span[opening + 1 : closing], line, lang)
-    return ParsedQuestion(
-        kind, title, {lang: text}, payload, explanation, category, text_format, start
-    )
+            raise GiftParseError(line, message, "unsupported-format")
+    return text, text_format
+
+
+def _check_rest(rest: _Span, closing_line: int) -> None:
+    """Text after the answers is a missing word's end, unless it is another question
+    (a new line with answers or a title: the blank line between them is missing) or
+    another answer block on the same line (embedded answers, not GIFT)."""
+    first = rest.first_visible()
+    if first >= len(rest.chars):
+        return
+    starts_line = rest.chars[first][2] > closing_line
+    more_answers = rest.find("{", first) >= 0
+    if starts_line and (more_answers or rest.find("::", first) == first):
+        message = "a new question starts here: leave a blank line between questions"
+        raise GiftParseError(rest.chars[first][2], message, "missing-blank-line")
+    if more_answers:
+        message = "several answer blocks in one question (embedded answers) are not supported"
+        raise GiftParseError(rest.chars[first][2], message, "unsupported-embedded")
+
+
+def _missing_word(kind: str, payload: dict[str, Any], before: str, after: str, line: int) -> str:
+    """The text of a missing-word question, marking its payload; only single choice and
+    short answer can stand in a sentence (Moodle's missing-word format)."""
+    if kind not in ("single", "short_answer"):
+        message = "only single-choice and short-answer questions can have text after their answers"
+        raise GiftParseError(line, message, "unsupported-missing-word")
+    if BLANK in before or BLANK in after:
+        raise GiftParseError(line, f"the text of a missing-word question cannot hold {BLANK!r}",
+                             "unsupported-missing-word")
+    payload["blank"] = True
+    return blank_sentence(before, after)
 
 
 class _Item(NamedTuple):
@@ -186,7 +264,8 @@ class _Item(NamedTuple):
     text: str
     feedback: dict[str, str] | None
     line: int
-    arrow: bool  # has an unescaped '->', like a matching pair
+    #: A matching pair's two sides ("=prompt -> answer"), None without an unescaped '->'.
+    pair: tuple[str, str] | None
 
 
 def _localised(span: _Span, lang: str) -> dict[str, str] | None:
@@ -216,9 +295,8 @@ def _parse_block(block: _Span, line: int, lang: str) -> tuple[str, dict[str, Any
         feedback = {"feedback_true": on_true, "feedback_false": on_false}
         return "true_false", {"answer": verdict, **feedback}, explanation
     items = _parse_items(body, line, lang)
-    if all(item.marker == "=" and item.arrow for item in items):
-        message = "matching questions ('=a -> b') are not supported"
-        raise GiftParseError(line, message, "unsupported-matching")
+    if all(item.marker == "=" and item.pair for item in items):
+        return "matching", _parse_matching(items, line, lang), explanation
     if any(item.marker == "~" for item in items):
         return *_parse_choices(items, line, lang), explanation
     answers = [{"text": i.text, "fraction": _fraction(i), "feedback": i.feedback} for i in items]
@@ -243,9 +321,31 @@ def _parse_items(body: _Span, line: int, lang: str, bare_allowed: bool = False) 
         if not text:
             raise GiftParseError(marker_line, "an answer is empty", "invalid-answers")
         percent = float(weight.group(1)) if weight else None
-        arrow = answer.find("->") >= 0
-        items.append(_Item(marker, percent, text, feedback, marker_line, arrow))
+        arrow = answer.find("->")
+        pair = None
+        if arrow >= 0:
+            pair = (answer[weight.end() if weight else 0 : arrow].text(), answer[arrow + 2 :].text())
+        items.append(_Item(marker, percent, text, feedback, marker_line, pair))
     return items
+
+
+def _parse_matching(items: list[_Item], line: int, lang: str) -> dict[str, Any]:
+    """``=prompt -> answer`` pairs; ``= -> answer`` adds a wrong answer with no prompt."""
+    pairs = []
+    for number, item in enumerate(items, start=1):
+        prompt, answer = item.pair
+        if item.weight is not None or item.feedback:
+            message = "matching pairs take no weight and no feedback"
+            raise GiftParseError(item.line, message, "invalid-answers")
+        if not answer:
+            raise GiftParseError(item.line, "a matching pair has no answer after '->'",
+                                 "invalid-answers")
+        pairs.append({"id": f"m{number}", "prompt": {lang: prompt} if prompt else None,
+                      "answer": {lang: answer}})
+    if sum(1 for pair in pairs if pair["prompt"]) < 2:
+        message = "a matching question needs at least two pairs with a prompt"
+        raise GiftParseError(line, message, "invalid-answers")
+    return {"pairs": pairs}
 
 
 def _parse_choices(items: list[_Item], line: int, lang: str) -> tuple[str, dict[str, Any]]:
@@ -257,12 +357,20 @@ def _parse_choices(items: list[_Item], line: int, lang: str) -> tuple[str, dict[
         if sum(item.marker == "=" for item in items) != 1:
             message = "a single choice needs exactly one '=' answer"
             raise GiftParseError(line, message, "invalid-answers")
+        # Moodle's single choice with partial credit: "~%50%half right" beside "=right".
         for item in items:
-            if item.weight not in (None, 100.0 if item.marker == "=" else 0.0):
-                message = "partial credit needs '%' weights on every answer and no '='"
-                raise GiftParseError(item.line, message, "unsupported-partial-credit")
-        numbered = enumerate(items, start=1)
-        return "single", {"choices": [choice(n, item, item.marker == "=") for n, item in numbered]}
+            if item.marker == "=" and item.weight not in (None, 100.0):
+                message = "the '=' answer is worth 100%; give the others their '%' weights"
+                raise GiftParseError(item.line, message, "invalid-weight")
+            if item.marker == "~" and item.weight is not None and not -100 <= item.weight < 100:
+                message = f"weight {item.weight:g}% of a wrong answer is outside -100..99"
+                raise GiftParseError(item.line, message, "invalid-weight")
+        numbered = list(enumerate(items, start=1))
+        choices = [choice(n, item, item.marker == "=") for n, item in numbered]
+        if any(item.marker == "~" and item.weight for item in items):
+            for entry, item in zip(choices, items, strict=True):
+                entry["weight"] = 100.0 if item.marker == "=" else item.weight or 0.0
+        return "single", {"choices": choices}
     weights = [item.weight or 0.0 for item in items]
     for item, weight in zip(items, weights, strict=True):
         if not -100 <= weight <= 100:

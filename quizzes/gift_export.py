@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from lms.i18n import localized
-from quizzes.gift import _SPECIAL, ParsedQuestion
+from quizzes.gift import _SPECIAL, _WEIGHT, ParsedQuestion, split_blank
 
 
 def export_gift(questions: Iterable[ParsedQuestion], lang: str = "vi") -> str:
@@ -44,7 +44,8 @@ def _answer(marker: str, percent: float, text: str, feedback: Any, lang: str, sh
 def _write_choices(question: ParsedQuestion, lang: str) -> str:
     choices, multiple = question.payload["choices"], question.type == "multiple"
     if not multiple:
-        weights = [100.0 if c["correct"] else 0.0 for c in choices]
+        # Partial credit of a single choice (Moodle's "~%50%") is written where it is not 0.
+        weights = [100.0 if c["correct"] else float(c.get("weight") or 0.0) for c in choices]
     elif any("weight" in c for c in choices):
         weights = [float(c.get("weight", 0.0)) for c in choices]
     else:
@@ -55,7 +56,8 @@ def _write_choices(question: ParsedQuestion, lang: str) -> str:
     for choice, weight in zip(choices, weights, strict=True):
         marker = "=" if choice["correct"] and not multiple else "~"
         text = _escape(localized(choice["text"], lang))
-        lines.append(_answer(marker, weight, text, choice.get("feedback"), lang, multiple))
+        show = multiple or (marker == "~" and weight != 0)
+        lines.append(_answer(marker, weight, text, choice.get("feedback"), lang, show))
     return "".join(lines)
 
 
@@ -84,25 +86,44 @@ def _write_answers(question: ParsedQuestion, lang: str) -> str:
     return ("#" if numeric else "") + "".join(lines)
 
 
+def _write_matching(question: ParsedQuestion, lang: str) -> str:
+    lines = []
+    for pair in question.payload["pairs"]:
+        prompt = localized(pair.get("prompt"), lang)
+        if "->" in prompt or _WEIGHT.match(prompt):
+            raise ValueError("a matching prompt cannot hold '->' or start with a '%' weight")
+        lines.append(f"\n\t={_escape(prompt)} -> {_escape(localized(pair['answer'], lang))}")
+    return "".join(lines)
+
+
 _WRITERS = {
     "single": _write_choices,
     "multiple": _write_choices,
     "true_false": _write_true_false,
     "short_answer": _write_answers,
     "numeric": _write_answers,
+    "matching": _write_matching,
 }
 
 
 def _export_question(question: ParsedQuestion, lang: str) -> str:
-    if question.type not in _WRITERS:
+    if question.type not in _WRITERS and question.type != "description":
         raise ValueError(f"question type {question.type!r} cannot be written as GIFT")
     text = localized(question.text, lang)
-    # Without a format tag, text starting like a tag, comment, category or BOM would be misread.
-    tagged = question.text_format != "moodle" or text.startswith(("[", "//", "$", "\ufeff"))
+    blank = question.payload.get("blank") is True
+    before, after = split_blank(text) if blank else (text, "")
+    # Without a format tag, text starting like a tag, comment, category, title or BOM
+    # would be misread.
+    tagged = question.text_format != "moodle" or before.startswith(
+        ("[", "//", "$", "\ufeff"))
     title = f"::{_escape(question.title)}::" if question.title else ""
     head = title + (f"[{question.text_format}]" if tagged else "")
+    if question.type == "description":  # text with no answer block
+        return f"{head}{_escape(text)}"
     body = _WRITERS[question.type](question, lang)
     general = localized(question.explanation, lang)
     if general:
         body += f"\n\t####{_escape(general)}"
+    if blank:
+        return f"{head}{_escape(before)} {{{body}\n}} {_escape(after)}".rstrip()
     return f"{head}{_escape(text)} {{{body}\n}}"

@@ -1,6 +1,8 @@
 """Moodle GIFT into a course's final quiz (all or nothing), and back out."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from lms.audit.operations import record_event
 from lms.db import get_session
 from lms.extension import get_state
@@ -14,12 +16,16 @@ from quizzes.pack_quiz import DEFAULT_SETTINGS
 #: Translated explanation per GiftParseError code; the parser's English detail follows
 #: in brackets where it names the exact value at fault.
 _PROBLEMS = {
-    "unsupported-essay": _l("essay questions are not supported."),
-    "unsupported-matching": _l("matching questions are not supported."),
-    "unsupported-missing-word": _l("missing-word (fill-in) questions are not supported."),
-    "unsupported-description": _l("description items without answers are not supported."),
+    "unsupported-essay": _l("essay questions cannot be graded automatically and are not imported "
+                            "(tick \"import what is supported\" to skip them)."),
+    "unsupported-embedded": _l("several answer blocks in one question (embedded answers) are not "
+                               "supported: write one question per answer block."),
+    "unsupported-missing-word": _l("only single-choice and short-answer questions can have text "
+                                   "after their answers (missing word); if a new question starts "
+                                   "here, leave a blank line before it."),
     "unsupported-format": _l("this text format is not supported; use [plain], [markdown], [moodle] or [html]."),
-    "unsupported-partial-credit": _l("partial credit needs a % weight on every answer and no '='."),
+    "missing-blank-line": _l("a new question starts here without a blank line before it: "
+                             "separate questions with an empty line."),
     "unclosed-title": _l("the title is not closed with '::'."),
     "unclosed-answers": _l("the answer block '{' is never closed."),
     "empty-question": _l("the question has no text before its answers."),
@@ -29,6 +35,11 @@ _PROBLEMS = {
     "no-correct-answer": _l("no answer is marked correct (= or a positive weight)."),
     "syntax-error": _l("the GIFT syntax is not valid here."),
 }
+#: What a skipped question was, for the report of an import that skips them.
+_SKIPPED = {
+    "unsupported-essay": _l("an essay question (it cannot be graded automatically)."),
+    "unsupported-format": _l("a question in a text format that is not supported."),
+}
 _WITH_DETAIL = {"invalid-answers", "invalid-weight", "invalid-number", "syntax-error"}
 
 
@@ -37,6 +48,14 @@ def _explain(error: GiftParseError) -> str:
     if error.code in _WITH_DETAIL or error.code not in _PROBLEMS:
         problem = f"{problem} ({error.message})"
     return _("line %(line)d: %(problem)s", line=error.line, problem=problem)
+
+
+@dataclass(frozen=True)
+class GiftImportResult:
+    #: Questions added to the quiz.
+    added: int
+    #: One translated line per question left out ("import what is supported").
+    skipped: list[str] = field(default_factory=list)
 
 
 class GiftImportError(ValueError):
@@ -60,11 +79,14 @@ def published_refusal(course) -> str | None:
 
 
 def import_gift(course, quiz: Quiz | None, data: bytes, *, lang: str = "vi", actor=None,
-                actor_label: str | None = None) -> int:
-    """Add every question of the GIFT file, or none; returns how many were added.
+                actor_label: str | None = None, skip_unsupported: bool = False) -> GiftImportResult:
+    """Add every question of the GIFT file, or none, and say how many were added.
 
-    Refused for a published version (see published_refusal). The import is audited
-    (``content.gift_imported``) in the same transaction.
+    With ``skip_unsupported`` the questions that cannot be imported at all (essays,
+    unknown text formats: ``quizzes.gift.SKIPPABLE``) are left out, each reported with
+    its line; any other problem still stops the whole import. Refused for a published
+    version (see published_refusal). The import is audited (``content.gift_imported``)
+    in the same transaction.
     """
     refusal = published_refusal(course)
     if refusal:
@@ -74,12 +96,16 @@ def import_gift(course, quiz: Quiz | None, data: bytes, *, lang: str = "vi", act
     except UnicodeDecodeError as error:
         line = data[:error.start].count(b"\n") + 1
         raise GiftImportError([_("line %(line)d: the file is not UTF-8 text.", line=line)]) from None
+    skipped: list[GiftParseError] | None = [] if skip_unsupported else None
     try:
-        parsed = parse_gift(text, lang=lang)
+        parsed = parse_gift(text, lang=lang, skipped=skipped)
     except GiftParseError as error:
         raise GiftImportError([_explain(error)]) from None
+    skipped_lines = [_("line %(line)d: skipped: %(problem)s", line=error.line,
+                       problem=str(_SKIPPED.get(error.code, _PROBLEMS["syntax-error"])))
+                     for error in skipped or []]
     if not parsed:
-        raise GiftImportError([_("The file holds no question.")])
+        raise GiftImportError([*skipped_lines, _("The file holds no question that can be imported.")])
     registry = get_state().question_types
     problems = [_("line %(line)d: %(problem)s", line=question.line, problem=problem)
                 for question in parsed for problem in registry.get(question.type).validate(question.payload)]
@@ -102,8 +128,9 @@ def import_gift(course, quiz: Quiz | None, data: bytes, *, lang: str = "vi", act
     session.flush()
     record_event("content.gift_imported", actor=actor, actor_label=actor_label,
                  object_type="course", object_id=course.id,
-                 details={"code": course.code, "version": course.version, "questions": len(parsed)})
-    return len(parsed)
+                 details={"code": course.code, "version": course.version, "questions": len(parsed),
+                          **({"skipped": len(skipped_lines)} if skipped_lines else {})})
+    return GiftImportResult(len(parsed), skipped_lines)
 
 
 def _free_key(taken: set[str], number: int) -> str:

@@ -9,6 +9,7 @@ Feedback keys tell the page which per-answer feedback to show:
 
 * ``single`` / ``multiple``: the ids of the selected choices that have feedback;
 * ``true_false``: ``"true"`` or ``"false"`` (the value the learner picked);
+* ``matching``: none (graded per pair);
 * ``short_answer`` / ``numeric``: the position (as a string, e.g. ``"0"``) of
   the best matching entry in ``payload["answers"]``.
 """
@@ -83,15 +84,35 @@ def _entries(payload: Any, key: str) -> list[Mapping[str, Any]]:
 
 
 def grade_single(payload: Mapping[str, Any], response: Any) -> Grade:
-    """Single choice: 1 when the chosen choice is the correct one."""
+    """Single choice: 1 when the chosen choice is the correct one; a wrong one scores
+    its GIFT weight / 100 (Moodle's partial credit; 0 without one), floored at 0."""
     chosen = _field(response, "choice")
     if not isinstance(chosen, str) or not chosen:
         return ZERO
     for choice in _entries(payload, "choices"):
         if choice.get("id") == chosen:
             keys = (chosen,) if choice.get("feedback") else ()
-            return _make_grade(1.0 if choice.get("correct") is True else 0.0, keys)
+            if choice.get("correct") is True:
+                return _make_grade(1.0, keys)
+            return _make_grade(_choice_weight(choice) / 100, keys)  # no weight: 0
     return ZERO
+
+
+def grade_matching(payload: Mapping[str, Any], response: Any) -> Grade:
+    """Matching: the share of prompts given their answer. An answer counts by its text,
+    so two prompts sharing one answer ("mammal") are right with either copy of it;
+    unknown ids and unanswered prompts count as wrong."""
+    pairs = [pair for pair in _entries(payload, "pairs") if isinstance(pair.get("id"), str)]
+    answers = {pair["id"]: pair.get("answer") for pair in pairs}
+    prompts = [pair for pair in pairs if pair.get("prompt")]
+    matches = _field(response, "matches")
+    if not prompts or not isinstance(matches, Mapping):
+        return ZERO
+    right = sum(1 for pair in prompts
+                if isinstance(matches.get(pair["id"]), str)
+                and matches[pair["id"]] in answers
+                and answers[matches[pair["id"]]] == pair.get("answer"))
+    return _make_grade(right / len(prompts))
 
 
 def _choice_weight(choice: Mapping[str, Any]) -> float:

@@ -93,13 +93,21 @@ def why_cannot_start(quiz: Quiz, learner_id: int, now: dt.datetime) -> str | Non
     limit = quiz.settings.get("max_attempts")
     if limit and len(finished_attempts_this_cycle(quiz, learner_id)) >= limit:
         return _("You have used all %(count)d attempts of this quiz.", count=limit)
-    wait = quiz.settings.get("wait_minutes") or 0
-    if wait and finished:
-        ready = finished[-1].submitted_dt + dt.timedelta(minutes=wait)
-        if now < ready:
-            minutes = int((ready - now).total_seconds() // 60) + 1
-            return _("You can start a new attempt in %(minutes)d minutes.", minutes=minutes)
+    ready = next_attempt_opens(quiz, finished)
+    if ready is not None and now < ready:
+        minutes = int((ready - now).total_seconds() // 60) + 1
+        return ngettext("You can start a new attempt in %(num)d minute.",
+                        "You can start a new attempt in %(num)d minutes.", minutes)
     return None
+
+
+def next_attempt_opens(quiz: Quiz, finished: list[Attempt]) -> dt.datetime | None:
+    """When the quiz's ``wait_minutes`` after the last finished attempt is over (None
+    without a wait or before any attempt)."""
+    wait = quiz.settings.get("wait_minutes") or 0
+    if not wait or not finished:
+        return None
+    return finished[-1].submitted_dt + dt.timedelta(minutes=wait)
 
 
 def start_attempt(quiz: Quiz, learner_id: int, *, rng: random.Random | None = None) -> Attempt:
@@ -115,6 +123,8 @@ def start_attempt(quiz: Quiz, learner_id: int, *, rng: random.Random | None = No
     pool = []
     for q in quiz.questions:
         kind = registry.get(q.type)
+        if not kind.graded:  # an information item is shown on the quiz page, not drawn
+            continue
         pool.append(PoolQuestion(q.id, tuple(q.tags), tuple(kind.option_values(q.payload)),
                                  kind.shuffle_options))
     question_ids, choice_orders = draw(pool, quiz.settings, rng or _system_random)
@@ -211,6 +221,14 @@ def answer_from_form(attempt: Attempt, question: Question, form,
         if any(len(value) > max_answer_chars() for value in posted):
             raise _too_long()
         return kind.response_from_form(form, field_name)
+    pairs = question_options(attempt, question)
+    try:
+        own = kind.response_from_tokens(question.payload, form, field_name, pairs)
+    except attempt_options.UnknownOption:
+        raise AnswerError(_("This answer is not one of the choices offered for this question. "
+                            "Reload the page and answer again.")) from None
+    if own is not None:
+        return own
     tokens = [token for token in posted if token]
     if len(tokens) > kind.max_picks(question.payload):
         raise AnswerError(_("This answer holds more choices than the question allows."))

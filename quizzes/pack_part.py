@@ -128,6 +128,8 @@ def _question(question) -> dict:
         data["answer"], data["tolerance"] = answer["value"], answer["tolerance"]
     else:
         data["payload"] = payload
+    if question.type in ("single", "short_answer") and payload.get("blank") is True:
+        data["blank"] = True
     data["explanation"] = question.explanation
     return data
 

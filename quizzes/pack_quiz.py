@@ -207,6 +207,18 @@ def _read_question(item: Any, path: tuple, question_types, fail, lines: dict) ->
     explanation = _localised(item.get("explanation"), path + ("explanation",),
                              _("The explanation"), fail)
     payload = _PAYLOAD_BUILDERS.get(kind, _payload_as_written)(item, path, fail)
+    if payload is not None and kind in ("single", "short_answer") and "blank" in item:
+        # A missing-word question: its text holds "_____" where the answer goes.
+        if not isinstance(item["blank"], bool):
+            fail(path + ("blank",), _("\"blank\" must be true or false."))
+            return None
+        if item["blank"] and text is not None and any(
+                "_____" not in text[lang] for lang in LANGUAGES):
+            fail(path + ("text",), _("A question with \"blank: true\" needs \"_____\" in its text, "
+                                     "where the answer goes, in both languages."))
+            return None
+        if item["blank"]:
+            payload = {**payload, "blank": True}
     tags = item.get("tags") or []
     if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
         fail(path + ("tags",), _("\"tags\" must be a list of words."))

@@ -5,7 +5,9 @@ import sqlalchemy as sa
 
 from lms.db import get_session
 from lms.extension import get_state
+from lms.i18n import localized
 from quizzes import attempt_options
+from quizzes.gift import split_blank
 from quizzes.models import Attempt, AttemptState, Question, Quiz, Response
 
 
@@ -50,5 +52,19 @@ def learner_view(attempt: Attempt, question: Question, answer: dict | None, lang
     pairs = question_options(attempt, question)
     view = kind.public_view(question.payload, [value for _, value in pairs], lang)
     if kind.option_values(question.payload):
-        view = attempt_options.tokenise_view(view, pairs, kind.chosen_values(answer or {}))
+        view = kind.tokenise(question.payload, view, pairs, answer)
+    if question.payload.get("blank") is True:  # missing word: the input goes in the sentence
+        view = {**view, "blank": True,
+                "sentence": split_blank(localized(question.text, lang))}
     return view
+
+
+def information_items(quiz: Quiz) -> list[Question]:
+    """The quiz's information items (not graded): shown on its page before starting."""
+    registry = get_state().question_types
+    return [q for q in quiz.questions if q.type in registry and not registry.get(q.type).graded]
+
+
+def graded_question_count(quiz: Quiz) -> int:
+    registry = get_state().question_types
+    return sum(1 for q in quiz.questions if q.type not in registry or registry.get(q.type).graded)

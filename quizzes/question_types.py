@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 from lms.i18n import localized
-from quizzes import grading
+from quizzes import attempt_options, grading
 from quizzes.grading import Grade
 
 Payload = Mapping[str, Any]
@@ -73,6 +73,8 @@ class QuestionType:
     shuffle_options: ClassVar[bool] = True
     #: The template of the type's input on the question page (see the module docstring).
     template: ClassVar[str] = "lms/quizzes/types/text.html"
+    #: False for information items: never drawn into an attempt, never scored.
+    graded: ClassVar[bool] = True
 
     @classmethod
     def describe_answer(cls, payload: Payload, answer: Mapping[str, Any] | None, lang: str) -> str:
@@ -89,6 +91,20 @@ class QuestionType:
     def feedback_for(cls, payload: Payload, answer: Mapping[str, Any] | None, lang: str) -> list[str]:
         """Feedback the answer earns (e.g. the picked choices' feedback), for the review."""
         return []
+
+    @classmethod
+    def answer_items(cls, payload: Payload, answer: Mapping[str, Any] | None, lang: str) -> list[str]:
+        """The learner's answer as a list for the review, one item per picked option
+        (empty when none was given). Default: ``describe_answer`` as one item."""
+        text = cls.describe_answer(payload, answer, lang)
+        return [text] if text and text != NO_ANSWER else []
+
+    @classmethod
+    def correct_items(cls, payload: Payload, lang: str) -> list[str]:
+        """The correct answer as a list for the review and the author's preview.
+        Default: ``describe_correct`` as one item."""
+        text = cls.describe_correct(payload, lang)
+        return [text] if text else []
 
     @classmethod
     def option_values(cls, payload: Payload) -> list[str]:
@@ -111,7 +127,27 @@ class QuestionType:
     @classmethod
     def validate(cls, payload: Any) -> list[str]:
         """English messages describing what is wrong with ``payload``; empty when valid."""
-        return [] if isinstance(payload, Mapping) else ["payload must be an object"]
+        if not isinstance(payload, Mapping):
+            return ["payload must be an object"]
+        # A missing-word question (GIFT): its text holds the blank where the answer goes.
+        if not isinstance(payload.get("blank", False), bool):
+            return ["blank must be true or false"]
+        return []
+
+    @classmethod
+    def tokenise(cls, payload: Payload, view: dict[str, Any], pairs: list[list[str]],
+                 answer: Mapping[str, Any] | None) -> dict[str, Any]:
+        """The public view with each option value replaced by this attempt's token
+        (``pairs``: [[token, value], …] in display order), ``checked`` from the answer."""
+        return attempt_options.tokenise_view(view, pairs, cls.chosen_values(answer or {}))
+
+    @classmethod
+    def response_from_tokens(cls, payload: Payload, form: Any, field_name: str,
+                             pairs: list[list[str]]) -> dict[str, Any] | None:
+        """A type whose page has several inputs reads them here (tokens mapped back
+        with ``attempt_options.values_of``, which raises UnknownOption); None, the
+        default, reads the one ``field_name`` input the standard way."""
+        return None
 
     @classmethod
     def grade(cls, payload: Payload, response: Any, settings: Settings = None) -> Grade:
@@ -203,8 +239,16 @@ class _ChoiceType(QuestionType):
 
     @classmethod
     def describe_correct(cls, payload: Payload, lang: str) -> str:
-        return "; ".join(localized(c["text"], lang) for c in payload.get("choices", [])
-                         if c.get("correct"))
+        return "; ".join(cls.correct_items(payload, lang))
+
+    @classmethod
+    def correct_items(cls, payload: Payload, lang: str) -> list[str]:
+        return [localized(c["text"], lang) for c in payload.get("choices", []) if c.get("correct")]
+
+    @classmethod
+    def answer_items(cls, payload: Payload, answer: Mapping[str, Any] | None, lang: str) -> list[str]:
+        texts = cls._choice_texts(payload, lang)
+        return [texts[value] for value in cls.chosen_values(answer or {}) if value in texts]
 
     @classmethod
     def feedback_for(cls, payload: Payload, answer: Mapping[str, Any] | None, lang: str) -> list[str]:
@@ -227,6 +271,24 @@ class SingleChoice(_ChoiceType):
         return cls._choice_texts(payload, lang).get((answer or {}).get("choice"), NO_ANSWER)
 
     @classmethod
+    def _validate_correctness(cls, choices: list[Mapping[str, Any]]) -> list[str]:
+        """Moodle's partial credit (GIFT ``~%50%``): with weights, the one correct choice
+        weighs 100 and each other choice less (down to -100; a score never drops below 0)."""
+        errors = super()._validate_correctness(choices)
+        weighted = [c for c in choices if "weight" in c]
+        if not weighted or errors:
+            return errors
+        if len(weighted) != len(choices):
+            return ["either every choice has a weight or none does"]
+        for number, choice in enumerate(choices, start=1):
+            weight = choice["weight"]
+            if not _is_number(weight) or not -100 <= weight <= 100:
+                errors.append(f"choice {number}: weight must be a number from -100 to 100")
+            elif (weight == 100) != choice["correct"]:
+                errors.append(f"choice {number}: correct must be true iff weight is 100")
+        return errors
+
+    @classmethod
     def grade(cls, payload: Payload, response: Any, settings: Settings = None) -> Grade:
         return grading.grade_single(payload, response)
 
@@ -245,8 +307,7 @@ class MultipleChoice(_ChoiceType):
 
     @classmethod
     def describe_answer(cls, payload: Payload, answer: Mapping[str, Any] | None, lang: str) -> str:
-        texts = cls._choice_texts(payload, lang)
-        return "; ".join(texts[c] for c in (answer or {}).get("choices", []) if c in texts) or NO_ANSWER
+        return "; ".join(cls.answer_items(payload, answer, lang)) or NO_ANSWER
 
     @classmethod
     def _validate_correctness(cls, choices: list[Mapping[str, Any]]) -> list[str]:
@@ -474,12 +535,29 @@ class QuestionTypeRegistry:
         return isinstance(name, str) and name in self._types
 
 
-BUILTIN_TYPES = (SingleChoice, MultipleChoice, TrueFalse, ShortAnswer, Numeric)
+class Description(QuestionType):
+    """An information item (GIFT text without answers): shown before the quiz, never
+    drawn into an attempt, never graded."""
+
+    name = "description"
+    label: ClassVar[dict[str, str]] = {"vi": "Thông tin (không tính điểm)", "en": "Information (not graded)"}
+    graded = False
+
+    @classmethod
+    def grade(cls, payload: Payload, response: Any, settings: Settings = None) -> Grade:
+        return grading.ZERO
+
+
+def builtin_types() -> tuple[type[QuestionType], ...]:
+    """The built-in types, in the order shown to authors."""
+    from quizzes.matching import Matching  # built on this module's classes
+
+    return (SingleChoice, MultipleChoice, TrueFalse, ShortAnswer, Numeric, Matching, Description)
 
 
 def default_registry() -> QuestionTypeRegistry:
-    """A new registry holding the five built-in types."""
+    """A new registry holding the built-in types."""
     registry = QuestionTypeRegistry()
-    for cls in BUILTIN_TYPES:
+    for cls in builtin_types():
         registry.register(cls)
     return registry

@@ -13,6 +13,7 @@ from lms.i18n import _, current_locale
 from quizzes import operations, queries
 from lms.forms import ButtonForm
 from quizzes.models import Attempt, AttemptState
+from quizzes.result_summary import summarise
 from quizzes.review import review_rows
 
 
@@ -58,7 +59,8 @@ def overview(code: str):
         finished=operations.finished_attempts(quiz, learner.id),
         attempts_left=_attempts_left(quiz, learner.id),
         cannot_start=operations.why_cannot_start(quiz, learner.id, utcnow()),
-        best=operations.best_score_percent(quiz, learner.id), form=ButtonForm())
+        best=operations.best_score_percent(quiz, learner.id), form=ButtonForm(),
+        information=queries.information_items(quiz), graded_count=queries.graded_question_count(quiz))
 
 
 @require("learn")
@@ -124,8 +126,15 @@ def _question_page(attempt, current, position, questions, form, *, error=None, s
                            question_template=kind.template, question_kind=kind,
                            view=view, saved=saved, position=position, total=len(questions),
                            answered=set(responses), form=form, error=error,
-                           question_ids=attempt.question_ids,
+                           question_ids=attempt.question_ids, seconds_left=_seconds_left(attempt),
                            max_answer_chars=operations.max_answer_chars()), status
+
+
+def _seconds_left(attempt: Attempt) -> int | None:
+    """Whole seconds until the attempt's deadline (0 once past it), None without one."""
+    if attempt.deadline_dt is None:
+        return None
+    return max(0, int((attempt.deadline_dt - utcnow()).total_seconds()))
 
 
 def _wants_json() -> bool:
@@ -183,7 +192,7 @@ def submit(attempt_id: int):
     unanswered = [index for index, qid in enumerate(attempt.question_ids, start=1)
                   if qid not in answered or not answered[qid].answer]
     return render_template("lms/quizzes/submit.html", attempt=attempt, unanswered=unanswered,
-                           form=form)
+                           form=form, seconds_left=_seconds_left(attempt))
 
 
 @require("learn")
@@ -194,17 +203,38 @@ def result(attempt_id: int):
     learner_id = attempt.learner_id
     quiz = attempt.quiz
     attempts_left = _attempts_left(quiz, learner_id)
-    review = queries.may_review(attempt, has_passed=operations.has_passed(quiz, learner_id),
-                                attempts_left=attempts_left)
+    passed_ever = operations.has_passed(quiz, learner_id)
+    review = queries.may_review(attempt, has_passed=passed_ever, attempts_left=attempts_left)
+    questions = queries.attempt_questions(attempt)
+    responses = queries.responses_by_question(attempt)
+    summary = summarise(questions, {qid: r.score for qid, r in responses.items()})
     rows = []
     if review:
-        responses = queries.responses_by_question(attempt)
         rows = review_rows(get_state().question_types,
-                           [(question, responses.get(question.id))
-                            for question in queries.attempt_questions(attempt)],
+                           [(question, responses.get(question.id)) for question in questions],
                            current_locale())
-    completion = course_queries.progress(learner_id, quiz.course,
-                                         course_queries.enrollment_for(learner_id, quiz.course.code)).completion
-    return render_template("lms/quizzes/result.html", attempt=attempt, quiz=quiz, review=review,
-                           rows=rows, attempts_left=attempts_left, completion=completion,
-                           best=operations.best_score_percent(quiz, learner_id))
+    course = quiz.course
+    completion = course_queries.progress(learner_id, course,
+                                         course_queries.enrollment_for(learner_id, course.code)).completion
+    lessons = {lesson.number: lesson for lesson in course.lessons}
+    return render_template(
+        "lms/quizzes/result.html", attempt=attempt, quiz=quiz, review=review, rows=rows,
+        summary=summary, passed_ever=passed_ever, completion=completion,
+        attempts_left=attempts_left, best=operations.best_score_percent(quiz, learner_id),
+        lessons_to_revisit=[lessons[n] for n in summary.lessons_to_revisit if n in lessons],
+        retake=_retake(quiz, learner_id, attempt), form=ButtonForm())
+
+
+def _retake(quiz, learner_id: int, attempt: Attempt) -> dict | None:
+    """What the result page offers after a failed attempt: the "Retake" button, or why
+    not yet (the wait, with the time it ends; or no attempt left). None after a pass."""
+    if attempt.passed:
+        return None
+    now = utcnow()
+    reason = operations.why_cannot_start(quiz, learner_id, now)
+    opens = operations.next_attempt_opens(quiz, operations.finished_attempts(quiz, learner_id))
+    # Only the wait stands in the way (not a used-up attempt limit, checked first).
+    waiting = (reason is not None and opens is not None and opens > now
+               and _attempts_left(quiz, learner_id) != 0)
+    return {"reason": reason, "opens": opens if waiting else None,
+            "minutes": int((opens - now).total_seconds() // 60) + 1 if waiting else 0}

@@ -58,6 +58,8 @@ ACCESS = {
     "lms.quizzes.submit": ("GET", "/attempts/{attempt}/submit", SIGNED_IN),
     "lms.quizzes.result": ("GET", "/attempts/{attempt}/result", SIGNED_IN),
     "lms.quizzes.upload_gift": ("GET", "/author/courses/{course}/gift", AUTHORS),
+    # Every key of the quiz: authors only.
+    "lms.quizzes.author_preview": ("GET", "/author/courses/{course}/quiz", AUTHORS),
     "lms.quizzes.export_gift": ("GET", "/author/courses/{course}/gift/export", AUTHORS),
     "lms.reports.learners": ("GET", "/reports/learners", {"hr", "admin"}),
     # {learner} sits in the HR officer's unit; out-of-scope learners are a 404 (test_reports).

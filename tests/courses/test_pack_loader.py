@@ -546,7 +546,8 @@ def test_quiz_unknown_question_type(registry):
     errors = errors_of(quiz_with("type: true_false", "type: essay"), registry)
 
     assert errors == [PackError("quiz.yaml", 15, 'Unknown question type "essay"; known: single, '
-                                                  "multiple, true_false, short_answer, numeric.")]
+                                                  "multiple, true_false, short_answer, numeric, "
+                                                  "matching, description.")]
 
 
 def test_quiz_single_choice_with_two_correct_answers(registry):

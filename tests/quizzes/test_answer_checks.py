@@ -171,8 +171,10 @@ def test_saved_answers_come_back_checked_and_the_review_names_them(app, learner_
     learner_client.post(f"/attempts/{attempt_id}/submit")
     result = learner_client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
     assert "Thư yêu cầu gửi mã OTP" in result and "PHẢN-HỒI-ĐÚNG-OTP" in result
-    assert "Bật xác thực hai lớp; Dùng cụm mật khẩu dài" in result
-    assert "Câu trả lời của anh/chị: Đúng" in result
+    # The learner's picks come back as a list, one item each (issue 13: not joined by ";").
+    assert ("Câu trả lời của anh/chị:</p>\n    <ul><li>Bật xác thực hai lớp</li>"
+            "<li>Dùng cụm mật khẩu dài</li></ul>") in result
+    assert "Câu trả lời của anh/chị:</p>\n    <ul><li>Đúng</li></ul>" in result
 
 
 def test_a_quiz_that_draws_no_question_cannot_use_up_a_try(app, app_context, make_quiz_course, create_learner, db):

@@ -56,12 +56,19 @@ SECRETS = ["PHẢN-HỒI", "FEEDBACK-", "GIẢI-THÍCH", "EXPLANATION", "mã đ�
            '"correct"', "data-correct", "fraction", "tolerance"]
 
 
-def quiz_pack(**settings):
-    files = pack_files(code="QUIZT1", lessons=1, media=False)
+#: The lesson each question tests in a two-lesson pack ("malware" names none).
+LESSONS = {"phishing": 1, "twofa": 2, "report": 2, "otp-digits": 1}
+
+
+def quiz_pack(lessons=1, **settings):
+    files = pack_files(code="QUIZT1", lessons=lessons, media=False)
     base = {"questions_per_attempt": 5, "review": "after_passing", "max_attempts": 3}
     base.update(settings)
+    questions = QUESTIONS if lessons == 1 else [
+        {**question, **({"lesson": LESSONS[question["id"]]} if question["id"] in LESSONS else {})}
+        for question in QUESTIONS]
     files["quiz.yaml"] = yaml.safe_dump({"settings": {k: v for k, v in base.items() if v is not None},
-                                         "questions": QUESTIONS}, allow_unicode=True).encode()
+                                         "questions": questions}, allow_unicode=True).encode()
     return files
 
 
@@ -70,9 +77,9 @@ def make_quiz_course(app, db, app_context):
     from courses.pack_operations import import_pack
     from courses.pack_validation import validate_pack
 
-    def make(**settings):
+    def make(lessons=1, **settings):
         with app_context():
-            pack, errors = validate_pack(quiz_pack(**settings), app.extensions["lms"].pack_parts)
+            pack, errors = validate_pack(quiz_pack(lessons, **settings), app.extensions["lms"].pack_parts)
             assert errors == [], errors
             course = import_pack(pack, publish=True).course
             db.commit()
@@ -219,7 +226,7 @@ def test_pass_completes_the_course_once(learner_client, make_quiz_course, db):
         response = learner_client.post(f"/attempts/{attempt_id}/submit")
         assert response.headers["Location"] == f"/attempts/{attempt_id}/result"
     page = learner_client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
-    assert "100.0%" in page
+    assert "100\u00a0%" in page
     assert "GIẢI-THÍCH-OTP" in page  # review after passing
     completions = db.scalars(sa.select(CourseCompletion)).all()
     assert [(c.course_id, c.score_percent) for c in completions] == [(course.id, 100.0)]
@@ -231,10 +238,90 @@ def test_fail_shows_no_answers_under_after_passing(learner_client, make_quiz_cou
     answer_all(learner_client, db, attempt_id, WRONG)
     learner_client.post(f"/attempts/{attempt_id}/submit")
     page = learner_client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
-    assert "0.0%" in page
+    assert "Điểm: 0\u00a0%" in page
     for secret in ("GIẢI-THÍCH", "PHẢN-HỒI"):
         assert secret not in page
     assert db.scalars(sa.select(CourseCompletion)).all() == []
+
+
+def choice_texts():
+    """Every option text of the bank, in both languages: a failed attempt's page under
+    "after_passing" shows none of them (not even the learner's own picks)."""
+    return [text for question in QUESTIONS for choice in question.get("choices", [])
+            for text in choice["text"].values()]
+
+
+@pytest.mark.parametrize("review", ["after_passing", "never", "after_last_attempt"])
+def test_a_failed_attempt_names_lessons_and_offers_a_retake_without_the_key(
+        learner_client, make_quiz_course, db, review):
+    """5/5 wrong: the page says how many were right, names the lessons the missed
+    questions test (their lesson tags), links back to them and offers "Làm lại" with the
+    attempts left, and holds no key, feedback, explanation or option text."""
+    make_quiz_course(lessons=2, review=review)
+    attempt_id = start(learner_client)
+    answer_all(learner_client, db, attempt_id, WRONG)
+    learner_client.post(f"/attempts/{attempt_id}/submit")
+    for language in ("vi", "en"):
+        learner_client.post("/language", data={"locale": language, "next": "/"})
+        page = learner_client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
+        for secret in SECRETS + choice_texts():
+            assert secret.casefold() not in page.casefold(), (secret, language)
+        assert "Sai" not in page and "Đúng" not in page  # not even the true/false words
+    learner_client.post("/language", data={"locale": "vi", "next": "/"})
+    page = learner_client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
+    assert "0/5 câu đúng" in page
+    assert 'href="/courses/QUIZT1/lessons/1">Bài 1: Bài học số 1</a>' in page
+    assert 'href="/courses/QUIZT1/lessons/2">Bài 2: Bài học số 2</a>' in page
+    assert ">Ôn lại bài</a>" in page
+    assert 'action="/courses/QUIZT1/quiz/start"' in page and ">Làm lại</button>" in page
+    assert "Còn 2 lượt làm bài." in page
+
+
+def test_a_partly_failed_attempt_names_only_the_lessons_of_the_missed_questions(
+        learner_client, make_quiz_course, db):
+    make_quiz_course(lessons=2)
+    attempt_id = start(learner_client)
+    # Lesson 1's questions right, lesson 2's and the untagged one wrong.
+    answers = {key: (CORRECT if LESSONS.get(key) == 1 else WRONG)[key] for key in CORRECT}
+    answer_all(learner_client, db, attempt_id, answers)
+    learner_client.post(f"/attempts/{attempt_id}/submit")
+    page = learner_client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
+    assert "2/5 câu đúng" in page
+    assert "/courses/QUIZT1/lessons/2" in page and "/courses/QUIZT1/lessons/1" not in page
+
+
+def test_the_retake_waits_and_says_until_when(learner_client, make_quiz_course, db):
+    make_quiz_course(lessons=2, wait_minutes=30)
+    attempt_id = start(learner_client)
+    learner_client.post(f"/attempts/{attempt_id}/submit")
+    page = learner_client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
+    assert "Anh/chị có thể làm lại sau 30 phút" in page
+    assert ">Làm lại</button>" not in page  # the button comes back once the wait is over
+    attempt = db.get(Attempt, attempt_id)
+    attempt.submitted_dt -= dt.timedelta(minutes=31)
+    db.commit()
+    page = learner_client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
+    assert ">Làm lại</button>" in page
+
+
+def test_after_the_last_attempt_no_retake_is_offered(learner_client, make_quiz_course, db):
+    make_quiz_course(lessons=2, max_attempts=1, wait_minutes=30)  # the wait is moot then
+    attempt_id = start(learner_client)
+    learner_client.post(f"/attempts/{attempt_id}/submit")
+    page = learner_client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
+    assert ">Làm lại</button>" not in page and "đã dùng hết 1 lượt" in page
+    assert "làm lại sau" not in page
+    assert "Ôn lại bài" in page
+
+
+def test_a_passed_attempt_offers_no_retake_and_no_attempts_left(learner_client, make_quiz_course, db):
+    make_quiz_course(lessons=2)
+    attempt_id = start(learner_client)
+    answer_all(learner_client, db, attempt_id, CORRECT)
+    learner_client.post(f"/attempts/{attempt_id}/submit")
+    page = learner_client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
+    assert "5/5 câu đúng" in page
+    assert "Còn 2 lượt" not in page and "Làm lại" not in page
 
 
 def test_review_after_last_attempt(learner_client, make_quiz_course, db):
@@ -256,7 +343,7 @@ def test_review_never(learner_client, make_quiz_course, db):
     answer_all(learner_client, db, attempt_id, CORRECT)
     learner_client.post(f"/attempts/{attempt_id}/submit")
     page = learner_client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
-    assert "100.0%" in page and "GIẢI-THÍCH" not in page
+    assert "100\u00a0%" in page and "GIẢI-THÍCH" not in page
 
 
 def test_wait_between_attempts(learner_client, make_quiz_course, db):
@@ -280,7 +367,7 @@ def test_best_attempt_counts(learner_client, make_quiz_course, db):
     answer_all(learner_client, db, second, WRONG)
     learner_client.post(f"/attempts/{second}/submit")
     page = learner_client.get("/courses/QUIZT1/quiz").get_data(as_text=True)
-    assert "100.0%" in page
+    assert "100\u00a0%" in page
 
 
 def test_deadline_is_enforced_by_the_server(learner_client, make_quiz_course, db, app):
@@ -378,7 +465,7 @@ def test_opening_an_overdue_attempt_closes_it(learner_client, make_quiz_course, 
     response = learner_client.get(f"/attempts/{attempt_id}", follow_redirects=True)
     page = response.get_data(as_text=True)
     assert response.request.path == f"/attempts/{attempt_id}/result"
-    assert "Hết giờ làm bài" in page and "20.0%" in page
+    assert "Hết giờ làm bài" in page and "20\u00a0%" in page
     db.expire_all()
     assert db.get(Attempt, attempt_id).closed_by_deadline is True
 
@@ -429,3 +516,61 @@ def test_an_overdue_submit_commits_once(app, learner_client, make_quiz_course, d
     assert len(commits) == 1
     db.expire_all()
     assert db.get(Attempt, attempt_id).closed_by_deadline is True
+
+
+def review_items(page: str) -> list[tuple[str, str]]:
+    """(verdict class, verdict text) of each reviewed question, in order."""
+    return re.findall(r'<p class="lms-verdict lms-verdict-(\w+)"><span aria-hidden="true">(.)</span> ([^<(]+)',
+                      page)
+
+
+def test_the_review_marks_each_question_with_a_sign_and_a_word_and_lists_options(
+        learner_client, make_quiz_course, db):
+    make_quiz_course(review="after_last_attempt", max_attempts=1, multiple_scoring="partial")
+    attempt_id = start(learner_client)
+    answers = {**WRONG, "phishing": CORRECT["phishing"],
+               "twofa": {"pick": ["Bật xác thực hai lớp"]}}  # one of two right picks: half
+    answer_all(learner_client, db, attempt_id, answers)
+    learner_client.post(f"/attempts/{attempt_id}/submit")
+    page = learner_client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
+    order = keys_in_order(db, attempt_id)
+    expected = {"phishing": ("correct", "✓", "Đúng"), "twofa": ("partial", "◐", "Đúng một phần")}
+    assert [(cls, sign, word.strip()) for cls, sign, word in review_items(page)] == [
+        expected.get(key, ("wrong", "✗", "Sai")) for key in order]
+    assert "(50\u00a0%)" in page  # the partial credit, written the Vietnamese way
+    # The two correct choices of "twofa" are two list items, not one ".;"-joined line.
+    assert "<li>Bật xác thực hai lớp</li>" in page and "<li>Dùng cụm mật khẩu dài</li>" in page
+    assert "; " not in re.sub(r"<[^>]+>", "", page.split('class="lms-review"')[1])
+    assert "Còn " not in page  # no attempt left: nothing says one is
+    learner_client.post("/language", data={"locale": "en", "next": "/"})
+    page = learner_client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
+    assert {word.strip() for _cls, _sign, word in review_items(page)} == {"Right", "Partly right", "Wrong"}
+    assert "Score: 30%" in page  # (1 + 0.5) / 5, the English way
+
+
+def test_a_timed_attempt_shows_the_minutes_left_as_text_and_loads_the_countdown(
+        learner_client, make_quiz_course, db, app):
+    from lms.db import utcnow
+
+    make_quiz_course(time_limit_minutes=10)
+    attempt_id = start(learner_client)
+    attempt = db.get(Attempt, attempt_id)
+    for seconds, text in ((125, "Còn 2 phút"), (45, "Còn chưa đến 1 phút"), (-10, "Đã hết giờ")):
+        attempt.deadline_dt = utcnow() + dt.timedelta(seconds=seconds)
+        db.commit()
+        for url in (f"/attempts/{attempt_id}/questions/1", f"/attempts/{attempt_id}/submit"):
+            page = learner_client.get(url).get_data(as_text=True)
+            assert f'<strong class="lms-countdown">{text}</strong>' in page, (seconds, url)
+            left = int(re.search(r'data-seconds-left="(\d+)"', page).group(1))
+            assert max(seconds, 0) - 5 <= left <= max(seconds, 0)
+            assert '<script src="/static/countdown.js" defer></script>' in page
+    script = learner_client.get("/static/countdown.js")
+    script.close()
+    assert script.status_code == 200
+
+
+def test_an_untimed_attempt_has_no_countdown(learner_client, make_quiz_course):
+    make_quiz_course()
+    attempt_id = start(learner_client)
+    page = learner_client.get(f"/attempts/{attempt_id}/questions/1").get_data(as_text=True)
+    assert "data-countdown" not in page and "countdown.js" not in page

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from quizzes.gift import SUPPORTED_FORMATS, GiftParseError, ParsedQuestion, parse_gift
+from quizzes.gift import (BLANK, SUPPORTED_FORMATS, GiftParseError, ParsedQuestion,
+                          blank_sentence, parse_gift)
 from quizzes.gift_export import export_gift
 from quizzes.grading import grade_multiple
 from quizzes.question_types import default_registry
@@ -27,6 +28,8 @@ def read(name: str) -> str:
 
 def correct_response(question: ParsedQuestion) -> dict:
     payload = question.payload
+    if question.type == "matching":
+        return {"matches": {p["id"]: p["id"] for p in payload["pairs"] if p["prompt"]}}
     if question.type == "single":
         return {"choice": next(c["id"] for c in payload["choices"] if c["correct"])}
     if question.type == "multiple":
@@ -130,6 +133,8 @@ def test_data_files_validate_grade_and_round_trip(name: str) -> None:
     for question in questions:
         kind = REGISTRY.get(question.type)
         assert kind.validate(question.payload) == []
+        if not kind.graded:
+            continue
         response = correct_response(question)
         assert kind.grade(question.payload, response, {"multiple_scoring": "partial"}).score == 1
     assert parse_gift(export_gift(questions)) == questions
@@ -151,14 +156,18 @@ PREFIX = "// đề thi\n::Hợp lệ::Câu hợp lệ {T}\n\n"  # the broken que
 @pytest.mark.parametrize(("source", "line", "code"), [
     ("::Tự luận::Trình bày ý kiến. {}", 4, "unsupported-essay"),
     ("::Tự luận::Trình bày ý kiến.\n{\n####Gợi ý: nêu ba ý.\n}", 5, "unsupported-essay"),
-    ("::Ghép::Ghép cặp.\n// chú thích\n{\n=a -> 1\n=b -> 2\n}", 6, "unsupported-matching"),
-    ("Mã độc {=mã hóa ~xóa} dữ liệu.", 4, "unsupported-missing-word"),
-    ("{=Hai ~Ba} cộng hai bằng bốn.", 4, "unsupported-missing-word"),
-    ("Có {#12} ký tự\nvà {=là ~không là} duy nhất.", 4, "unsupported-missing-word"),
-    ("::Giới thiệu::Phần sau có 10 câu.", 4, "unsupported-description"),
+    ("::Ghép::Ghép cặp.\n{\n=a -> 1\n}", 5, "invalid-answers"),  # one pair is no matching
+    ("::Ghép::Ghép cặp.\n{\n=a -> 1\n=%50%b -> 2\n}", 7, "invalid-answers"),
+    ("Có {#12} ký tự và {=là ~không là} duy nhất.", 4, "unsupported-embedded"),
+    ("Có {#12} ký tự\nvà {=là ~không là} duy nhất.", 4, "unsupported-embedded"),
+    ("Câu một {T}\nCâu hai {F}", 5, "missing-blank-line"),
+    ("Câu một {T}\n::Câu hai::Đúng không? {F}", 5, "missing-blank-line"),
+    ("Mã OTP {T} dùng một lần.", 4, "unsupported-missing-word"),  # true/false has no blank
+    ("Chọn {~a =b} và _____ nữa.", 4, "unsupported-missing-word"),
     ("::T::\n[latex] x {T}", 5, "unsupported-format"),
     ("::T::Chọn {=a =b ~c}", 4, "invalid-answers"),
-    ("::T::Chọn {=a ~%50%b ~c}", 4, "unsupported-partial-credit"),
+    ("::T::Chọn {=%50%a ~b ~c}", 4, "invalid-weight"),
+    ("::T::Chọn {=a ~%100%b ~c}", 4, "invalid-weight"),
     ("::T::Chọn {\n~%50%a\n~%40%b\n}", 4, "invalid-weight"),
     ("::T::Chọn {\n~a\n~%150%b\n}", 6, "invalid-weight"),
     ("::T::Chọn {~a ~b}", 4, "no-correct-answer"),
@@ -267,6 +276,11 @@ def choice_payloads(draw, kind: str) -> dict:
         flags = [n == right for n in range(count)]
     choices = [{"id": f"c{n + 1}", "text": draw(localised), "correct": flag,
                 "feedback": draw(feedback)} for n, flag in enumerate(flags)]
+    if kind == "single" and draw(st.booleans()):  # Moodle's partial credit on wrong answers
+        weights = st.integers(-100, 99).map(float) | st.just(33.33333) | st.just(-12.5)
+        for item in choices:
+            item["weight"] = 100.0 if item["correct"] else draw(weights)
+        assume(any(item["weight"] for item in choices if not item["correct"]))
     if kind == "multiple":
         wrong = st.integers(-100, 0) | st.just(-33.33333)
         for item in choices:
@@ -293,12 +307,42 @@ def payloads(draw, kind: str) -> dict:
                          "feedback": draw(feedback)} for f in fractions]}
 
 
+#: A matching prompt: the first "->" ends it, and a leading "%50%" would be a weight.
+prompts = texts.filter(lambda text: "->" not in text and not re.match(r"\s*%-?[0-9]", text))
+
+
+@st.composite
+def matching_payloads(draw) -> dict:
+    count = draw(st.integers(2, 5))
+    pairs = [{"id": f"m{n + 1}", "prompt": {"vi": draw(prompts)}, "answer": draw(localised)}
+             for n in range(count)]
+    if draw(st.booleans()):  # shared answers ("mammal" twice)
+        pairs[-1]["answer"] = dict(pairs[0]["answer"])
+    for extra in range(draw(st.integers(0, 2))):  # answers that match nothing
+        pairs.append({"id": f"m{count + extra + 1}", "prompt": None, "answer": draw(localised)})
+    return {"pairs": pairs}
+
+
+no_blank = texts.filter(lambda text: BLANK not in text)
+
+
 @st.composite
 def questions(draw) -> ParsedQuestion:
-    kind = draw(st.sampled_from(["single", "multiple", "true_false", "short_answer", "numeric"]))
+    kind = draw(st.sampled_from(["single", "multiple", "true_false", "short_answer", "numeric",
+                                 "matching", "description"]))
+    text = draw(no_blank)
+    if kind == "matching":
+        payload = draw(matching_payloads())
+    elif kind == "description":
+        payload = {}
+    else:
+        payload = draw(payloads(kind))
+    if kind in ("single", "short_answer") and draw(st.booleans()):  # missing word
+        payload["blank"] = True
+        text = blank_sentence(draw(st.just("") | no_blank), draw(no_blank))
     return ParsedQuestion(
-        type=kind, title=draw(st.just("") | texts), text=draw(localised),
-        payload=draw(payloads(kind)), explanation=draw(st.just({}) | localised),
+        type=kind, title=draw(st.just("") | texts), text={"vi": text}, payload=payload,
+        explanation={} if kind == "description" else draw(st.just({}) | localised),
         category=draw(st.none() | texts.filter(lambda t: "\n" not in t)),
         text_format=draw(st.sampled_from(SUPPORTED_FORMATS)),
     )

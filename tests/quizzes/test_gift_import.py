@@ -27,7 +27,7 @@ def test_cli_imports_every_question_of_a_real_file(app, create_course, db):
     assert [(q.type, q.text, q.payload) for q in stored] == [(p.type, p.text, p.payload) for p in expected]
 
 
-@pytest.mark.parametrize("name", ["invalid_essay.gift", "invalid_matching.gift", "invalid_missing_word.gift"])
+@pytest.mark.parametrize("name", ["invalid_essay.gift", "invalid_embedded.gift", "invalid_no_blank_line.gift"])
 def test_unsupported_gift_imports_nothing_and_names_the_line(app, create_course, db, name):
     course = create_course(code="GIFT02", quiz=True, publish=False)
     before = len(questions_of(db, course))
@@ -71,7 +71,7 @@ def test_author_upload_page(client, create_learner, login, create_course, db):
     page = client.post(f"/author/courses/{course.id}/gift",
                        data={"gift": (io.BytesIO(bad), "x.gift"), "lang": "vi"},
                        content_type="multipart/form-data").get_data(as_text=True)
-    assert "Không có dữ liệu nào được nhập" in page and "dòng 6: không hỗ trợ câu hỏi tự luận." in page
+    assert "Không có dữ liệu nào được nhập" in page and "dòng 6: câu tự luận không chấm tự động được" in page
     assert len(questions_of(db, course)) == count
     exported = client.get(f"/author/courses/{course.id}/gift/export")
     assert exported.status_code == 200 and "::" in exported.get_data(as_text=True)
