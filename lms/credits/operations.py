@@ -31,16 +31,22 @@ def completion_day(completion) -> dt.date:
     return local_date(completion.completed_dt)
 
 
-def refuse_if_locked(period: EmulationPeriod, *, completion_id: int | None, actor=None,
-                     attempted: str) -> None:
-    """Raise :class:`PeriodLockedError` (with an audit event) when ``period`` is locked."""
-    if not period.is_locked:
-        return
+def locked_refusal(period: EmulationPeriod, *, completion_id: int | None, actor=None,
+                   attempted: str) -> PeriodLockedError:
+    """Audit a refused write into a locked period; returns the error to raise or show."""
     record_event("credits.refused_locked_period", actor=actor, object_type="credit_period",
                  object_id=period.id, details={"period": period.code, "completion_id": completion_id,
                                                "attempted": attempted})
-    raise PeriodLockedError(_("The emulation period %(code)s is locked: it takes no new credit "
-                              "entries. An administrator must unlock it first.", code=period.code))
+    return PeriodLockedError(_("The emulation period %(code)s is locked: it takes no new credit "
+                               "entries. An administrator must unlock it first.", code=period.code))
+
+
+def refuse_if_locked(period: EmulationPeriod, *, completion_id: int | None, actor=None,
+                     attempted: str) -> None:
+    """Raise :class:`PeriodLockedError` (after its audit event) when ``period`` is locked.
+    A caller that rolls back must record the refusal again in its own transaction."""
+    if period.is_locked:
+        raise locked_refusal(period, completion_id=completion_id, actor=actor, attempted=attempted)
 
 
 def completion_facts(completion, course, target) -> credit_rules.CompletionFacts:
@@ -69,7 +75,7 @@ def expected_entries(completion, course, learner, period: EmulationPeriod,
     return facts, credit_rules.compute_entries(facts, rules, queries.criterion_caps(), ledger)
 
 
-def _entry(completion, facts, period, computed, *, generation: int = 1, actor_id=None) -> CreditEntry:
+def award_entry(completion, facts, period, computed, *, generation: int = 1, actor_id=None) -> CreditEntry:
     return CreditEntry(
         kind=EntryKind.AWARD, learner_id=completion.learner_id, period_id=period.id,
         criterion_id=computed.criterion_id, rule_id=computed.rule_id, completion_id=completion.id,
@@ -91,7 +97,7 @@ def award_completion(completion, learner, course) -> list[CreditEntry]:
         return []  # a replayed signal: credited already
     facts, computed = expected_entries(completion, course, learner, period,
                                        queries.ledger_lines(learner.id, period.id))
-    entries = [_entry(completion, facts, period, item) for item in computed]
+    entries = [award_entry(completion, facts, period, item) for item in computed]
     if not entries:
         return []
     session = get_session()
