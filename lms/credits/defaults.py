@@ -40,6 +40,7 @@ def seed_defaults(year: int) -> list[str]:
                                  starts_on=dt.date.fromisoformat(spec["starts"]),
                                  ends_on=dt.date.fromisoformat(spec["ends"]),
                                  cutoff_on=dt.date.fromisoformat(spec["cutoff"]),
+                                 new_member_months=int(spec.get("new_member_months", 6)),
                                  reference=spec["reference"])
         session.add(period)
         created.append(f"period {period.code}")

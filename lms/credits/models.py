@@ -59,6 +59,7 @@ class EmulationPeriod(Base):
         sa.CheckConstraint("ends_on >= starts_on", name="period_ends_after_it_starts"),
         sa.CheckConstraint("cutoff_on >= starts_on AND cutoff_on <= ends_on",
                            name="cutoff_inside_period"),
+        sa.CheckConstraint("new_member_months >= 0", name="new_member_months_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,6 +71,9 @@ class EmulationPeriod(Base):
     #: Data cut-off: the day membership is read for the standings' denominators.
     cutoff_on: Mapped[dt.date]
     is_locked: Mapped[bool] = mapped_column(default=False)
+    #: Members hired less than this many months before the cut-off are left out of the
+    #: standings' denominators (LĐTT is not for people hired under 6 months); 0: nobody.
+    new_member_months: Mapped[int] = mapped_column(default=6)
     reference: Mapped[str] = mapped_column(sa.String(300), default="")
 
     def name(self, locale: str) -> str:

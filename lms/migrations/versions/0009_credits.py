@@ -42,9 +42,11 @@ def upgrade() -> None:
     sa.Column('ends_on', sa.Date(), nullable=False),
     sa.Column('cutoff_on', sa.Date(), nullable=False),
     sa.Column('is_locked', sa.Boolean(), nullable=False),
+    sa.Column('new_member_months', sa.Integer(), nullable=False),
     sa.Column('reference', sa.String(length=300), nullable=False),
     sa.CheckConstraint('cutoff_on >= starts_on AND cutoff_on <= ends_on', name=op.f('ck_lms_credit_periods_cutoff_inside_period')),
     sa.CheckConstraint('ends_on >= starts_on', name=op.f('ck_lms_credit_periods_period_ends_after_it_starts')),
+    sa.CheckConstraint('new_member_months >= 0', name=op.f('ck_lms_credit_periods_new_member_months_not_negative')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_lms_credit_periods')),
     sa.UniqueConstraint('code', name=op.f('uq_lms_credit_periods_code'))
     )
