@@ -43,6 +43,8 @@ ZERO = Decimal("0")
 class PersonRow:
     learner_id: int
     full_name: str
+    #: Lower-case, diacritics-free name (``Learner.search_name``), for the order by given name.
+    search_name: str
     unit: OrgUnit
     total: Decimal
     status: str | None
@@ -92,12 +94,11 @@ class Standings:
         return [(row.unit.code, row.credits) for row in self.units]
 
 
-def given_name_key(full_name: str) -> tuple[str, str]:
-    """Vietnamese HR order: given name (the last word), then the full name."""
-    from lms.i18n import strip_diacritics
-
-    plain = strip_diacritics(full_name)
-    return (plain.split()[-1] if plain.split() else "", plain)
+def given_name_key(search_name: str) -> tuple[str, str]:
+    """Vietnamese HR order: given name (the last word), then the full name, both read
+    from the diacritics-free ``search_name``."""
+    words = search_name.rsplit(" ", 1)
+    return (words[-1], search_name)
 
 
 # --- scope ------------------------------------------------------------------------------
@@ -133,7 +134,7 @@ def membership_day(period: EmulationPeriod, today: dt.date | None) -> dt.date:
 
 
 def standings(period: EmulationPeriod, root: OrgUnit, *, scope_paths: tuple[str, ...] | None = None,
-              today: dt.date | None = None) -> Standings:
+              today: dt.date | None = None, months: bool = True) -> Standings:
     """People and units of ``root``'s subtree as it was on the period's cut-off (or
     today, before it). ``scope_paths`` (HR) keeps only units inside those subtrees of
     today's tree."""
@@ -148,9 +149,12 @@ def standings(period: EmulationPeriod, root: OrgUnit, *, scope_paths: tuple[str,
     unit_ids = list(units)
     if not unit_ids:
         return Standings(period)
-    members = session.execute(
-        sa.select(Learner.id, Learner.full_name, Learner.category, Learner.hired_on, Learner.is_active,
-                  OrgUnitMembership.org_unit_id)
+    # The bulk reads run as Core statements on the session's connection: plain rows, none
+    # of the ORM's per-row work (3× faster on 30,000 people, bench/standings.py).
+    core = session.connection()
+    members = core.execute(
+        sa.select(Learner.id, Learner.full_name, Learner.search_name, Learner.category, Learner.hired_on,
+                  Learner.is_active, OrgUnitMembership.org_unit_id)
         .join(OrgUnitMembership, OrgUnitMembership.learner_id == Learner.id)
         .where(OrgUnitMembership.org_unit_id.in_(unit_ids), OrgUnitMembership.valid_from <= day,
                sa.or_(OrgUnitMembership.valid_to.is_(None), OrgUnitMembership.valid_to > day))).all()
@@ -158,11 +162,11 @@ def standings(period: EmulationPeriod, root: OrgUnit, *, scope_paths: tuple[str,
     members_in = sa.select(OrgUnitMembership.learner_id).where(
         OrgUnitMembership.org_unit_id.in_(unit_ids), OrgUnitMembership.valid_from <= day,
         sa.or_(OrgUnitMembership.valid_to.is_(None), OrgUnitMembership.valid_to > day))
-    totals = dict(session.execute(
+    totals = dict(core.execute(
         sa.select(CreditEntry.learner_id, sa.func.sum(CreditEntry.awarded_value))
         .where(CreditEntry.period_id == period.id, CreditEntry.learner_id.in_(members_in))
         .group_by(CreditEntry.learner_id)).all())
-    unit_credits = dict(session.execute(
+    unit_credits = dict(core.execute(
         sa.select(CreditEntry.org_unit_id, sa.func.sum(CreditEntry.awarded_value))
         .where(CreditEntry.period_id == period.id, CreditEntry.org_unit_id.in_(unit_ids))
         .group_by(CreditEntry.org_unit_id)).all())
@@ -170,32 +174,40 @@ def standings(period: EmulationPeriod, root: OrgUnit, *, scope_paths: tuple[str,
                               .options(selectinload(Target.mandatory_courses))).all()
     target_paths = dict(session.execute(sa.select(OrgUnit.id, OrgUnit.path).where(
         OrgUnit.id.in_({t.org_unit_id for t in targets if t.org_unit_id is not None}))).all())
-    done = _mandatory_done(period, members_in, {c.course_code for t in targets for c in t.mandatory_courses})
+    done = _mandatory_done(core, period, members_in, {c.course_code for t in targets for c in t.mandatory_courses})
     newest_hire = add_months(period.cutoff_on, -period.new_member_months) if period.new_member_months else None
+    # The target and its mandatory courses per (unit, category): a few hundred pairs, not
+    # one lookup per person.
+    terms: dict[tuple[int, str | None], tuple] = {}
     people = []
     for row in members:
-        unit = units[row.org_unit_id]
         category = row.category.value if row.category else None
-        target = queries.pick_target(targets, target_paths, unit.path, category)
+        key = (row.org_unit_id, category)
+        if key not in terms:
+            target = queries.pick_target(targets, target_paths, units[row.org_unit_id].path, category)
+            terms[key] = (target, [c.course_code for c in target.mandatory_courses] if target else [])
+        target, mandatory = terms[key]
         total = totals.get(row.id) or ZERO
         status = None
         if target is not None:
-            mandatory_ok = all((row.id, c.course_code) in done for c in target.mandatory_courses)
+            mandatory_ok = all((row.id, code) in done for code in mandatory)
             status = credit_rules.target_status(total, target.min_credits, target.exceeding_credits,
                                                 mandatory_ok)
         counted = row.is_active and not (newest_hire and row.hired_on and row.hired_on > newest_hire)
-        people.append(PersonRow(row.id, row.full_name, unit, total, status, bool(counted)))
+        people.append(PersonRow(row.id, row.full_name, row.search_name, units[row.org_unit_id], total,
+                                status, bool(counted)))
     _rank_people(people)
     result = Standings(period, people=people,
                        units=_unit_rows(units, people, unit_credits, targets, target_paths))
-    result.month_rows = _months(period, unit_ids)
+    if months:
+        result.month_rows = _months(period, unit_ids)
     return result
 
 
-def _mandatory_done(period, members_in, codes) -> set[tuple[int, str]]:
+def _mandatory_done(core, period, members_in, codes) -> set[tuple[int, str]]:
     if not codes:
         return set()
-    return set(get_session().execute(
+    return set(core.execute(
         sa.select(CourseCompletion.learner_id, CourseCompletion.course_code).distinct()
         .where(CourseCompletion.learner_id.in_(members_in), CourseCompletion.course_code.in_(codes),
                CourseCompletion.completed_dt >= start_of_day(period.starts_on),
@@ -203,7 +215,7 @@ def _mandatory_done(period, members_in, codes) -> set[tuple[int, str]]:
 
 
 def _rank_people(people: list[PersonRow]) -> None:
-    people.sort(key=lambda row: (-row.total, *given_name_key(row.full_name), row.learner_id))
+    people.sort(key=lambda row: (-row.total, *given_name_key(row.search_name), row.learner_id))
     for position, row in enumerate(people, start=1):
         row.rank = people[position - 2].rank if position > 1 and people[position - 2].total == row.total else position
 
