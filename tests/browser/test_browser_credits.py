@@ -64,4 +64,3 @@ def test_hr_sees_the_unit_standings_chart(page, live_app, live_server, sign_in):
     for size in WIDTHS:
         page.set_viewport_size(size)
         assert serious_violations(page) == []
-        page.screenshot(path=f"/tmp/credits-standings-{size['width']}.png", full_page=True)

@@ -27,6 +27,8 @@ def test_the_learner_sees_credits_progress_status_and_mandatory_due_date(signed_
     assert "Chưa đạt" in page
     assert f"hạn hoàn thành 30/06/{seeded.starts_on.year}" in page  # CYBER01, the shipped target
     assert "ATTT09" in page and "ND6" in page
+    # every criterion has its bar (against the target when it has no cap), numbers beside it
+    assert page.count('<progress id="criterion-bar-') == 6 and "3 / 8 điểm" in page
     home = signed_in.get("/").get_data(as_text=True)
     assert 'id="home-credits"' in home and "Chưa đạt" in home and "/credits" in home
 
