@@ -5,6 +5,7 @@ A feature (``lms.features``), although it sits inside ``lms``: it reads the comp
 of ``courses``. It listens to ``course_completed`` (awards, inside the transaction) and
 ``certificate_revoked`` (reversing entries), and sends ``credits_awarded``.
 """
+
 from __future__ import annotations
 
 #: Features that must be enabled before this one.

@@ -4,6 +4,7 @@ Pure layout: rows in, markup out. Every chart is ``role="img"`` with a ``<title>
 ``<desc>`` listing each value, so a screen reader gets the numbers; the page puts the
 same numbers in a table beside it. Labels are escaped.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -20,7 +21,9 @@ def _number(value: Decimal) -> str:
     return text.replace(".", ",")
 
 
-def bar_chart(rows: list[tuple[str, Decimal]], *, title: str = "", chart_id: str = "chart") -> Markup:
+def bar_chart(
+    rows: list[tuple[str, Decimal]], *, title: str = "", chart_id: str = "chart"
+) -> Markup:
     """Horizontal bars, one per (label, value); an empty list draws nothing."""
     if not rows:
         return Markup("")
@@ -28,18 +31,26 @@ def bar_chart(rows: list[tuple[str, Decimal]], *, title: str = "", chart_id: str
     room = WIDTH - LABEL_WIDTH - 60
     height = len(rows) * (BAR_HEIGHT + GAP) + GAP
     description = "; ".join(f"{label}: {_number(value)}" for label, value in rows)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="lms-chart" role="img" '
-             f'viewBox="0 0 {WIDTH} {height}" width="100%" aria-labelledby="{chart_id}-title {chart_id}-desc">',
-             f'<title id="{chart_id}-title">{escape(title)}</title>',
-             f'<desc id="{chart_id}-desc">{escape(description)}</desc>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="lms-chart" role="img" '
+        f'viewBox="0 0 {WIDTH} {height}" width="100%" aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
+    ]
     for index, (label, value) in enumerate(rows):
         y = GAP + index * (BAR_HEIGHT + GAP)
         length = int(room * max(value, Decimal("0")) / top)
-        parts.append(f'<text x="{LABEL_WIDTH - 6}" y="{y + 16}" text-anchor="end" font-size="13" '
-                     f'fill="{TEXT_COLOUR}">{escape(label[:16])}</text>')
-        parts.append(f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length}" height="{BAR_HEIGHT}" '
-                     f'fill="{BAR_COLOUR}"></rect>')
-        parts.append(f'<text x="{LABEL_WIDTH + length + 6}" y="{y + 16}" font-size="13" '
-                     f'fill="{TEXT_COLOUR}">{escape(_number(value))}</text>')
+        parts.append(
+            f'<text x="{LABEL_WIDTH - 6}" y="{y + 16}" text-anchor="end" font-size="13" '
+            f'fill="{TEXT_COLOUR}">{escape(label[:16])}</text>'
+        )
+        parts.append(
+            f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length}" height="{BAR_HEIGHT}" '
+            f'fill="{BAR_COLOUR}"></rect>'
+        )
+        parts.append(
+            f'<text x="{LABEL_WIDTH + length + 6}" y="{y + 16}" font-size="13" '
+            f'fill="{TEXT_COLOUR}">{escape(_number(value))}</text>'
+        )
     parts.append("</svg>")
     return Markup("".join(parts))

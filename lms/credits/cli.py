@@ -1,4 +1,5 @@
 """``flask lms credits …``: the shipped defaults and the recompute."""
+
 from __future__ import annotations
 
 import click
@@ -8,7 +9,9 @@ credits_cli = AppGroup("credits", help="Emulation credits: defaults, recompute."
 
 
 @credits_cli.command("seed-defaults")
-@click.option("--year", type=int, default=None, help="Year of the period to create (default: this year).")
+@click.option(
+    "--year", type=int, default=None, help="Year of the period to create (default: this year)."
+)
 def seed_defaults(year: int | None) -> None:
     """Add the shipped defaults (lms/credits/defaults.yaml): a period for the year, the
     six criteria, 1 credit per tiết, the target. Idempotent; defaults to review."""
@@ -27,8 +30,12 @@ def seed_defaults(year: int | None) -> None:
 
 @credits_cli.command("recompute")
 @click.option("--period", "code", required=True, help="Code of the emulation period, e.g. 2026.")
-@click.option("--apply", "apply_changes", is_flag=True,
-              help="Write the corrections (reversing and new entries); without it, only show them.")
+@click.option(
+    "--apply",
+    "apply_changes",
+    is_flag=True,
+    help="Write the corrections (reversing and new entries); without it, only show them.",
+)
 def recompute(code: str, apply_changes: bool) -> None:
     """Rebuild the expected ledger of a period from completions and rules and print every
     difference with the ledger; --apply corrects them."""
@@ -51,20 +58,29 @@ def recompute(code: str, apply_changes: bool) -> None:
         found = rebuild.differences(period)
         get_session().rollback()
     for item in found:
-        click.echo(_("completion %(completion)d (learner %(learner)d, %(course)s), rule %(rule)d: "
-                     "expected %(expected)s, ledger %(actual)s",
-                     completion=item.completion_id, learner=item.learner_id, course=item.course_code,
-                     rule=item.rule_id, expected=_value(item.expected), actual=_value(item.actual)))
+        click.echo(
+            _(
+                "completion %(completion)d (learner %(learner)d, %(course)s), rule %(rule)d: "
+                "expected %(expected)s, ledger %(actual)s",
+                completion=item.completion_id,
+                learner=item.learner_id,
+                course=item.course_code,
+                rule=item.rule_id,
+                expected=_value(item.expected),
+                actual=_value(item.actual),
+            )
+        )
     if not found:
-        click.echo(_("No difference: the ledger of %(code)s matches its completions and rules.", code=code))
+        click.echo(
+            _("No difference: the ledger of %(code)s matches its completions and rules.", code=code)
+        )
     elif apply_changes:
         click.echo(_("%(count)d corrections written.", count=len(found)))
     else:
-        click.echo(_("%(count)d differences; run again with --apply to correct them.", count=len(found)))
+        click.echo(
+            _("%(count)d differences; run again with --apply to correct them.", count=len(found))
+        )
 
 
 def _value(value) -> str:
     return "—" if value is None else str(value)
-
-
-

@@ -1,4 +1,5 @@
 """The credits a course can earn if completed today (for its course page)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,16 +29,35 @@ def course_value(course, learner):
     period = queries.period_on(day)
     if period is None:
         return None
-    target = queries.target_for(period.id, learner.org_unit, learner.category.value if learner.category else None)
+    target = queries.target_for(
+        period.id, learner.org_unit, learner.category.value if learner.category else None
+    )
     due = queries.mandatory_due(target).get(course.code)
-    facts = credit_rules.CompletionFacts(0, course.code, str(course.topic.value), course.periods, day,
-                                         is_mandatory=due is not None or bool(course.is_mandatory), due_on=due)
+    facts = credit_rules.CompletionFacts(
+        0,
+        course.code,
+        str(course.topic.value),
+        course.periods,
+        day,
+        is_mandatory=due is not None or bool(course.is_mandatory),
+        due_on=due,
+    )
     rules = credit_rules.rules_for(facts, queries.rules_for_course(course.code, facts.topic))
     if not rules:
         return None
     lines = []
     for rule in rules:
-        bonus = credit_rules.money(rule.on_time_bonus) if facts.is_mandatory and due and day <= due else Decimal("0")
-        lines.append(ValueLine(get_session().get(Criterion, rule.criterion_id),
-                               credit_rules.raw_value(facts, rule), bonus, due))
+        bonus = (
+            credit_rules.money(rule.on_time_bonus)
+            if facts.is_mandatory and due and day <= due
+            else Decimal("0")
+        )
+        lines.append(
+            ValueLine(
+                get_session().get(Criterion, rule.criterion_id),
+                credit_rules.raw_value(facts, rule),
+                bonus,
+                due,
+            )
+        )
     return period, lines

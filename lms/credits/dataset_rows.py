@@ -4,6 +4,7 @@ The ledger streams with ``yield_per``. Standings, status and summary are per-per
 per-unit aggregates: the aggregation is done by the database, and the few thousand
 rows of people of a scope are classified against their target in Python.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -24,13 +25,23 @@ from lms.datasets import ExportFilters, ExportScope
 ZERO = Decimal("0")
 BATCH = 1000
 #: ExportFilters.category codes → stored values, and the short labels HR files use.
-CATEGORY_CODES = {"CB": LearnerCategory.CAN_BO, "CC": LearnerCategory.CONG_CHUC,
-                  "VC": LearnerCategory.VIEN_CHUC, "NLD": LearnerCategory.NGUOI_LAO_DONG}
-CATEGORY_LABELS = {LearnerCategory.CAN_BO: "CB", LearnerCategory.CONG_CHUC: "CC",
-                   LearnerCategory.VIEN_CHUC: "VC", LearnerCategory.NGUOI_LAO_DONG: "NLĐ"}
-STATUS_TEXT = {credit_rules.NOT_MET: {"vi": "Chưa đạt", "en": "Not met"},
-               credit_rules.MET: {"vi": "Đạt", "en": "Met"},
-               credit_rules.EXCEEDED: {"vi": "Vượt", "en": "Exceeded"}}
+CATEGORY_CODES = {
+    "CB": LearnerCategory.CAN_BO,
+    "CC": LearnerCategory.CONG_CHUC,
+    "VC": LearnerCategory.VIEN_CHUC,
+    "NLD": LearnerCategory.NGUOI_LAO_DONG,
+}
+CATEGORY_LABELS = {
+    LearnerCategory.CAN_BO: "CB",
+    LearnerCategory.CONG_CHUC: "CC",
+    LearnerCategory.VIEN_CHUC: "VC",
+    LearnerCategory.NGUOI_LAO_DONG: "NLĐ",
+}
+STATUS_TEXT = {
+    credit_rules.NOT_MET: {"vi": "Chưa đạt", "en": "Not met"},
+    credit_rules.MET: {"vi": "Đạt", "en": "Met"},
+    credit_rules.EXCEEDED: {"vi": "Vượt", "en": "Exceeded"},
+}
 
 
 def _text(mapping: dict, locale: str) -> str:
@@ -40,12 +51,17 @@ def _text(mapping: dict, locale: str) -> str:
 def _period(session: Session, filters: ExportFilters) -> EmulationPeriod | None:
     """The period asked for, else the one today falls in."""
     if filters.period_code:
-        return session.scalar(sa.select(EmulationPeriod).where(EmulationPeriod.code == filters.period_code))
+        return session.scalar(
+            sa.select(EmulationPeriod).where(EmulationPeriod.code == filters.period_code)
+        )
     from lms.dates import today
 
     day = today()
-    return session.scalar(sa.select(EmulationPeriod).where(
-        EmulationPeriod.starts_on <= day, EmulationPeriod.ends_on >= day).order_by(EmulationPeriod.starts_on.desc()))
+    return session.scalar(
+        sa.select(EmulationPeriod)
+        .where(EmulationPeriod.starts_on <= day, EmulationPeriod.ends_on >= day)
+        .order_by(EmulationPeriod.starts_on.desc())
+    )
 
 
 def _unit_filter(session: Session, filters: ExportFilters, path_column):
@@ -64,18 +80,33 @@ def _category_filter(filters: ExportFilters):
 
 # --- the ledger --------------------------------------------------------------------------
 
+
 def _ledger_query(session: Session, filters: ExportFilters, scope: ExportScope):
     unit = aliased(OrgUnit)
-    query = (sa.select(CreditEntry, Learner.staff_code, Learner.full_name, Learner.category,
-                       unit.name_vi, unit.name_en, EmulationPeriod.code, Criterion.code, CreditRule.code,
-                       CreditRule.reference)
-             .join(Learner, Learner.id == CreditEntry.learner_id)
-             .join(EmulationPeriod, EmulationPeriod.id == CreditEntry.period_id)
-             .join(Criterion, Criterion.id == CreditEntry.criterion_id)
-             .join(CreditRule, CreditRule.id == CreditEntry.rule_id)
-             .join(unit, unit.id == CreditEntry.org_unit_id)  # the unit of the completion date
-             .where(scope.unit_condition(unit.path), _unit_filter(session, filters, unit.path),
-                    _category_filter(filters)))
+    query = (
+        sa.select(
+            CreditEntry,
+            Learner.staff_code,
+            Learner.full_name,
+            Learner.category,
+            unit.name_vi,
+            unit.name_en,
+            EmulationPeriod.code,
+            Criterion.code,
+            CreditRule.code,
+            CreditRule.reference,
+        )
+        .join(Learner, Learner.id == CreditEntry.learner_id)
+        .join(EmulationPeriod, EmulationPeriod.id == CreditEntry.period_id)
+        .join(Criterion, Criterion.id == CreditEntry.criterion_id)
+        .join(CreditRule, CreditRule.id == CreditEntry.rule_id)
+        .join(unit, unit.id == CreditEntry.org_unit_id)  # the unit of the completion date
+        .where(
+            scope.unit_condition(unit.path),
+            _unit_filter(session, filters, unit.path),
+            _category_filter(filters),
+        )
+    )
     if filters.period_code:
         query = query.where(EmulationPeriod.code == filters.period_code)
     if filters.date_from:
@@ -89,21 +120,54 @@ def _ledger_query(session: Session, filters: ExportFilters, scope: ExportScope):
 
 def ledger_rows(session, filters, scope, locale) -> Iterator[tuple]:
     query = _ledger_query(session, filters, scope).order_by(CreditEntry.id)
-    for (entry, staff_code, full_name, category, unit_vi, unit_en, period, criterion, rule,
-         reference) in session.execute(query.execution_options(yield_per=BATCH)):
+    for (
+        entry,
+        staff_code,
+        full_name,
+        category,
+        unit_vi,
+        unit_en,
+        period,
+        criterion,
+        rule,
+        reference,
+    ) in session.execute(query.execution_options(yield_per=BATCH)):
         reasons = "; ".join(_text(item, locale) for item in entry.reasons or [])
-        yield (entry.id, staff_code, full_name, unit_en if locale == "en" and unit_en else unit_vi,
-               CATEGORY_LABELS.get(category, ""), period, entry.earned_on, entry.course_code, criterion,
-               rule, entry.kind.value, entry.raw_value, entry.bonus_value, entry.awarded_value, reasons,
-               reference, entry.completion_id, entry.reverses_entry_id)
+        yield (
+            entry.id,
+            staff_code,
+            full_name,
+            unit_en if locale == "en" and unit_en else unit_vi,
+            CATEGORY_LABELS.get(category, ""),
+            period,
+            entry.earned_on,
+            entry.course_code,
+            criterion,
+            rule,
+            entry.kind.value,
+            entry.raw_value,
+            entry.bonus_value,
+            entry.awarded_value,
+            reasons,
+            reference,
+            entry.completion_id,
+            entry.reverses_entry_id,
+        )
 
 
 def ledger_count(session, filters, scope) -> int:
-    return session.scalar(sa.select(sa.func.count()).select_from(
-        _ledger_query(session, filters, scope).subquery())) or 0
+    return (
+        session.scalar(
+            sa.select(sa.func.count()).select_from(
+                _ledger_query(session, filters, scope).subquery()
+            )
+        )
+        or 0
+    )
 
 
 # --- standings ---------------------------------------------------------------------------
+
 
 def _standings_rows(session, filters, scope) -> list:
     from lms.credits.standings import standings
@@ -123,13 +187,24 @@ def _standings_rows(session, filters, scope) -> list:
 
 
 def standings_rows(session, filters, scope, locale) -> Iterator[tuple]:
-    level = {"excellent": {"vi": "Đạt ngưỡng xuất sắc", "en": "Excellent threshold"},
-             "advanced": {"vi": "Đạt ngưỡng tiên tiến", "en": "Advanced threshold"}}
+    level = {
+        "excellent": {"vi": "Đạt ngưỡng xuất sắc", "en": "Excellent threshold"},
+        "advanced": {"vi": "Đạt ngưỡng tiên tiến", "en": "Advanced threshold"},
+    }
     for row in _standings_rows(session, filters, scope):
-        yield (row.rank, row.unit.code, row.unit.name(locale), row.members, row.meeting,
-               row.share.quantize(Decimal("0.0001")) if row.share is not None else None, row.credits,
-               row.credits_per_member.quantize(Decimal("0.01")) if row.credits_per_member is not None else None,
-               _text(level[row.level], locale) if row.level else "")
+        yield (
+            row.rank,
+            row.unit.code,
+            row.unit.name(locale),
+            row.members,
+            row.meeting,
+            row.share.quantize(Decimal("0.0001")) if row.share is not None else None,
+            row.credits,
+            row.credits_per_member.quantize(Decimal("0.01"))
+            if row.credits_per_member is not None
+            else None,
+            _text(level[row.level], locale) if row.level else "",
+        )
 
 
 def standings_count(session, filters, scope) -> int:
@@ -138,15 +213,30 @@ def standings_count(session, filters, scope) -> int:
 
 # --- each learner's status against the target ---------------------------------------------
 
+
 def _people(session, filters, scope):
     """Learners of the scope today (their current unit), active ones."""
     return session.execute(
-        sa.select(Learner.id, Learner.staff_code, Learner.full_name, Learner.category, OrgUnit.id,
-                  OrgUnit.code, OrgUnit.name_vi, OrgUnit.name_en, OrgUnit.path)
+        sa.select(
+            Learner.id,
+            Learner.staff_code,
+            Learner.full_name,
+            Learner.category,
+            OrgUnit.id,
+            OrgUnit.code,
+            OrgUnit.name_vi,
+            OrgUnit.name_en,
+            OrgUnit.path,
+        )
         .join(OrgUnit, OrgUnit.id == Learner.org_unit_id)
-        .where(Learner.is_active.is_(True), scope.unit_condition(OrgUnit.path),
-               _unit_filter(session, filters, OrgUnit.path), _category_filter(filters))
-        .order_by(OrgUnit.path, Learner.search_name, Learner.id)).all()
+        .where(
+            Learner.is_active.is_(True),
+            scope.unit_condition(OrgUnit.path),
+            _unit_filter(session, filters, OrgUnit.path),
+            _category_filter(filters),
+        )
+        .order_by(OrgUnit.path, Learner.search_name, Learner.id)
+    ).all()
 
 
 def _statuses(session, period, people):
@@ -157,31 +247,58 @@ def _statuses(session, period, people):
     from lms.dates import start_of_day
 
     ids = [person.id for person in people]
-    targets = session.scalars(sa.select(Target).where(Target.period_id == period.id)
-                              .options(selectinload(Target.mandatory_courses))).all()
-    target_paths = dict(session.execute(sa.select(OrgUnit.id, OrgUnit.path).where(
-        OrgUnit.id.in_({t.org_unit_id for t in targets if t.org_unit_id is not None}))).all())
+    targets = session.scalars(
+        sa.select(Target)
+        .where(Target.period_id == period.id)
+        .options(selectinload(Target.mandatory_courses))
+    ).all()
+    target_paths = dict(
+        session.execute(
+            sa.select(OrgUnit.id, OrgUnit.path).where(
+                OrgUnit.id.in_({t.org_unit_id for t in targets if t.org_unit_id is not None})
+            )
+        ).all()
+    )
     totals, done = {}, set()
     for chunk in range(0, len(ids), BATCH):
-        part = ids[chunk:chunk + BATCH]
-        totals.update(session.execute(
-            sa.select(CreditEntry.learner_id, sa.func.sum(CreditEntry.awarded_value))
-            .where(CreditEntry.period_id == period.id, CreditEntry.learner_id.in_(part))
-            .group_by(CreditEntry.learner_id)).all())
-        done.update(session.execute(
-            sa.select(CourseCompletion.learner_id, CourseCompletion.course_code).distinct()
-            .where(CourseCompletion.learner_id.in_(part),
-                   CourseCompletion.completed_dt >= start_of_day(period.starts_on),
-                   CourseCompletion.completed_dt < start_of_day(period.ends_on + dt.timedelta(days=1)))).all())
+        part = ids[chunk : chunk + BATCH]
+        totals.update(
+            session.execute(
+                sa.select(CreditEntry.learner_id, sa.func.sum(CreditEntry.awarded_value))
+                .where(CreditEntry.period_id == period.id, CreditEntry.learner_id.in_(part))
+                .group_by(CreditEntry.learner_id)
+            ).all()
+        )
+        done.update(
+            session.execute(
+                sa.select(CourseCompletion.learner_id, CourseCompletion.course_code)
+                .distinct()
+                .where(
+                    CourseCompletion.learner_id.in_(part),
+                    CourseCompletion.completed_dt >= start_of_day(period.starts_on),
+                    CourseCompletion.completed_dt
+                    < start_of_day(period.ends_on + dt.timedelta(days=1)),
+                )
+            ).all()
+        )
     result = {}
     for person in people:
-        target = pick_target(targets, target_paths, person.path,
-                             person.category.value if person.category else None)
+        target = pick_target(
+            targets, target_paths, person.path, person.category.value if person.category else None
+        )
         total = totals.get(person.id) or ZERO
-        missing = [(c.course_code, c.due_on) for c in (target.mandatory_courses if target else [])
-                   if (person.id, c.course_code) not in done]
-        status = (credit_rules.target_status(total, target.min_credits, target.exceeding_credits, not missing)
-                  if target else None)
+        missing = [
+            (c.course_code, c.due_on)
+            for c in (target.mandatory_courses if target else [])
+            if (person.id, c.course_code) not in done
+        ]
+        status = (
+            credit_rules.target_status(
+                total, target.min_credits, target.exceeding_credits, not missing
+            )
+            if target
+            else None
+        )
         result[person.id] = (total, target, status, missing)
     return result
 
@@ -209,10 +326,18 @@ def status_rows(session, filters, scope, locale) -> Iterator[tuple]:
 
     period, records = _status_records(session, filters, scope)
     for person, total, target, status, missing in records:
-        yield (person.staff_code, person.full_name, person.name_en if locale == "en" and person.name_en
-               else person.name_vi, CATEGORY_LABELS.get(person.category, ""), period.code, total,
-               target.min_credits if target else None, _text(STATUS_TEXT[status], locale) if status else "",
-               not missing, ", ".join(f"{code} ({format_day(due)})" for code, due in missing))
+        yield (
+            person.staff_code,
+            person.full_name,
+            person.name_en if locale == "en" and person.name_en else person.name_vi,
+            CATEGORY_LABELS.get(person.category, ""),
+            period.code,
+            total,
+            target.min_credits if target else None,
+            _text(STATUS_TEXT[status], locale) if status else "",
+            not missing,
+            ", ".join(f"{code} ({format_day(due)})" for code, due in missing),
+        )
 
 
 def status_count(session, filters, scope) -> int:
@@ -220,6 +345,7 @@ def status_count(session, filters, scope) -> int:
 
 
 # --- summary per unit and category -----------------------------------------------------------
+
 
 def _summary(session, filters, scope):
     period, records = _status_records(session, dataclasses.replace(filters, status=None), scope)
@@ -231,12 +357,20 @@ def _summary(session, filters, scope):
     for person, _total, _target, status, _missing in records:
         groups[(person[4], person.category)].append((person, status))
     trained = defaultdict(lambda: [set(), 0])
-    query = (sa.select(CourseCompletion.learner_id, CourseCompletion.course_code, Course.topic,
-                       CourseCompletion.periods)
-             .join(Course, Course.id == CourseCompletion.course_id)
-             .where(CourseCompletion.learner_id.in_([record[0].id for record in records] or [0]),
-                    CourseCompletion.completed_dt >= start_of_day(period.starts_on),
-                    CourseCompletion.completed_dt < start_of_day(period.ends_on + dt.timedelta(days=1))))
+    query = (
+        sa.select(
+            CourseCompletion.learner_id,
+            CourseCompletion.course_code,
+            Course.topic,
+            CourseCompletion.periods,
+        )
+        .join(Course, Course.id == CourseCompletion.course_id)
+        .where(
+            CourseCompletion.learner_id.in_([record[0].id for record in records] or [0]),
+            CourseCompletion.completed_dt >= start_of_day(period.starts_on),
+            CourseCompletion.completed_dt < start_of_day(period.ends_on + dt.timedelta(days=1)),
+        )
+    )
     if filters.course_code:
         query = query.where(CourseCompletion.course_code == filters.course_code)
     if filters.topic:
@@ -247,22 +381,49 @@ def _summary(session, filters, scope):
         item[0].add(learner_id)
         item[1] += periods
     rows = []
-    for (unit_id, category), members in sorted(groups.items(), key=lambda g: (g[1][0][0].path, str(g[0][1]))):
+    for (unit_id, category), members in sorted(
+        groups.items(), key=lambda g: (g[1][0][0].path, str(g[0][1]))
+    ):
         person = members[0][0]
         meeting = sum(status in (credit_rules.MET, credit_rules.EXCEEDED) for _p, status in members)
         share = (Decimal(meeting) / Decimal(len(members))).quantize(Decimal("0.0001"))
-        courses = sorted((key[1], key[2], value) for key, value in trained.items()
-                         if key[0] == (unit_id, category)) or [(None, None, (set(), 0))]
+        courses = sorted(
+            (key[1], key[2], value)
+            for key, value in trained.items()
+            if key[0] == (unit_id, category)
+        ) or [(None, None, (set(), 0))]
         for code, topic, (learners, periods) in courses:
-            rows.append((person.code, person, CATEGORY_LABELS.get(category, ""), len(members), code or "",
-                         topic or "", len(learners), periods, share))
+            rows.append(
+                (
+                    person.code,
+                    person,
+                    CATEGORY_LABELS.get(category, ""),
+                    len(members),
+                    code or "",
+                    topic or "",
+                    len(learners),
+                    periods,
+                    share,
+                )
+            )
     return rows
 
 
 def summary_rows(session, filters, scope, locale) -> Iterator[tuple]:
-    for code, person, category, people, course, topic, trained, periods, share in _summary(session, filters, scope):
-        yield (code, person.name_en if locale == "en" and person.name_en else person.name_vi, category,
-               people, course, topic, trained, periods, share)
+    for code, person, category, people, course, topic, trained, periods, share in _summary(
+        session, filters, scope
+    ):
+        yield (
+            code,
+            person.name_en if locale == "en" and person.name_en else person.name_vi,
+            category,
+            people,
+            course,
+            topic,
+            trained,
+            periods,
+            share,
+        )
 
 
 def summary_count(session, filters, scope) -> int:
@@ -271,14 +432,22 @@ def summary_count(session, filters, scope) -> int:
 
 # --- columns added to the completion records -------------------------------------------------
 
+
 def completion_columns(session, completion_ids, locale) -> dict[int, tuple]:
     """{completion id: (criteria, net credits counted, reductions)} in one query."""
     if not completion_ids:
         return {}
     rows = session.execute(
-        sa.select(CreditEntry.completion_id, Criterion.code, CreditEntry.awarded_value, CreditEntry.reasons)
+        sa.select(
+            CreditEntry.completion_id,
+            Criterion.code,
+            CreditEntry.awarded_value,
+            CreditEntry.reasons,
+        )
         .join(Criterion, Criterion.id == CreditEntry.criterion_id)
-        .where(CreditEntry.completion_id.in_(list(completion_ids))).order_by(CreditEntry.id))
+        .where(CreditEntry.completion_id.in_(list(completion_ids)))
+        .order_by(CreditEntry.id)
+    )
     found: dict[int, list] = {}
     for completion_id, criterion, awarded, reasons in rows:
         criteria, total, notes = found.setdefault(completion_id, [[], ZERO, []])
@@ -286,5 +455,7 @@ def completion_columns(session, completion_ids, locale) -> dict[int, tuple]:
             criteria.append(criterion)
         found[completion_id][1] = total + awarded
         notes.extend(_text(item, locale) for item in reasons or [])
-    return {completion_id: (", ".join(criteria), total, "; ".join(notes))
-            for completion_id, (criteria, total, notes) in found.items()}
+    return {
+        completion_id: (", ".join(criteria), total, "; ".join(notes))
+        for completion_id, (criteria, total, notes) in found.items()
+    }

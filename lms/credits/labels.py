@@ -1,4 +1,5 @@
 """Translated labels of the credit statuses and the texts of stored reasons."""
+
 from __future__ import annotations
 
 from lms.credits import rules
@@ -12,9 +13,12 @@ def reason_text(reason: dict) -> str:
     """A stored reduction reason in the current language (as it read when written)."""
     return reason.get("en" if current_locale() == "en" else "vi") or reason.get("vi", "")
 
+
 #: The collective thresholds of a target a unit's share reaches (advisory wording).
-LEVEL_LABELS = {"excellent": _l("At least the excellent threshold"),
-                "advanced": _l("Above the advanced threshold")}
+LEVEL_LABELS = {
+    "excellent": _l("At least the excellent threshold"),
+    "advanced": _l("Above the advanced threshold"),
+}
 
 
 def percent(share) -> str:

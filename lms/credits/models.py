@@ -4,6 +4,7 @@ Rules, criteria and targets are data with a reference (the law changed twice sin
 and each province details it); the ledger keeps the values of the day an entry was
 written, so editing a rule or a target never rewrites a past score.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -57,8 +58,9 @@ class EmulationPeriod(Base):
     __tablename__ = "lms_credit_periods"
     __table_args__ = (
         sa.CheckConstraint("ends_on >= starts_on", name="period_ends_after_it_starts"),
-        sa.CheckConstraint("cutoff_on >= starts_on AND cutoff_on <= ends_on",
-                           name="cutoff_inside_period"),
+        sa.CheckConstraint(
+            "cutoff_on >= starts_on AND cutoff_on <= ends_on", name="cutoff_inside_period"
+        ),
         sa.CheckConstraint("new_member_months >= 0", name="new_member_months_not_negative"),
     )
 
@@ -113,20 +115,26 @@ class CreditRule(Base):
 
     __tablename__ = "lms_credit_rules"
     __table_args__ = (
-        sa.CheckConstraint("(course_code IS NULL) <> (topic IS NULL)",
-                           name="rule_names_a_course_or_a_topic"),
-        sa.CheckConstraint("value_kind <> 'fixed' OR fixed_value IS NOT NULL",
-                           name="fixed_rule_has_a_value"),
-        sa.CheckConstraint("valid_to IS NULL OR valid_to > valid_from",
-                           name="rule_ends_after_it_starts"),
-        sa.CheckConstraint("monthly_cap IS NULL OR monthly_cap >= 0", name="monthly_cap_not_negative"),
+        sa.CheckConstraint(
+            "(course_code IS NULL) <> (topic IS NULL)", name="rule_names_a_course_or_a_topic"
+        ),
+        sa.CheckConstraint(
+            "value_kind <> 'fixed' OR fixed_value IS NOT NULL", name="fixed_rule_has_a_value"
+        ),
+        sa.CheckConstraint(
+            "valid_to IS NULL OR valid_to > valid_from", name="rule_ends_after_it_starts"
+        ),
+        sa.CheckConstraint(
+            "monthly_cap IS NULL OR monthly_cap >= 0", name="monthly_cap_not_negative"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Stable name of the rule across its dated versions.
     code: Mapped[str] = mapped_column(sa.String(40), index=True)
     criterion_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("lms_credit_criteria.id", ondelete="RESTRICT"), index=True)
+        sa.ForeignKey("lms_credit_criteria.id", ondelete="RESTRICT"), index=True
+    )
     course_code: Mapped[str | None] = mapped_column(sa.String(32), index=True)
     topic: Mapped[str | None] = mapped_column(sa.String(40))
     value_kind: Mapped[ValueKind] = mapped_column(enum_column(ValueKind), default=ValueKind.PERIODS)
@@ -156,9 +164,11 @@ class Target(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     period_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("lms_credit_periods.id", ondelete="RESTRICT"), index=True)
+        sa.ForeignKey("lms_credit_periods.id", ondelete="RESTRICT"), index=True
+    )
     org_unit_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("lms_org_units.id", ondelete="RESTRICT"))
+        sa.ForeignKey("lms_org_units.id", ondelete="RESTRICT")
+    )
     #: A ``LearnerCategory`` value, or None for every category.
     category: Mapped[str | None] = mapped_column(sa.String(20))
     #: "<unit id or *>:<category or *>": NULLs are distinct in unique constraints.
@@ -175,7 +185,8 @@ class Target(Base):
 
     period: Mapped[EmulationPeriod] = relationship()
     mandatory_courses: Mapped[list[TargetCourse]] = relationship(
-        back_populates="target", cascade="all, delete-orphan", order_by="TargetCourse.due_on")
+        back_populates="target", cascade="all, delete-orphan", order_by="TargetCourse.due_on"
+    )
 
     @staticmethod
     def scope_key_for(org_unit_id: int | None, category: str | None) -> str:
@@ -190,7 +201,8 @@ class TargetCourse(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     target_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("lms_credit_targets.id", ondelete="CASCADE"), index=True)
+        sa.ForeignKey("lms_credit_targets.id", ondelete="CASCADE"), index=True
+    )
     course_code: Mapped[str] = mapped_column(sa.String(32))
     due_on: Mapped[dt.date]
 
@@ -209,13 +221,21 @@ class CreditEntry(Base):
 
     __tablename__ = "lms_credit_entries"
     __table_args__ = (
-        sa.UniqueConstraint("completion_id", "rule_id", "generation", "kind",
-                            name="uq_lms_credit_entries_award_once"),
+        sa.UniqueConstraint(
+            "completion_id",
+            "rule_id",
+            "generation",
+            "kind",
+            name="uq_lms_credit_entries_award_once",
+        ),
         sa.UniqueConstraint("reverses_entry_id", name="uq_lms_credit_entries_reversed_once"),
-        sa.CheckConstraint("(kind = 'reversal') = (reverses_entry_id IS NOT NULL)",
-                           name="reversal_names_its_entry"),
-        sa.CheckConstraint("kind = 'reversal' OR awarded_value <= raw_value + bonus_value",
-                           name="award_within_raw_and_bonus"),
+        sa.CheckConstraint(
+            "(kind = 'reversal') = (reverses_entry_id IS NOT NULL)", name="reversal_names_its_entry"
+        ),
+        sa.CheckConstraint(
+            "kind = 'reversal' OR awarded_value <= raw_value + bonus_value",
+            name="award_within_raw_and_bonus",
+        ),
         sa.Index("ix_lms_credit_entries_period_learner", "period_id", "learner_id"),
     )
 
@@ -223,12 +243,15 @@ class CreditEntry(Base):
     kind: Mapped[EntryKind] = mapped_column(enum_column(EntryKind))
     learner_id: Mapped[int] = mapped_column(sa.ForeignKey("lms_learners.id", ondelete="RESTRICT"))
     period_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("lms_credit_periods.id", ondelete="RESTRICT"))
+        sa.ForeignKey("lms_credit_periods.id", ondelete="RESTRICT")
+    )
     criterion_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("lms_credit_criteria.id", ondelete="RESTRICT"), index=True)
+        sa.ForeignKey("lms_credit_criteria.id", ondelete="RESTRICT"), index=True
+    )
     rule_id: Mapped[int] = mapped_column(sa.ForeignKey("lms_credit_rules.id", ondelete="RESTRICT"))
     completion_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("lms_course_completions.id", ondelete="RESTRICT"), index=True)
+        sa.ForeignKey("lms_course_completions.id", ondelete="RESTRICT"), index=True
+    )
     #: 1 for the award written at completion, 2… for recompute corrections after a reversal.
     generation: Mapped[int] = mapped_column(default=1)
     # --- the completion's facts on the day (its snapshot) ---
@@ -236,7 +259,8 @@ class CreditEntry(Base):
     earned_on: Mapped[dt.date]
     #: The learner's unit on the completion date (the completion's snapshot).
     org_unit_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("lms_org_units.id", ondelete="RESTRICT"), index=True)
+        sa.ForeignKey("lms_org_units.id", ondelete="RESTRICT"), index=True
+    )
     is_mandatory: Mapped[bool] = mapped_column(default=False)
     # --- the values ---
     raw_value: Mapped[Decimal] = mapped_column(Credits)
@@ -245,8 +269,11 @@ class CreditEntry(Base):
     #: Every reduction: [{"code", "vi", "en"}], as it read that day.
     reasons: Mapped[list] = mapped_column(sa.JSON, default=list)
     reverses_entry_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("lms_credit_entries.id", ondelete="RESTRICT"))
-    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("lms_learners.id", ondelete="SET NULL"))
+        sa.ForeignKey("lms_credit_entries.id", ondelete="RESTRICT")
+    )
+    actor_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("lms_learners.id", ondelete="SET NULL")
+    )
     created_dt: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     period: Mapped[EmulationPeriod] = relationship()

@@ -8,6 +8,7 @@ certificate was revoked are expected to credit nothing. After normal use there i
 difference; ``--apply`` corrects each one with a reversing entry and, where credits are
 due, a new award of the next generation (nothing is updated or deleted).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -47,19 +48,30 @@ class _Expected:
 def _completions(period: EmulationPeriod) -> list[CourseCompletion]:
     from lms.dates import start_of_day
 
-    return list(get_session().scalars(
-        sa.select(CourseCompletion)
-        .where(CourseCompletion.completed_dt >= start_of_day(period.starts_on),
-               CourseCompletion.completed_dt < start_of_day(period.ends_on + dt.timedelta(days=1)))
-        .options(selectinload(CourseCompletion.course))
-        .order_by(CourseCompletion.completed_dt, CourseCompletion.id)))
+    return list(
+        get_session().scalars(
+            sa.select(CourseCompletion)
+            .where(
+                CourseCompletion.completed_dt >= start_of_day(period.starts_on),
+                CourseCompletion.completed_dt < start_of_day(period.ends_on + dt.timedelta(days=1)),
+            )
+            .options(selectinload(CourseCompletion.course))
+            .order_by(CourseCompletion.completed_dt, CourseCompletion.id)
+        )
+    )
 
 
 def _revoked_completions(period: EmulationPeriod) -> set[int]:
-    rows = get_session().execute(sa.select(CreditEntry.completion_id, CreditEntry.reasons).where(
-        CreditEntry.period_id == period.id, CreditEntry.kind == EntryKind.REVERSAL))
-    return {completion_id for completion_id, reasons in rows
-            if any(item.get("code") == "revoked" for item in reasons or [])}
+    rows = get_session().execute(
+        sa.select(CreditEntry.completion_id, CreditEntry.reasons).where(
+            CreditEntry.period_id == period.id, CreditEntry.kind == EntryKind.REVERSAL
+        )
+    )
+    return {
+        completion_id
+        for completion_id, reasons in rows
+        if any(item.get("code") == "revoked" for item in reasons or [])
+    }
 
 
 def expected_ledger(period: EmulationPeriod) -> dict[tuple[int, int], _Expected]:
@@ -68,12 +80,23 @@ def expected_ledger(period: EmulationPeriod) -> dict[tuple[int, int], _Expected]
     completions = _completions(period)
     revoked = _revoked_completions(period)
     caps = queries.criterion_caps()
-    targets = session.scalars(sa.select(Target).where(Target.period_id == period.id)
-                              .options(selectinload(Target.mandatory_courses))).all()
+    targets = session.scalars(
+        sa.select(Target)
+        .where(Target.period_id == period.id)
+        .options(selectinload(Target.mandatory_courses))
+    ).all()
     unit_paths = dict(session.execute(sa.select(OrgUnit.id, OrgUnit.path)).all())
-    categories = dict(session.execute(
-        sa.select(Learner.id, Learner.category)
-        .where(Learner.id.in_({c.learner_id for c in completions}))).all()) if completions else {}
+    categories = (
+        dict(
+            session.execute(
+                sa.select(Learner.id, Learner.category).where(
+                    Learner.id.in_({c.learner_id for c in completions})
+                )
+            ).all()
+        )
+        if completions
+        else {}
+    )
     rules_cache: dict[tuple[str, str], list[credit_rules.RuleTerms]] = {}
     ledgers: dict[int, list[credit_rules.LedgerLine]] = {}
     expected: dict[tuple[int, int], _Expected] = {}
@@ -81,8 +104,12 @@ def expected_ledger(period: EmulationPeriod) -> dict[tuple[int, int], _Expected]
         if completion.id in revoked:
             continue
         category = categories.get(completion.learner_id)
-        target = queries.pick_target(targets, unit_paths, unit_paths.get(completion.org_unit_id),
-                                     category.value if category else None)
+        target = queries.pick_target(
+            targets,
+            unit_paths,
+            unit_paths.get(completion.org_unit_id),
+            category.value if category else None,
+        )
         facts = operations.completion_facts(completion, completion.course, target)
         key = (completion.course_code, facts.topic)
         if key not in rules_cache:
@@ -90,21 +117,41 @@ def expected_ledger(period: EmulationPeriod) -> dict[tuple[int, int], _Expected]
         ledger = ledgers.setdefault(completion.learner_id, [])
         for entry in credit_rules.compute_entries(facts, rules_cache[key], caps, ledger):
             expected[(completion.id, entry.rule_id)] = _Expected(completion, facts, entry)
-            ledger.append(credit_rules.LedgerLine(completion.id, completion.course_code, entry.rule_id,
-                                                  entry.criterion_id, entry.awarded,
-                                                  facts.completed_on, facts.is_mandatory))
+            ledger.append(
+                credit_rules.LedgerLine(
+                    completion.id,
+                    completion.course_code,
+                    entry.rule_id,
+                    entry.criterion_id,
+                    entry.awarded,
+                    facts.completed_on,
+                    facts.is_mandatory,
+                )
+            )
     return expected
 
 
 def _actual(period: EmulationPeriod) -> dict[tuple[int, int], tuple[int, str, Decimal]]:
     rows = get_session().execute(
-        sa.select(CreditEntry.completion_id, CreditEntry.rule_id, CreditEntry.learner_id,
-                  CreditEntry.course_code, sa.func.sum(CreditEntry.awarded_value))
+        sa.select(
+            CreditEntry.completion_id,
+            CreditEntry.rule_id,
+            CreditEntry.learner_id,
+            CreditEntry.course_code,
+            sa.func.sum(CreditEntry.awarded_value),
+        )
         .where(CreditEntry.period_id == period.id)
-        .group_by(CreditEntry.completion_id, CreditEntry.rule_id, CreditEntry.learner_id,
-                  CreditEntry.course_code))
-    return {(completion_id, rule_id): (learner_id, code, total)
-            for completion_id, rule_id, learner_id, code, total in rows}
+        .group_by(
+            CreditEntry.completion_id,
+            CreditEntry.rule_id,
+            CreditEntry.learner_id,
+            CreditEntry.course_code,
+        )
+    )
+    return {
+        (completion_id, rule_id): (learner_id, code, total)
+        for completion_id, rule_id, learner_id, code, total in rows
+    }
 
 
 def differences(period: EmulationPeriod, expected=None) -> list[Difference]:
@@ -137,23 +184,44 @@ def apply(period: EmulationPeriod, *, actor=None) -> list[Difference]:
     session = get_session()
     for difference in found:
         key = (difference.completion_id, difference.rule_id)
-        open_entries = [entry for entry in queries.open_entries_of_completion(difference.completion_id)
-                        if entry.rule_id == difference.rule_id]
+        open_entries = [
+            entry
+            for entry in queries.open_entries_of_completion(difference.completion_id)
+            if entry.rule_id == difference.rule_id
+        ]
         reason = credit_rules.reason("correction", why=f"recompute {period.code}")
         for entry in open_entries:
             operations.reverse_entry(entry, reason, actor_id=actor.id if actor else None)
         want = expected.get(key)
         if want is not None:
-            generation = (session.scalar(sa.select(sa.func.max(CreditEntry.generation)).where(
-                CreditEntry.completion_id == difference.completion_id,
-                CreditEntry.rule_id == difference.rule_id)) or 0) + 1
-            session.add(operations.award_entry(want.completion, want.facts, period, want.entry,
-                                               generation=generation,
-                                               actor_id=actor.id if actor else None))
+            generation = (
+                session.scalar(
+                    sa.select(sa.func.max(CreditEntry.generation)).where(
+                        CreditEntry.completion_id == difference.completion_id,
+                        CreditEntry.rule_id == difference.rule_id,
+                    )
+                )
+                or 0
+            ) + 1
+            session.add(
+                operations.award_entry(
+                    want.completion,
+                    want.facts,
+                    period,
+                    want.entry,
+                    generation=generation,
+                    actor_id=actor.id if actor else None,
+                )
+            )
     session.flush()
     if found:
         from lms.audit.operations import record_event
 
-        record_event("credits.recomputed", actor=actor, object_type="credit_period", object_id=period.id,
-                     details={"period": period.code, "corrections": len(found)})
+        record_event(
+            "credits.recomputed",
+            actor=actor,
+            object_type="credit_period",
+            object_id=period.id,
+            details={"period": period.code, "corrections": len(found)},
+        )
     return found

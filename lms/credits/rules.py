@@ -21,6 +21,7 @@ How one completion is valued, rule by rule (in rule id order):
 Whatever is cut, each reduction carries its reason code and a message in Vietnamese and
 English, kept in the entry as it read on the day.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,14 +34,22 @@ CENT = Decimal("0.01")
 
 #: Reason codes of reductions, with the messages stored in each entry (vi, en).
 REASONS: dict[str, tuple[str, str]] = {
-    "already_credited": ("Khóa học đã được tính điểm trong kỳ thi đua này (mỗi khóa chỉ tính một lần mỗi kỳ).",
-                         "This course was already credited in this emulation period (once per course per period)."),
-    "monthly_cap": ("Vượt số khóa học được tính trong tháng ({cap} khóa); khóa bắt buộc không bị giới hạn.",
-                    "Over the number of completions counted per month ({cap}); mandatory courses are exempt."),
-    "rule_cap": ("Đạt mức tối đa của quy tắc trong kỳ ({cap} điểm).",
-                 "The rule's cap per period is reached ({cap} credits)."),
-    "criterion_cap": ("Đạt mức tối đa của tiêu chí trong kỳ ({cap} điểm).",
-                      "The criterion's cap per period is reached ({cap} credits)."),
+    "already_credited": (
+        "Khóa học đã được tính điểm trong kỳ thi đua này (mỗi khóa chỉ tính một lần mỗi kỳ).",
+        "This course was already credited in this emulation period (once per course per period).",
+    ),
+    "monthly_cap": (
+        "Vượt số khóa học được tính trong tháng ({cap} khóa); khóa bắt buộc không bị giới hạn.",
+        "Over the number of completions counted per month ({cap}); mandatory courses are exempt.",
+    ),
+    "rule_cap": (
+        "Đạt mức tối đa của quy tắc trong kỳ ({cap} điểm).",
+        "The rule's cap per period is reached ({cap} credits).",
+    ),
+    "criterion_cap": (
+        "Đạt mức tối đa của tiêu chí trong kỳ ({cap} điểm).",
+        "The criterion's cap per period is reached ({cap} credits).",
+    ),
     "revoked": ("Hủy điểm do thu hồi: {why}", "Credits reversed, revoked: {why}"),
     "correction": ("Điều chỉnh khi tính lại: {why}", "Corrected by a recompute: {why}"),
 }
@@ -68,7 +77,11 @@ def reason(code: str, **values) -> Reason:
 
 def format_credits(value: Decimal) -> str:
     """1.50 → "1,5"; 8.00 → "8" (decimal comma, for reason texts)."""
-    text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f").rstrip("0")
+    text = (
+        format(value.normalize(), "f")
+        if value == value.to_integral()
+        else format(value, "f").rstrip("0")
+    )
     return text.replace(".", ",")
 
 
@@ -143,7 +156,9 @@ def rules_for(facts: CompletionFacts, rules: Iterable[RuleTerms]) -> list[RuleTe
     """The rules that value this completion: those in force on its date naming its
     course; only when none does, those naming its topic (a course rule is the more
     specific word). Several rules for one course split it across criteria on purpose."""
-    in_force = [rule for rule in rules if rule.in_force_on(facts.completed_on) and rule.matches(facts)]
+    in_force = [
+        rule for rule in rules if rule.in_force_on(facts.completed_on) and rule.matches(facts)
+    ]
     by_course = [rule for rule in in_force if rule.course_code is not None]
     return sorted(by_course or in_force, key=lambda rule: rule.rule_id)
 
@@ -154,7 +169,9 @@ def raw_value(facts: CompletionFacts, rule: RuleTerms) -> Decimal:
     return money(Decimal(facts.periods) * rule.factor)
 
 
-def _net_by_completion(ledger: Sequence[LedgerLine]) -> dict[tuple[int | None, int | None], Decimal]:
+def _net_by_completion(
+    ledger: Sequence[LedgerLine],
+) -> dict[tuple[int | None, int | None], Decimal]:
     net: dict[tuple[int | None, int | None], Decimal] = {}
     for line in ledger:
         key = (line.completion_id, line.rule_id)
@@ -177,22 +194,36 @@ def _counted_in_month(ledger: Sequence[LedgerLine], day: dt.date) -> int:
     """Completions of ``day``'s month that count toward the monthly cap: credited
     (positive net) and not mandatory."""
     net = _net_by_completion(ledger)
-    counted = {line.completion_id for line in ledger
-               if not line.is_mandatory and (line.completed_on.year, line.completed_on.month)
-               == (day.year, day.month) and net[(line.completion_id, line.rule_id)] > 0}
+    counted = {
+        line.completion_id
+        for line in ledger
+        if not line.is_mandatory
+        and (line.completed_on.year, line.completed_on.month) == (day.year, day.month)
+        and net[(line.completion_id, line.rule_id)] > 0
+    }
     return len(counted)
 
 
-def _sum(ledger: Sequence[LedgerLine], *, rule_id: int | None = None,
-         criterion_id: int | None = None) -> Decimal:
-    return sum((line.awarded for line in ledger
-                if (rule_id is None or line.rule_id == rule_id)
-                and (criterion_id is None or line.criterion_id == criterion_id)), ZERO)
+def _sum(
+    ledger: Sequence[LedgerLine], *, rule_id: int | None = None, criterion_id: int | None = None
+) -> Decimal:
+    return sum(
+        (
+            line.awarded
+            for line in ledger
+            if (rule_id is None or line.rule_id == rule_id)
+            and (criterion_id is None or line.criterion_id == criterion_id)
+        ),
+        ZERO,
+    )
 
 
-def compute_entries(facts: CompletionFacts, rules: Iterable[RuleTerms],
-                    criterion_caps: dict[int, Decimal | None],
-                    ledger: Sequence[LedgerLine]) -> list[ComputedEntry]:
+def compute_entries(
+    facts: CompletionFacts,
+    rules: Iterable[RuleTerms],
+    criterion_caps: dict[int, Decimal | None],
+    ledger: Sequence[LedgerLine],
+) -> list[ComputedEntry]:
     """The entries one completion earns, given what the ledger already holds for the
     learner in the completion's period. ``criterion_caps`` maps each criterion id to its
     cap per period (None: no cap). An empty list: no rule values this course."""
@@ -202,13 +233,21 @@ def compute_entries(facts: CompletionFacts, rules: Iterable[RuleTerms],
     credited = _credited_courses(lines, facts.completion_id)
     for rule in rules_for(facts, rules):
         raw = raw_value(facts, rule)
-        bonus = (money(rule.on_time_bonus) if facts.is_mandatory and facts.due_on is not None
-                 and facts.completed_on <= facts.due_on else ZERO)
+        bonus = (
+            money(rule.on_time_bonus)
+            if facts.is_mandatory
+            and facts.due_on is not None
+            and facts.completed_on <= facts.due_on
+            else ZERO
+        )
         value, reasons = raw + bonus, []
         if facts.course_code in credited:
             value, reasons = ZERO, [reason("already_credited")]
-        elif (rule.monthly_cap is not None and not facts.is_mandatory
-              and counted_this_month >= rule.monthly_cap):
+        elif (
+            rule.monthly_cap is not None
+            and not facts.is_mandatory
+            and counted_this_month >= rule.monthly_cap
+        ):
             value, reasons = ZERO, [reason("monthly_cap", cap=rule.monthly_cap)]
         if value > 0 and rule.rule_cap is not None:
             left = max(money(rule.rule_cap) - _sum(lines, rule_id=rule.rule_id), ZERO)
@@ -224,8 +263,17 @@ def compute_entries(facts: CompletionFacts, rules: Iterable[RuleTerms],
         entry = ComputedEntry(rule.rule_id, rule.criterion_id, raw, bonus, value, tuple(reasons))
         entries.append(entry)
         # Later rules of the same completion see this one (a split across criteria).
-        lines.append(LedgerLine(facts.completion_id, facts.course_code, rule.rule_id,
-                                rule.criterion_id, value, facts.completed_on, facts.is_mandatory))
+        lines.append(
+            LedgerLine(
+                facts.completion_id,
+                facts.course_code,
+                rule.rule_id,
+                rule.criterion_id,
+                value,
+                facts.completed_on,
+                facts.is_mandatory,
+            )
+        )
     return entries
 
 
@@ -242,8 +290,9 @@ def totals_by_criterion(ledger: Iterable[LedgerLine]) -> dict[int, Decimal]:
 NOT_MET, MET, EXCEEDED = "not_met", "met", "exceeded"
 
 
-def target_status(total: Decimal, minimum: Decimal, exceeding: Decimal | None,
-                  mandatory_done: bool) -> str:
+def target_status(
+    total: Decimal, minimum: Decimal, exceeding: Decimal | None, mandatory_done: bool
+) -> str:
     """Chưa đạt / Đạt / Vượt: the minimum credits and every mandatory course make "met";
     reaching the target's exceeding level as well makes "exceeded"."""
     if total < minimum or not mandatory_done:

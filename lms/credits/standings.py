@@ -17,6 +17,7 @@ Ranking and tie-breaks:
   unit is not outweighed by a big one), then more members counted, then unit code; a
   unit with nobody counted comes last, without a share.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -103,6 +104,7 @@ def given_name_key(search_name: str) -> tuple[str, str]:
 
 # --- scope ------------------------------------------------------------------------------
 
+
 def visible_roots(principal) -> list[OrgUnit]:
     """The units the principal may take standings of: every unit for an admin, the
     units inside their HR subtrees for HR (today's tree)."""
@@ -128,13 +130,24 @@ def chosen_root(roots: list[OrgUnit], unit_argument: str | None) -> OrgUnit | No
 
 # --- the computation -------------------------------------------------------------------
 
+
 def membership_day(period: EmulationPeriod, today: dt.date | None) -> dt.date:
     """The cut-off; while a period runs and its cut-off is still ahead, today."""
-    return period.cutoff_on if today is None or today >= period.cutoff_on else max(today, period.starts_on)
+    return (
+        period.cutoff_on
+        if today is None or today >= period.cutoff_on
+        else max(today, period.starts_on)
+    )
 
 
-def standings(period: EmulationPeriod, root: OrgUnit, *, scope_paths: tuple[str, ...] | None = None,
-              today: dt.date | None = None, months: bool = True) -> Standings:
+def standings(
+    period: EmulationPeriod,
+    root: OrgUnit,
+    *,
+    scope_paths: tuple[str, ...] | None = None,
+    today: dt.date | None = None,
+    months: bool = True,
+) -> Standings:
     """People and units of ``root``'s subtree as it was on the period's cut-off (or
     today, before it). ``scope_paths`` (HR) keeps only units inside those subtrees of
     today's tree."""
@@ -143,8 +156,12 @@ def standings(period: EmulationPeriod, root: OrgUnit, *, scope_paths: tuple[str,
     tree = subtree_unit_ids_on(root.id, day)
     unit_query = sa.select(OrgUnit).where(OrgUnit.id.in_(sa.select(tree.c.id)))
     if scope_paths is not None:
-        unit_query = unit_query.where(sa.or_(sa.false(), *(OrgUnit.path.startswith(path, autoescape=True)
-                                                           for path in scope_paths)))
+        unit_query = unit_query.where(
+            sa.or_(
+                sa.false(),
+                *(OrgUnit.path.startswith(path, autoescape=True) for path in scope_paths),
+            )
+        )
     units = {unit.id: unit for unit in session.scalars(unit_query)}
     unit_ids = list(units)
     if not unit_ids:
@@ -153,29 +170,61 @@ def standings(period: EmulationPeriod, root: OrgUnit, *, scope_paths: tuple[str,
     # of the ORM's per-row work (3× faster on 30,000 people, bench/standings.py).
     core = session.connection()
     members = core.execute(
-        sa.select(Learner.id, Learner.full_name, Learner.search_name, Learner.category, Learner.hired_on,
-                  Learner.is_active, OrgUnitMembership.org_unit_id)
+        sa.select(
+            Learner.id,
+            Learner.full_name,
+            Learner.search_name,
+            Learner.category,
+            Learner.hired_on,
+            Learner.is_active,
+            OrgUnitMembership.org_unit_id,
+        )
         .join(OrgUnitMembership, OrgUnitMembership.learner_id == Learner.id)
-        .where(OrgUnitMembership.org_unit_id.in_(unit_ids), OrgUnitMembership.valid_from <= day,
-               sa.or_(OrgUnitMembership.valid_to.is_(None), OrgUnitMembership.valid_to > day))).all()
-    member_ids = [row.id for row in members]
+        .where(
+            OrgUnitMembership.org_unit_id.in_(unit_ids),
+            OrgUnitMembership.valid_from <= day,
+            sa.or_(OrgUnitMembership.valid_to.is_(None), OrgUnitMembership.valid_to > day),
+        )
+    ).all()
     members_in = sa.select(OrgUnitMembership.learner_id).where(
-        OrgUnitMembership.org_unit_id.in_(unit_ids), OrgUnitMembership.valid_from <= day,
-        sa.or_(OrgUnitMembership.valid_to.is_(None), OrgUnitMembership.valid_to > day))
-    totals = dict(core.execute(
-        sa.select(CreditEntry.learner_id, sa.func.sum(CreditEntry.awarded_value))
-        .where(CreditEntry.period_id == period.id, CreditEntry.learner_id.in_(members_in))
-        .group_by(CreditEntry.learner_id)).all())
-    unit_credits = dict(core.execute(
-        sa.select(CreditEntry.org_unit_id, sa.func.sum(CreditEntry.awarded_value))
-        .where(CreditEntry.period_id == period.id, CreditEntry.org_unit_id.in_(unit_ids))
-        .group_by(CreditEntry.org_unit_id)).all())
-    targets = session.scalars(sa.select(Target).where(Target.period_id == period.id)
-                              .options(selectinload(Target.mandatory_courses))).all()
-    target_paths = dict(session.execute(sa.select(OrgUnit.id, OrgUnit.path).where(
-        OrgUnit.id.in_({t.org_unit_id for t in targets if t.org_unit_id is not None}))).all())
-    done = _mandatory_done(core, period, members_in, {c.course_code for t in targets for c in t.mandatory_courses})
-    newest_hire = add_months(period.cutoff_on, -period.new_member_months) if period.new_member_months else None
+        OrgUnitMembership.org_unit_id.in_(unit_ids),
+        OrgUnitMembership.valid_from <= day,
+        sa.or_(OrgUnitMembership.valid_to.is_(None), OrgUnitMembership.valid_to > day),
+    )
+    totals = dict(
+        core.execute(
+            sa.select(CreditEntry.learner_id, sa.func.sum(CreditEntry.awarded_value))
+            .where(CreditEntry.period_id == period.id, CreditEntry.learner_id.in_(members_in))
+            .group_by(CreditEntry.learner_id)
+        ).all()
+    )
+    unit_credits = dict(
+        core.execute(
+            sa.select(CreditEntry.org_unit_id, sa.func.sum(CreditEntry.awarded_value))
+            .where(CreditEntry.period_id == period.id, CreditEntry.org_unit_id.in_(unit_ids))
+            .group_by(CreditEntry.org_unit_id)
+        ).all()
+    )
+    targets = session.scalars(
+        sa.select(Target)
+        .where(Target.period_id == period.id)
+        .options(selectinload(Target.mandatory_courses))
+    ).all()
+    target_paths = dict(
+        session.execute(
+            sa.select(OrgUnit.id, OrgUnit.path).where(
+                OrgUnit.id.in_({t.org_unit_id for t in targets if t.org_unit_id is not None})
+            )
+        ).all()
+    )
+    done = _mandatory_done(
+        core, period, members_in, {c.course_code for t in targets for c in t.mandatory_courses}
+    )
+    newest_hire = (
+        add_months(period.cutoff_on, -period.new_member_months)
+        if period.new_member_months
+        else None
+    )
     # The target and its mandatory courses per (unit, category): a few hundred pairs, not
     # one lookup per person.
     terms: dict[tuple[int, str | None], tuple] = {}
@@ -184,21 +233,39 @@ def standings(period: EmulationPeriod, root: OrgUnit, *, scope_paths: tuple[str,
         category = row.category.value if row.category else None
         key = (row.org_unit_id, category)
         if key not in terms:
-            target = queries.pick_target(targets, target_paths, units[row.org_unit_id].path, category)
-            terms[key] = (target, [c.course_code for c in target.mandatory_courses] if target else [])
+            target = queries.pick_target(
+                targets, target_paths, units[row.org_unit_id].path, category
+            )
+            terms[key] = (
+                target,
+                [c.course_code for c in target.mandatory_courses] if target else [],
+            )
         target, mandatory = terms[key]
         total = totals.get(row.id) or ZERO
         status = None
         if target is not None:
             mandatory_ok = all((row.id, code) in done for code in mandatory)
-            status = credit_rules.target_status(total, target.min_credits, target.exceeding_credits,
-                                                mandatory_ok)
-        counted = row.is_active and not (newest_hire and row.hired_on and row.hired_on > newest_hire)
-        people.append(PersonRow(row.id, row.full_name, row.search_name, units[row.org_unit_id], total,
-                                status, bool(counted)))
+            status = credit_rules.target_status(
+                total, target.min_credits, target.exceeding_credits, mandatory_ok
+            )
+        counted = row.is_active and not (
+            newest_hire and row.hired_on and row.hired_on > newest_hire
+        )
+        people.append(
+            PersonRow(
+                row.id,
+                row.full_name,
+                row.search_name,
+                units[row.org_unit_id],
+                total,
+                status,
+                bool(counted),
+            )
+        )
     _rank_people(people)
-    result = Standings(period, people=people,
-                       units=_unit_rows(units, people, unit_credits, targets, target_paths))
+    result = Standings(
+        period, people=people, units=_unit_rows(units, people, unit_credits, targets, target_paths)
+    )
     if months:
         result.month_rows = _months(period, unit_ids)
     return result
@@ -207,17 +274,28 @@ def standings(period: EmulationPeriod, root: OrgUnit, *, scope_paths: tuple[str,
 def _mandatory_done(core, period, members_in, codes) -> set[tuple[int, str]]:
     if not codes:
         return set()
-    return set(core.execute(
-        sa.select(CourseCompletion.learner_id, CourseCompletion.course_code).distinct()
-        .where(CourseCompletion.learner_id.in_(members_in), CourseCompletion.course_code.in_(codes),
-               CourseCompletion.completed_dt >= start_of_day(period.starts_on),
-               CourseCompletion.completed_dt < start_of_day(period.ends_on + dt.timedelta(days=1)))).all())
+    return set(
+        core.execute(
+            sa.select(CourseCompletion.learner_id, CourseCompletion.course_code)
+            .distinct()
+            .where(
+                CourseCompletion.learner_id.in_(members_in),
+                CourseCompletion.course_code.in_(codes),
+                CourseCompletion.completed_dt >= start_of_day(period.starts_on),
+                CourseCompletion.completed_dt < start_of_day(period.ends_on + dt.timedelta(days=1)),
+            )
+        ).all()
+    )
 
 
 def _rank_people(people: list[PersonRow]) -> None:
     people.sort(key=lambda row: (-row.total, *given_name_key(row.search_name), row.learner_id))
     for position, row in enumerate(people, start=1):
-        row.rank = people[position - 2].rank if position > 1 and people[position - 2].total == row.total else position
+        row.rank = (
+            people[position - 2].rank
+            if position > 1 and people[position - 2].total == row.total
+            else position
+        )
 
 
 def _unit_rows(units, people, unit_credits, targets, target_paths) -> list[UnitRow]:
@@ -227,9 +305,16 @@ def _unit_rows(units, people, unit_credits, targets, target_paths) -> list[UnitR
             counted[row.unit.id] += 1
             if row.status in (credit_rules.MET, credit_rules.EXCEEDED):
                 meeting[row.unit.id] += 1
-    rows = [UnitRow(unit, counted[unit.id], meeting[unit.id], unit_credits.get(unit.id) or ZERO,
-                    queries.pick_target(targets, target_paths, unit.path, None))
-            for unit in units.values()]
+    rows = [
+        UnitRow(
+            unit,
+            counted[unit.id],
+            meeting[unit.id],
+            unit_credits.get(unit.id) or ZERO,
+            queries.pick_target(targets, target_paths, unit.path, None),
+        )
+        for unit in units.values()
+    ]
     rows.sort(key=unit_sort_key)
     for position, row in enumerate(rows, start=1):
         row.rank = position
@@ -244,16 +329,30 @@ def unit_sort_key(row: UnitRow):
 
 def _months(period, unit_ids) -> list[tuple[str, Decimal]]:
     """Completions credited (positive awards) per month of the period in these units."""
-    rows = get_session().execute(
-        sa.select(CreditEntry.earned_on, sa.func.count(sa.distinct(CreditEntry.completion_id)))
-        .where(CreditEntry.period_id == period.id, CreditEntry.org_unit_id.in_(unit_ids),
-               CreditEntry.kind == EntryKind.AWARD, CreditEntry.awarded_value > 0)
-        .group_by(CreditEntry.earned_on)).all()
+    rows = (
+        get_session()
+        .execute(
+            sa.select(CreditEntry.earned_on, sa.func.count(sa.distinct(CreditEntry.completion_id)))
+            .where(
+                CreditEntry.period_id == period.id,
+                CreditEntry.org_unit_id.in_(unit_ids),
+                CreditEntry.kind == EntryKind.AWARD,
+                CreditEntry.awarded_value > 0,
+            )
+            .group_by(CreditEntry.earned_on)
+        )
+        .all()
+    )
     by_month: dict[tuple[int, int], int] = defaultdict(int)
     for day, count in rows:
         by_month[(day.year, day.month)] += count
     months, cursor = [], dt.date(period.starts_on.year, period.starts_on.month, 1)
     while cursor <= period.ends_on:
-        months.append((f"{cursor.month:02d}/{cursor.year}", Decimal(by_month.get((cursor.year, cursor.month), 0))))
+        months.append(
+            (
+                f"{cursor.month:02d}/{cursor.year}",
+                Decimal(by_month.get((cursor.year, cursor.month), 0)),
+            )
+        )
         cursor = add_months(cursor, 1)
     return months

@@ -1,11 +1,13 @@
 """The learner's credits page and the standings (load → authorize → act)."""
+
 from __future__ import annotations
 
 from flask import abort, render_template, request
 
 from lms.auth.access import require
 from lms.auth.principal import current_principal
-from lms.credits import charts, progress, queries, standings as standing_queries
+from lms.credits import charts, progress, queries
+from lms.credits import standings as standing_queries
 from lms.credits.labels import LEVEL_LABELS, STATUS_LABELS, percent, reason_text
 from lms.credits.rules import format_credits
 from lms.dates import today
@@ -29,9 +31,16 @@ def my_credits():
     learner = current_principal().learner
     mine = progress.learner_progress(learner, period, today()) if period else None
     history = queries.history(learner.id, period.id) if period else []
-    return render_template("lms/credits/mine.html", period=period, progress=mine, history=history,
-                           periods=queries.all_periods(), status_labels=STATUS_LABELS,
-                           reason_text=reason_text, fmt_credits=format_credits)
+    return render_template(
+        "lms/credits/mine.html",
+        period=period,
+        progress=mine,
+        history=history,
+        periods=queries.all_periods(),
+        status_labels=STATUS_LABELS,
+        reason_text=reason_text,
+        fmt_credits=format_credits,
+    )
 
 
 @require("credits.view_standings")
@@ -41,15 +50,31 @@ def standings():
     roots = standing_queries.visible_roots(principal)
     root = standing_queries.chosen_root(roots, request.args.get("unit"))
     if period is None or root is None:
-        return render_template("lms/credits/standings.html", period=period, table=None, roots=roots,
-                               root=None, periods=queries.all_periods())
+        return render_template(
+            "lms/credits/standings.html",
+            period=period,
+            table=None,
+            roots=roots,
+            root=None,
+            periods=queries.all_periods(),
+        )
     scope = None if principal.is_admin else tuple(principal.hr_unit_paths)
     table = standing_queries.standings(period, root, scope_paths=scope, today=today())
-    return render_template("lms/credits/standings.html", period=period, table=table, roots=roots,
-                           root=root, periods=queries.all_periods(),
-                           unit_chart=charts.bar_chart(table.unit_chart_rows(), chart_id="units",
-                                                       title=_("Credits per unit")),
-                           month_chart=charts.bar_chart(table.month_rows, chart_id="months",
-                                                        title=_("Completions credited per month")),
-                           status_labels=STATUS_LABELS, level_labels=LEVEL_LABELS, percent=percent,
-                           fmt_credits=format_credits)
+    return render_template(
+        "lms/credits/standings.html",
+        period=period,
+        table=table,
+        roots=roots,
+        root=root,
+        periods=queries.all_periods(),
+        unit_chart=charts.bar_chart(
+            table.unit_chart_rows(), chart_id="units", title=_("Credits per unit")
+        ),
+        month_chart=charts.bar_chart(
+            table.month_rows, chart_id="months", title=_("Completions credited per month")
+        ),
+        status_labels=STATUS_LABELS,
+        level_labels=LEVEL_LABELS,
+        percent=percent,
+        fmt_credits=format_credits,
+    )

@@ -1,5 +1,6 @@
 """What ``lms.credits.init_app`` registers on the app's state (kept out of __init__ so
 importing the package stays cheap)."""
+
 from __future__ import annotations
 
 
@@ -18,11 +19,19 @@ def init_app(app, state) -> None:
     signals.certificate_revoked.connect(operations.on_certificate_revoked, sender=app)
     state.blueprint.register_blueprint(credits_blueprint)
     state.nav_links.register("credits.mine", NavLink("lms.credits.mine", _l("My credits")))
-    state.nav_links.register("credits.standings", NavLink(
-        "lms.credits.standings", _l("Standings"), permission="credits.view_standings"))
-    state.nav_links.register("credits.manage", NavLink(
-        "lms.credits.manage", _l("Credit rules"), permission="credits.manage",
-        current=("lms.credits.edit_",)))
+    state.nav_links.register(
+        "credits.standings",
+        NavLink("lms.credits.standings", _l("Standings"), permission="credits.view_standings"),
+    )
+    state.nav_links.register(
+        "credits.manage",
+        NavLink(
+            "lms.credits.manage",
+            _l("Credit rules"),
+            permission="credits.manage",
+            current=("lms.credits.edit_",),
+        ),
+    )
     state.home_sections.register("credits", home_section)
     state.course_page_panels.register("credits", course_panel)
     register_datasets(state)
@@ -42,8 +51,14 @@ def home_section(principal):
     if period is None:
         return ""
     mine = progress.learner_progress(principal.learner, period, today())
-    return Markup(render_template("lms/credits/_home.html", progress=mine, status_labels=STATUS_LABELS,
-                                  fmt_credits=format_credits))
+    return Markup(
+        render_template(
+            "lms/credits/_home.html",
+            progress=mine,
+            status_labels=STATUS_LABELS,
+            fmt_credits=format_credits,
+        )
+    )
 
 
 def course_panel(course, learner):
@@ -58,5 +73,8 @@ def course_panel(course, learner):
     if found is None:
         return ""
     period, lines = found
-    return Markup(render_template("lms/credits/_course_panel.html", period=period, lines=lines,
-                                  fmt_credits=format_credits))
+    return Markup(
+        render_template(
+            "lms/credits/_course_panel.html", period=period, lines=lines, fmt_credits=format_credits
+        )
+    )

@@ -1,6 +1,7 @@
 """A learner completes a course and sees the credits and the progress toward the target;
 an HR officer sees the unit standings chart; axe-core finds no serious or critical
 problem on these pages at 360 px and 1280 px."""
+
 import re
 
 import pytest
@@ -27,7 +28,9 @@ def complete_course(page, live_app, live_server, username, code):
         page.wait_for_url(re.compile(rf"/questions/{position}$"))
         answer(page, question_type, payload)
         last = position == len(key)
-        page.get_by_role("button", name="Lưu và kết thúc" if last else "Lưu và sang câu tiếp").click()
+        page.get_by_role(
+            "button", name="Lưu và kết thúc" if last else "Lưu và sang câu tiếp"
+        ).click()
     page.wait_for_url(re.compile(r"/submit$"))
     page.get_by_role("button", name="Nộp bài để chấm điểm").click()
     page.wait_for_url(re.compile(r"/result$"))

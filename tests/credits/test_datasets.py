@@ -1,5 +1,6 @@
 """The credit datasets offered to the exporters, called directly (rows and count), and
 the credit columns added to the completion records; HR scope and filters hold."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -10,7 +11,6 @@ from courses.models import CourseCompletion
 from lms.credits.models import Criterion
 from lms.datasets import ExportFilters, ExportScope
 from tests.courses.test_completion_history import pass_quiz
-from tests.credits.test_ledger import course, signed_in  # noqa: F401  (fixtures)
 
 EVERYTHING = ExportScope(everything=True)
 
@@ -29,12 +29,18 @@ def test_the_four_datasets_and_the_completion_columns_are_registered(app):
     assert {"credits", "standings", "status", "summary"} <= set(state.export_datasets.names())
     columns = state.completion_export_columns.get("credits").columns
     assert [column.header["vi"] for column in columns] == [
-        "Tiêu chí thi đua", "Điểm học tập được tính", "Ghi chú giảm trừ"]
+        "Tiêu chí thi đua",
+        "Điểm học tập được tính",
+        "Ghi chú giảm trừ",
+    ]
 
 
-def test_the_ledger_dataset_lists_entries_with_reasons_in_scope(app, signed_in, seeded, hoa, museum, course,
-                                                               create_unit, db, app_context):  # noqa: F811
-    db.execute(sa.update(Criterion).where(Criterion.code == "ND6").values(cap_per_period=Decimal("1")))
+def test_the_ledger_dataset_lists_entries_with_reasons_in_scope(
+    app, signed_in, seeded, hoa, museum, course, create_unit, db, app_context
+):
+    db.execute(
+        sa.update(Criterion).where(Criterion.code == "ND6").values(cap_per_period=Decimal("1"))
+    )
     db.commit()
     course("ATTT09", periods=2)
     pass_quiz(signed_in, "ATTT09")
@@ -42,19 +48,28 @@ def test_the_ledger_dataset_lists_entries_with_reasons_in_scope(app, signed_in, 
     [row] = rows
     record = dict(zip([column.key for column in dataset.columns], row))
     assert (record["full_name"], record["unit"], record["category"], record["criterion"]) == (
-        "Lò Thị Hoa", "Bảo tàng tỉnh", "VC", "ND6")
+        "Lò Thị Hoa",
+        "Bảo tàng tỉnh",
+        "VC",
+        "ND6",
+    )
     assert (record["raw"], record["awarded"]) == (2, 1) and "tối đa" in record["reasons"]
     other = create_unit("KHAC")
-    _dataset, none = _run(app, db, app_context, "credits", scope=ExportScope(unit_paths=(other.path,)))
+    _dataset, none = _run(
+        app, db, app_context, "credits", scope=ExportScope(unit_paths=(other.path,))
+    )
     assert none == []
-    _dataset, mine = _run(app, db, app_context, "credits", scope=ExportScope(unit_paths=(museum.path,)))
+    _dataset, mine = _run(
+        app, db, app_context, "credits", scope=ExportScope(unit_paths=(museum.path,))
+    )
     assert len(mine) == 1
     _dataset, filtered = _run(app, db, app_context, "credits", ExportFilters(category="CC"))
     assert filtered == []
 
 
-def test_status_lists_who_has_not_done_the_mandatory_course(app, signed_in, seeded, hoa, course, db,
-                                                            app_context, create_learner, museum):  # noqa: F811
+def test_status_lists_who_has_not_done_the_mandatory_course(
+    app, signed_in, seeded, hoa, course, db, app_context, create_learner, museum
+):
     create_learner("Vừ A Sính", unit=museum)
     course("CYBER01", periods=2)
     pass_quiz(signed_in, "CYBER01")
@@ -69,16 +84,18 @@ def test_status_lists_who_has_not_done_the_mandatory_course(app, signed_in, seed
     assert {row[7] for row in english} == {"Not met"}
 
 
-def test_summary_and_standings_count_people_trained_and_shares(app, signed_in, seeded, hoa, course, db,
-                                                               app_context, create_learner, museum):  # noqa: F811
+def test_summary_and_standings_count_people_trained_and_shares(
+    app, signed_in, seeded, hoa, course, db, app_context, create_learner, museum
+):
     create_learner("Vừ A Sính", unit=museum)
     course("ATTT09", periods=2)
     pass_quiz(signed_in, "ATTT09")
     dataset, rows = _run(app, db, app_context, "summary")
     records = [dict(zip([c.key for c in dataset.columns], row)) for row in rows]
     trained = [r for r in records if r["course_code"] == "ATTT09"]
-    assert [(r["unit_code"], r["category"], r["people"], r["trained"], r["periods"]) for r in trained] == [
-        ("BT", "VC", 1, 1, 2)]
+    assert [
+        (r["unit_code"], r["category"], r["people"], r["trained"], r["periods"]) for r in trained
+    ] == [("BT", "VC", 1, 1, 2)]
     assert all(r["share_meeting"] == 0 for r in records)
     seeded.cutoff_on = seeded.ends_on  # people made today are members on the cut-off
     db.commit()
@@ -87,11 +104,14 @@ def test_summary_and_standings_count_people_trained_and_shares(app, signed_in, s
     assert (row[3], row[4], row[6]) == (2, 0, 2)
 
 
-def test_completion_columns_give_criterion_credits_and_reductions(app, signed_in, seeded, hoa, course, db,
-                                                                  app_context):  # noqa: F811
+def test_completion_columns_give_criterion_credits_and_reductions(
+    app, signed_in, seeded, hoa, course, db, app_context
+):
     course("ATTT09", periods=2)
     pass_quiz(signed_in, "ATTT09")
-    completion_id = db.scalar(sa.select(CourseCompletion.id).where(CourseCompletion.learner_id == hoa.id))
+    completion_id = db.scalar(
+        sa.select(CourseCompletion.id).where(CourseCompletion.learner_id == hoa.id)
+    )
     columns = app.extensions["lms"].completion_export_columns.get("credits")
     with app_context():
         loaded = columns.load(db, [completion_id, 999999], "vi")

@@ -1,6 +1,7 @@
 """The ledger: a passed course credits once (replays and concurrent workers included,
 on both databases), revocations reverse, locked periods refuse with an audit event,
 and credits stay with the unit of the completion date."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,39 +15,13 @@ from courses.models import CourseCompletion
 from lms.accounts.models import Learner, MembershipSource, OrgUnit
 from lms.audit.models import AuditEvent
 from lms.credits.models import CreditEntry, EmulationPeriod, EntryKind
-from tests.courses.test_completion_history import pass_quiz, recurring_pack
+from tests.courses.test_completion_history import pass_quiz
 from tests.credits.conftest import ledger
 
 
-@pytest.fixture
-def course(app, db, app_context):
-    from courses.pack_operations import import_pack
-    from courses.pack_validation import validate_pack
-
-    def make(code="ATTT09", *, periods=3, topic="cybersecurity", mandatory=False):
-        import yaml
-
-        files = recurring_pack(code, months=None, mandatory=mandatory, topic=topic)
-        card = yaml.safe_load(files["course.yaml"])
-        card.update(periods=periods, minutes=periods * 45)
-        files["course.yaml"] = yaml.safe_dump(card, allow_unicode=True).encode()
-        with app_context():
-            pack, errors = validate_pack(files, app.extensions["lms"].pack_parts)
-            assert errors == [], errors
-            made = import_pack(pack, publish=True).course
-            db.commit()
-        return made
-
-    return make
-
-
-@pytest.fixture
-def signed_in(client, hoa, login):
-    login("hoa")
-    return client
-
-
-def test_a_passed_course_credits_its_periods_with_the_snapshot(signed_in, seeded, hoa, museum, course, db):
+def test_a_passed_course_credits_its_periods_with_the_snapshot(
+    signed_in, seeded, hoa, museum, course, db
+):
     course("ATTT09", periods=3)
     pass_quiz(signed_in, "ATTT09")
     [entry] = ledger(db, hoa.id)
@@ -63,12 +38,15 @@ def test_a_replayed_signal_writes_nothing(app, signed_in, seeded, hoa, course, d
     made = course("ATTT09")
     pass_quiz(signed_in, "ATTT09")
     received = []
-    signals.credits_awarded.connect(lambda sender, **kw: received.append(kw), sender=app, weak=False)
+    signals.credits_awarded.connect(
+        lambda sender, **kw: received.append(kw), sender=app, weak=False
+    )
     completion = db.scalar(sa.select(CourseCompletion).where(CourseCompletion.learner_id == hoa.id))
     with app_context():
         for _ in range(2):
-            signals.course_completed.send(app, completion=completion, learner=db.get(Learner, hoa.id),
-                                          course=made)
+            signals.course_completed.send(
+                app, completion=completion, learner=db.get(Learner, hoa.id), course=made
+            )
         db.commit()
     assert len(ledger(db, hoa.id)) == 1 and received == []
 
@@ -77,8 +55,11 @@ def test_the_database_refuses_a_second_award_of_one_completion(signed_in, seeded
     course("ATTT09")
     pass_quiz(signed_in, "ATTT09")
     [entry] = ledger(db, hoa.id)
-    copy = {column.key: getattr(entry, column.key) for column in CreditEntry.__table__.columns
-            if column.key not in ("id", "created_dt")}
+    copy = {
+        column.key: getattr(entry, column.key)
+        for column in CreditEntry.__table__.columns
+        if column.key not in ("id", "created_dt")
+    }
     with pytest.raises(sa.exc.IntegrityError):
         with db.begin_nested():
             db.add(CreditEntry(**copy))
@@ -88,15 +69,18 @@ def test_credits_awarded_is_sent_with_the_entries(app, signed_in, seeded, hoa, c
     from lms import signals
 
     received = []
-    signals.credits_awarded.connect(lambda sender, **kw: received.append(kw["completion_id"]),
-                                    sender=app, weak=False)
+    signals.credits_awarded.connect(
+        lambda sender, **kw: received.append(kw["completion_id"]), sender=app, weak=False
+    )
     course("ATTT09")
     pass_quiz(signed_in, "ATTT09")
     [entry] = ledger(db, hoa.id)
     assert received == [entry.completion_id]
 
 
-def test_a_revoked_certificate_reverses_the_credits_once(app, signed_in, seeded, hoa, course, db, app_context):
+def test_a_revoked_certificate_reverses_the_credits_once(
+    app, signed_in, seeded, hoa, course, db, app_context
+):
     from lms import signals
 
     course("ATTT09", periods=2)
@@ -104,32 +88,64 @@ def test_a_revoked_certificate_reverses_the_credits_once(app, signed_in, seeded,
     [award] = ledger(db, hoa.id)
     with app_context():
         for _ in range(2):  # a replayed revocation reverses nothing more
-            signals.certificate_revoked.send(app, certificate=None, completion_id=award.completion_id,
-                                             reason="Hồ sơ không trung thực", actor_id=None)
+            signals.certificate_revoked.send(
+                app,
+                certificate=None,
+                completion_id=award.completion_id,
+                reason="Hồ sơ không trung thực",
+                actor_id=None,
+            )
         db.commit()
     award, reversal = ledger(db, hoa.id)
     assert reversal.kind == EntryKind.REVERSAL and reversal.reverses_entry_id == award.id
     assert reversal.awarded_value == -2 and award.awarded_value == 2  # the award is untouched
-    assert reversal.reasons[0]["code"] == "revoked" and "Hồ sơ không trung thực" in reversal.reasons[0]["vi"]
-    assert db.scalar(sa.select(sa.func.sum(CreditEntry.awarded_value))
-                     .where(CreditEntry.learner_id == hoa.id)) == 0
-    assert db.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
-                     .where(AuditEvent.action == "credits.reversed")) == 1
+    assert (
+        reversal.reasons[0]["code"] == "revoked"
+        and "Hồ sơ không trung thực" in reversal.reasons[0]["vi"]
+    )
+    assert (
+        db.scalar(
+            sa.select(sa.func.sum(CreditEntry.awarded_value)).where(
+                CreditEntry.learner_id == hoa.id
+            )
+        )
+        == 0
+    )
+    assert (
+        db.scalar(
+            sa.select(sa.func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "credits.reversed")
+        )
+        == 1
+    )
 
 
-def test_a_locked_period_takes_no_entries_and_says_so(app, signed_in, seeded, hoa, course, db, app_context):
+def test_a_locked_period_takes_no_entries_and_says_so(
+    app, signed_in, seeded, hoa, course, db, app_context
+):
     from flask_babel import force_locale
 
     from lms.credits import operations
 
-    db.execute(sa.update(EmulationPeriod).where(EmulationPeriod.id == seeded.id).values(is_locked=True))
+    db.execute(
+        sa.update(EmulationPeriod).where(EmulationPeriod.id == seeded.id).values(is_locked=True)
+    )
     db.commit()
     course("ATTT09")
     pass_quiz(signed_in, "ATTT09")
-    assert db.scalar(sa.select(sa.func.count()).select_from(CourseCompletion)
-                     .where(CourseCompletion.learner_id == hoa.id)) == 1  # the completion stands
+    assert (
+        db.scalar(
+            sa.select(sa.func.count())
+            .select_from(CourseCompletion)
+            .where(CourseCompletion.learner_id == hoa.id)
+        )
+        == 1
+    )  # the completion stands
     assert ledger(db, hoa.id) == []
-    [event] = db.scalars(sa.select(AuditEvent).where(AuditEvent.action == "credits.refused_locked_period")).all()
+    [event] = db.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "credits.refused_locked_period")
+    ).all()
     assert event.details["period"] == seeded.code and event.details["attempted"] == "award"
     completion = db.scalar(sa.select(CourseCompletion).where(CourseCompletion.learner_id == hoa.id))
     with app_context(), app.test_request_context("/"), force_locale("vi"):
@@ -138,8 +154,9 @@ def test_a_locked_period_takes_no_entries_and_says_so(app, signed_in, seeded, ho
     assert "đã khóa" in str(refused.value) and seeded.code in str(refused.value)
 
 
-def test_credits_stay_with_the_unit_of_the_completion_date(signed_in, seeded, hoa, museum, course,
-                                                           create_unit, db, app_context):
+def test_credits_stay_with_the_unit_of_the_completion_date(
+    signed_in, seeded, hoa, museum, course, create_unit, db, app_context
+):
     from lms.accounts import operations as accounts
 
     office = create_unit("VP", name_vi="Văn phòng", name_en="Office")
@@ -147,8 +164,12 @@ def test_credits_stay_with_the_unit_of_the_completion_date(signed_in, seeded, ho
     course("AI09", periods=1, topic="ai")
     pass_quiz(signed_in, "ATTT09")
     with app_context():
-        accounts.set_learner_unit(db.get(Learner, hoa.id), db.get(OrgUnit, office.id),
-                                  source=MembershipSource.ADMIN, reason="Điều động")
+        accounts.set_learner_unit(
+            db.get(Learner, hoa.id),
+            db.get(OrgUnit, office.id),
+            source=MembershipSource.ADMIN,
+            reason="Điều động",
+        )
         db.commit()
     pass_quiz(signed_in, "AI09")
     first, second = ledger(db, hoa.id)
@@ -157,6 +178,7 @@ def test_credits_stay_with_the_unit_of_the_completion_date(signed_in, seeded, ho
 
 
 # --- concurrency (both databases: these tests commit for real) -----------------------------
+
 
 def _committed_setup(app, database, *, cap=None, completions=1):
     """A period, the defaults, a learner and ``completions`` completions of distinct
@@ -175,18 +197,40 @@ def _committed_setup(app, database, *, cap=None, completions=1):
         g._lms_session = session
         seed_defaults(today().year)
         if cap is not None:
-            session.execute(sa.update(Criterion).where(Criterion.code == "ND6").values(cap_per_period=cap))
+            session.execute(
+                sa.update(Criterion).where(Criterion.code == "ND6").values(cap_per_period=cap)
+            )
         person = accounts.create_learner(full_name="Người Đua Điểm", staff_code="RACE-CR")
         ids = []
         for number in range(completions):
-            made = Course(code=f"RC{number}", version=1, topic=Topic.CYBERSECURITY, title_vi="x", title_en="x",
-                          summary_vi="x", summary_en="x", periods=3, minutes=10, pass_mark=50,
-                          search_text="x", pack_sha256="0" * 64, is_published=True)
+            made = Course(
+                code=f"RC{number}",
+                version=1,
+                topic=Topic.CYBERSECURITY,
+                title_vi="x",
+                title_en="x",
+                summary_vi="x",
+                summary_en="x",
+                periods=3,
+                minutes=10,
+                pass_mark=50,
+                search_text="x",
+                pack_sha256="0" * 64,
+                is_published=True,
+            )
             session.add(made)
             session.flush()
-            completion = CourseCompletion(learner_id=person.id, course_code=made.code, course_id=made.id,
-                                          cycle=1, course_version=1, periods=3, title_vi="x", title_en="x",
-                                          completed_dt=now)
+            completion = CourseCompletion(
+                learner_id=person.id,
+                course_code=made.code,
+                course_id=made.id,
+                cycle=1,
+                course_version=1,
+                periods=3,
+                title_vi="x",
+                title_en="x",
+                completed_dt=now,
+            )
             session.add(completion)
             session.flush()
             ids.append(completion.id)
@@ -201,7 +245,9 @@ def _committed_setup(app, database, *, cap=None, completions=1):
         with database.write_session() as session:
             session.execute(sa.delete(CreditEntry).where(CreditEntry.learner_id == learner_id))
             session.execute(sa.delete(AuditEvent))
-            session.execute(sa.delete(CourseCompletion).where(CourseCompletion.learner_id == learner_id))
+            session.execute(
+                sa.delete(CourseCompletion).where(CourseCompletion.learner_id == learner_id)
+            )
             session.execute(sa.delete(Course).where(Course.code.like("RC%")))
             session.execute(sa.delete(Learner).where(Learner.id == learner_id))
             for model in (TargetCourse, Target, CreditRule, Criterion, EmulationPeriod):
@@ -255,8 +301,9 @@ def test_two_workers_crediting_one_completion_write_one_entry(app, engine):
     try:
         errors = _run_in_threads(app, database, [_award(learner_id, completion_id)] * 2)
         with database.write_session() as session:
-            values = session.scalars(sa.select(CreditEntry.awarded_value)
-                                     .where(CreditEntry.learner_id == learner_id)).all()
+            values = session.scalars(
+                sa.select(CreditEntry.awarded_value).where(CreditEntry.learner_id == learner_id)
+            ).all()
     finally:
         cleanup()
         database.dispose()
@@ -272,8 +319,11 @@ def test_two_completions_at_once_never_pass_the_criterion_cap(app, engine):
     try:
         errors = _run_in_threads(app, database, [_award(learner_id, cid) for cid in completion_ids])
         with database.write_session() as session:
-            values = sorted(session.scalars(sa.select(CreditEntry.awarded_value)
-                                            .where(CreditEntry.learner_id == learner_id)).all())
+            values = sorted(
+                session.scalars(
+                    sa.select(CreditEntry.awarded_value).where(CreditEntry.learner_id == learner_id)
+                ).all()
+            )
     finally:
         cleanup()
         database.dispose()

@@ -2,6 +2,7 @@
 rules and caps, awards stay within raw + bonus and within every cap, totals are the
 ledger's sums, the monthly cap spares mandatory courses, and a course credits once per
 period — a recurring course once per cycle."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,13 +26,20 @@ def rule_sets(draw):
         by_course = draw(st.booleans())
         code = draw(st.sampled_from(sorted(COURSES)))
         kind = draw(st.sampled_from(["periods", "fixed"]))
-        rules.append(R.RuleTerms(
-            rule_id=rule_id, criterion_id=draw(st.integers(1, 2)),
-            course_code=code if by_course else None, topic=None if by_course else COURSES[code],
-            value_kind=kind, factor=draw(st.sampled_from([Decimal("1"), Decimal("0.5"), Decimal("1.25")])),
-            fixed_value=draw(MONEY) if kind == "fixed" else None,
-            rule_cap=draw(st.none() | MONEY), monthly_cap=draw(st.none() | st.integers(0, 3)),
-            on_time_bonus=draw(MONEY)))
+        rules.append(
+            R.RuleTerms(
+                rule_id=rule_id,
+                criterion_id=draw(st.integers(1, 2)),
+                course_code=code if by_course else None,
+                topic=None if by_course else COURSES[code],
+                value_kind=kind,
+                factor=draw(st.sampled_from([Decimal("1"), Decimal("0.5"), Decimal("1.25")])),
+                fixed_value=draw(MONEY) if kind == "fixed" else None,
+                rule_cap=draw(st.none() | MONEY),
+                monthly_cap=draw(st.none() | st.integers(0, 3)),
+                on_time_bonus=draw(MONEY),
+            )
+        )
     caps = {1: draw(st.none() | MONEY), 2: draw(st.none() | MONEY)}
     return rules, caps
 
@@ -39,14 +47,31 @@ def rule_sets(draw):
 @st.composite
 def completions(draw, *, year=2026):
     """A learner's completions in one period, in date order (ids in that order)."""
-    items = draw(st.lists(st.tuples(st.sampled_from(sorted(COURSES)), st.integers(1, 6),
-                                    st.dates(dt.date(year, 1, 1), dt.date(year, 12, 31)),
-                                    st.booleans(), st.booleans()), max_size=12))
+    items = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(sorted(COURSES)),
+                st.integers(1, 6),
+                st.dates(dt.date(year, 1, 1), dt.date(year, 12, 31)),
+                st.booleans(),
+                st.booleans(),
+            ),
+            max_size=12,
+        )
+    )
     items.sort(key=lambda item: item[2])
-    return [R.CompletionFacts(completion_id=number, course_code=code, topic=COURSES[code],
-                              periods=periods, completed_on=day, is_mandatory=mandatory,
-                              due_on=dt.date(year, 6, 30) if on_list and mandatory else None)
-            for number, (code, periods, day, mandatory, on_list) in enumerate(items, start=1)]
+    return [
+        R.CompletionFacts(
+            completion_id=number,
+            course_code=code,
+            topic=COURSES[code],
+            periods=periods,
+            completed_on=day,
+            is_mandatory=mandatory,
+            due_on=dt.date(year, 6, 30) if on_list and mandatory else None,
+        )
+        for number, (code, periods, day, mandatory, on_list) in enumerate(items, start=1)
+    ]
 
 
 def replay(facts_list, rules, caps):
@@ -55,9 +80,17 @@ def replay(facts_list, rules, caps):
     for facts in facts_list:
         for entry in R.compute_entries(facts, rules, caps, ledger):
             written.append((facts, entry))
-            ledger.append(R.LedgerLine(facts.completion_id, facts.course_code, entry.rule_id,
-                                       entry.criterion_id, entry.awarded, facts.completed_on,
-                                       facts.is_mandatory))
+            ledger.append(
+                R.LedgerLine(
+                    facts.completion_id,
+                    facts.course_code,
+                    entry.rule_id,
+                    entry.criterion_id,
+                    entry.awarded,
+                    facts.completed_on,
+                    facts.is_mandatory,
+                )
+            )
     return ledger, written
 
 
@@ -69,7 +102,9 @@ def test_awarded_is_never_more_than_raw_plus_bonus_nor_negative(rule_set, facts_
         assert Decimal("0") <= entry.awarded <= entry.raw + entry.bonus
         if entry.awarded < entry.raw + entry.bonus:
             assert entry.reasons, "every reduction carries its reason"
-            assert all(reason.vi and reason.en and reason.code in R.REASONS for reason in entry.reasons)
+            assert all(
+                reason.vi and reason.en and reason.code in R.REASONS for reason in entry.reasons
+            )
 
 
 @given(rule_sets(), completions())
@@ -81,8 +116,10 @@ def test_caps_are_never_exceeded(rule_set, facts_list):
             assert total <= caps[criterion_id]
     for rule in rules:
         if rule.rule_cap is not None:
-            assert sum((line.awarded for line in ledger if line.rule_id == rule.rule_id),
-                       Decimal("0")) <= rule.rule_cap
+            assert (
+                sum((line.awarded for line in ledger if line.rule_id == rule.rule_id), Decimal("0"))
+                <= rule.rule_cap
+            )
 
 
 @given(rule_sets(), completions())
@@ -91,7 +128,9 @@ def test_totals_equal_the_ledger_sums(rule_set, facts_list):
     ledger, written = replay(facts_list, rules, caps)
     expected: dict[int, Decimal] = {}
     for _facts, entry in written:
-        expected[entry.criterion_id] = expected.get(entry.criterion_id, Decimal("0")) + entry.awarded
+        expected[entry.criterion_id] = (
+            expected.get(entry.criterion_id, Decimal("0")) + entry.awarded
+        )
     assert R.totals_by_criterion(ledger) == expected
 
 
@@ -146,8 +185,9 @@ def test_a_recurring_course_credits_once_per_cycle(periods, cycles, data):
         year = 2025 + number
         day = data.draw(st.dates(dt.date(year, 1, 1), dt.date(year, 11, 30)))
         first = R.CompletionFacts(number * 10, "ATTT01", "cybersecurity", periods, day)
-        again = R.CompletionFacts(number * 10 + 1, "ATTT01", "cybersecurity", periods,
-                                  day + dt.timedelta(days=1))
+        again = R.CompletionFacts(
+            number * 10 + 1, "ATTT01", "cybersecurity", periods, day + dt.timedelta(days=1)
+        )
         _ledger, written = replay([first, again], [rule], {1: None})  # one period's ledger
         assert [entry.awarded for _f, entry in written] == [periods, 0]
         assert written[1][1].reasons[0].code == "already_credited"
@@ -155,8 +195,10 @@ def test_a_recurring_course_credits_once_per_cycle(periods, cycles, data):
 
 def test_a_course_rule_wins_over_a_topic_rule_and_a_split_is_explicit():
     topic_rule = R.RuleTerms(rule_id=1, criterion_id=1, topic="cybersecurity")
-    split = [R.RuleTerms(rule_id=2, criterion_id=1, course_code="ATTT01", factor=Decimal("0.5")),
-             R.RuleTerms(rule_id=3, criterion_id=2, course_code="ATTT01", factor=Decimal("0.5"))]
+    split = [
+        R.RuleTerms(rule_id=2, criterion_id=1, course_code="ATTT01", factor=Decimal("0.5")),
+        R.RuleTerms(rule_id=3, criterion_id=2, course_code="ATTT01", factor=Decimal("0.5")),
+    ]
     facts = R.CompletionFacts(1, "ATTT01", "cybersecurity", 4, dt.date(2026, 5, 1))
     entries = R.compute_entries(facts, [topic_rule, *split], {1: None, 2: None}, [])
     assert [(e.rule_id, e.criterion_id, e.awarded) for e in entries] == [(2, 1, 2), (3, 2, 2)]
@@ -164,8 +206,9 @@ def test_a_course_rule_wins_over_a_topic_rule_and_a_split_is_explicit():
 
 def test_rules_apply_only_in_their_effective_dates():
     old = R.RuleTerms(rule_id=1, criterion_id=1, topic="ai", valid_to=dt.date(2026, 7, 1))
-    new = R.RuleTerms(rule_id=2, criterion_id=1, topic="ai", factor=Decimal("2"),
-                      valid_from=dt.date(2026, 7, 1))
+    new = R.RuleTerms(
+        rule_id=2, criterion_id=1, topic="ai", factor=Decimal("2"), valid_from=dt.date(2026, 7, 1)
+    )
     june = R.CompletionFacts(1, "AI01", "ai", 3, dt.date(2026, 6, 30))
     july = R.CompletionFacts(2, "AI02", "ai", 3, dt.date(2026, 7, 1))
     assert [(e.rule_id, e.awarded) for e in R.compute_entries(june, [old, new], {}, [])] == [(1, 3)]
@@ -174,10 +217,24 @@ def test_rules_apply_only_in_their_effective_dates():
 
 def test_on_time_bonus_only_by_the_due_date_and_caps_cut_with_reasons():
     rule = R.RuleTerms(rule_id=1, criterion_id=1, course_code="ATTT01", on_time_bonus=Decimal("2"))
-    on_time = R.CompletionFacts(1, "ATTT01", "cybersecurity", 5, dt.date(2026, 6, 30),
-                                is_mandatory=True, due_on=dt.date(2026, 6, 30))
-    late = R.CompletionFacts(1, "ATTT01", "cybersecurity", 5, dt.date(2026, 7, 1),
-                             is_mandatory=True, due_on=dt.date(2026, 6, 30))
+    on_time = R.CompletionFacts(
+        1,
+        "ATTT01",
+        "cybersecurity",
+        5,
+        dt.date(2026, 6, 30),
+        is_mandatory=True,
+        due_on=dt.date(2026, 6, 30),
+    )
+    late = R.CompletionFacts(
+        1,
+        "ATTT01",
+        "cybersecurity",
+        5,
+        dt.date(2026, 7, 1),
+        is_mandatory=True,
+        due_on=dt.date(2026, 6, 30),
+    )
     [entry] = R.compute_entries(on_time, [rule], {1: Decimal("6")}, [])
     assert (entry.raw, entry.bonus, entry.awarded) == (5, 2, 6)
     assert entry.reasons[0].code == "criterion_cap" and "6 điểm" in entry.reasons[0].vi
