@@ -14,6 +14,7 @@ run: setup instance/lms.cfg
 	$(FLASK) lms db upgrade
 	$(FLASK) lms import-pack --shipped
 	$(FLASK) lms load-demo
+	$(FLASK) lms credits seed-defaults
 	@echo "Serving on http://$(HOST):$(PORT) with a background worker  (Ctrl+C stops both)"
 	HOST=$(HOST) PORT=$(PORT) bash scripts/serve-with-worker.sh $(FLASK)
 

@@ -568,12 +568,15 @@ def _read_parts(texts: dict[str, str], files: dict[str, bytes], pack_parts,
     """What each registered part made of its file (when present), and their warnings."""
     values, warnings = {}, []
     numbers = _lesson_numbers(files)
+    # A file no feature reads is left out, with a warning (``--strict`` fails on it): a
+    # site that turned quizzes off still imports the shipped packs, and a typo is named.
     for name in sorted(files):
         if "/" not in name and name.endswith(".yaml") and name != "course.yaml" \
                 and name not in pack_parts:
-            errors.append(PackError(name, None, _(
-                "No feature of this site reads %(file)s: check the file name, or ask the "
-                "administrator to turn on the feature it belongs to.", file=name)))
+            warnings.append(PackError(name, None, _(
+                "No feature of this site reads %(file)s, so it is left out: check the file "
+                "name, or ask the administrator to turn on the feature it belongs to.",
+                file=name)))
     for name, part in pack_parts.items():
         if name not in texts:
             continue

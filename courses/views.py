@@ -51,6 +51,8 @@ def course(code: str):
                            next_lesson=next_lesson,
                            requirement_sections=requirements.course_page_sections(
                                get_state().completion_requirements, course, progress, next_lesson),
+                           feature_panels=[panel(course, learner) for panel
+                                           in get_state().course_page_panels.values()],
                            topic_labels=TOPIC_LABELS, button_form=ButtonForm())
 
 

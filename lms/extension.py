@@ -44,6 +44,9 @@ class LMSState:
     #: Main-menu links and home-page sections of the features (``lms.navigation``).
     nav_links: Registry = field(default_factory=lambda: Registry("menu link"))
     home_sections: Registry = field(default_factory=lambda: Registry("home-page section"))
+    #: Panels other features add to a course's page (``lms.navigation.CoursePanel``:
+    #: ``panel(course, learner)`` → HTML or ""), e.g. the credits the course can earn.
+    course_page_panels: Registry = field(default_factory=lambda: Registry("course-page panel"))
     #: The parent ``lms`` blueprint of this app; features nest theirs in it.
     blueprint: Any = None
     #: This app's ``flask lms`` command group; features add theirs (``lms.cli.add_command``).

@@ -42,3 +42,8 @@ class NavLink:
 
 #: A home-page section: called with the current principal, returns HTML (Markup) or "".
 HomeSection = Callable[[Any], Any]
+
+
+#: A course-page panel: called with the course version shown and the viewer's learner
+#: profile, returns HTML (Markup) or "". Courses renders them below the summary.
+CoursePanel = Callable[[Any, Any], Any]

@@ -76,6 +76,10 @@ _RULES: dict[str, Callable[[Principal, Any], bool]] = {
     "admin.view_audit": lambda p, obj: p.is_admin,
     "content.author": lambda p, obj: p.is_author or p.is_admin,
     "reports.view": lambda p, obj: p.is_hr or p.is_admin,
+    # Credit standings: HR of their subtrees (queries scope them), admins of everything.
+    "credits.view_standings": lambda p, obj: p.is_hr or p.is_admin,
+    # Periods, criteria, rules and targets of the emulation credits.
+    "credits.manage": lambda p, obj: p.is_admin,
     # ``obj`` is a learner: admins see everyone, HR only their subtrees.
     "learner.view_records": lambda p, obj: obj is not None and covers_learner(p, obj),
     # ``obj`` is a quiz attempt: only its learner opens, answers or submits it.

@@ -61,6 +61,14 @@ ACCESS = {
     # Every key of the quiz: authors only.
     "lms.quizzes.author_preview": ("GET", "/author/courses/{course}/quiz", AUTHORS),
     "lms.quizzes.export_gift": ("GET", "/author/courses/{course}/gift/export", AUTHORS),
+    "lms.credits.mine": ("GET", "/credits", SIGNED_IN),
+    # HR see the standings of their own subtrees only (tests/credits/test_standings.py).
+    "lms.credits.standings": ("GET", "/credits/standings", {"hr", "admin"}),
+    "lms.credits.manage": ("GET", "/credits/manage", ADMIN),
+    "lms.credits.edit_period": ("GET", "/credits/manage/periods/{period}", ADMIN),
+    "lms.credits.edit_criterion": ("GET", "/credits/manage/criteria/{criterion}", ADMIN),
+    "lms.credits.edit_rule": ("GET", "/credits/manage/rules/{rule}", ADMIN),
+    "lms.credits.edit_target": ("GET", "/credits/manage/targets/{target}", ADMIN),
     "lms.reports.learners": ("GET", "/reports/learners", {"hr", "admin"}),
     # {learner} sits in the HR officer's unit; out-of-scope learners are a 404 (test_reports).
     "lms.reports.learner": ("GET", "/reports/learners/{learner}", {"hr", "admin"}),
@@ -108,6 +116,17 @@ def world(create_unit, create_learner, create_course, app_context, db):
     from quizzes.queries import quiz_of_course
 
     attempts = {}
+    with app_context():  # the shipped credit defaults, for the credit admin pages
+        import sqlalchemy as sa
+
+        from lms.credits.defaults import seed_defaults
+        from lms.credits.models import CreditRule, Criterion, Target
+
+        period = seed_defaults(2026) and db.scalar(sa.text("SELECT id FROM lms_credit_periods"))
+        credits = {"period": period, "criterion": db.scalar(sa.select(Criterion.id).limit(1)),
+                   "rule": db.scalar(sa.select(CreditRule.id).limit(1)),
+                   "target": db.scalar(sa.select(Target.id).limit(1))}
+        db.commit()
     with app_context():  # enrolled, each with an attempt, so these routes answer
         quiz = quiz_of_course(course.id)
         for role, person in people.items():
@@ -116,7 +135,7 @@ def world(create_unit, create_learner, create_course, app_context, db):
         db.commit()
     return {"people": people, "unit": unit.id, "learner": target.id,
             "grant": target.role_grants[0].id, "code": course.code, "course": course.id,
-            "attempts": attempts}
+            "attempts": attempts, **credits}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -125,7 +144,9 @@ def test_access(app, client, login, world, endpoint, role):
     method, template, allowed = ACCESS[endpoint]
     url = template.format(unit=world["unit"], learner=world["learner"], grant=world["grant"],
                           code=world["code"], course=world["course"],
-                          attempt=world["attempts"].get(role, world["attempts"]["learner"]))
+                          attempt=world["attempts"].get(role, world["attempts"]["learner"]),
+                          period=world["period"], criterion=world["criterion"], rule=world["rule"],
+                          target=world["target"])
     if role != "anonymous":
         assert login(f"m-{role}").status_code == 302
     response = client.open(url, method=method)

@@ -30,7 +30,7 @@ HOSTILE_VALUES = {
 #: generic set a curious visitor might try.
 QUERY_PARAMETERS = ("q", "page", "next", "lang", "topic", "unit", "action", "actor",
                     "id", "code", "course_id", "learner_id", "attempt_id", "position", "path",
-                    "go", "locale", "sort", "limit", "offset")
+                    "go", "locale", "sort", "limit", "offset", "period")
 #: Form fields some views read without a form class.
 EXTRA_FORM_FIELDS = ("answer", "go", "active", "confirm", "lang")
 ROLES = ("anonymous", "learner", "author", "hr", "admin")
@@ -93,8 +93,18 @@ def hostile_world(create_unit, create_learner, create_course, app_context, db):
             operations.enrol(person, course)
             attempts[role] = quiz_operations.start_attempt(quiz, person.id).id
         db.commit()
+    with app_context():  # the shipped credit defaults, so the credit admin forms get hostile input
+        import sqlalchemy as sa
+
+        from lms.credits.defaults import seed_defaults
+        from lms.credits.models import CreditRule, Criterion, EmulationPeriod, Target
+
+        seed_defaults(2026)
+        credits = {name: db.scalar(sa.select(model.id).limit(1)) for name, model in (
+            ("period", EmulationPeriod), ("criterion", Criterion), ("rule", CreditRule), ("target", Target))}
+        db.commit()
     return {"unit": unit.id, "learner": target.id, "grant": target.role_grants[0].id,
-            "code": course.code, "course": course.id, "attempts": attempts}
+            "code": course.code, "course": course.id, "attempts": attempts, "credits": credits}
 
 
 def _valid_path_values(world, role) -> dict[str, str]:
@@ -102,7 +112,8 @@ def _valid_path_values(world, role) -> dict[str, str]:
     values = {"unit_id": world["unit"], "learner_id": world["learner"], "grant_id": world["grant"],
               "code": world["code"], "course_id": world["course"], "number": 1, "position": 1, "question": 1,
               "attempt_id": world["attempts"].get(role, world["attempts"]["learner"]),
-              "path": "media/pic.png", "filename": "lms.css", "unknown": "no-such-page"}
+              "path": "media/pic.png", "filename": "lms.css", "unknown": "no-such-page",
+              **{f"{name}_id": value for name, value in world["credits"].items()}}
     return {name: str(value) for name, value in values.items()}
 
 

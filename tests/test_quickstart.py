@@ -22,16 +22,18 @@ def test_make_run_steps_are_idempotent(tmp_path, monkeypatch):
     app = create_app({"TESTING": True, "SECRET_KEY": "quick-start-secret-0123456789-abcdefgh",
                       "LMS_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
     steps = run_steps()
-    assert [step[:2] for step in steps] == [["lms", "db"], ["lms", "import-pack"], ["lms", "load-demo"]]
+    assert [step[:2] for step in steps] == [["lms", "db"], ["lms", "import-pack"], ["lms", "load-demo"],
+                                            ["lms", "credits"]]
     outputs = []
     for _round in range(2):
         for step in steps:
             result = app.test_cli_runner().invoke(args=step)
             assert result.exit_code == 0, (step, result.output)
             outputs.append(result.output)
-    first_demo, second_demo = outputs[2], outputs[5]
+    first_demo, second_demo = outputs[2], outputs[6]
     assert first_demo.count("password:") == 2 and "password:" not in second_demo
-    assert outputs[4].count("unchanged") == 6
+    assert outputs[5].count("unchanged") == 6
+    assert "Đã tạo" in outputs[3] and "Đã tạo" not in outputs[7]  # credit defaults, once
     from courses.models import Course
     from lms.accounts.models import User
 
@@ -46,6 +48,8 @@ def test_make_run_steps_are_idempotent(tmp_path, monkeypatch):
     app.config["WTF_CSRF_ENABLED"] = False
     response = client.post("/auth/login", data={"username": "hocvien", "password": password})
     assert response.status_code == 302
+    home = client.get("/").get_data(as_text=True)
+    assert "Điểm học tập" in home and "0 / 8 điểm" in home  # the shipped target
     page = client.get("/courses").get_data(as_text=True)
     assert "An toàn thông tin cho cán bộ, công chức" in page
     assert "Dịch vụ công trực tuyến, VNeID và văn bản điện tử" in page

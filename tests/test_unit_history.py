@@ -408,10 +408,11 @@ def test_migration_downgrades_and_upgrades_again(empty_database):
     from lms.migrations_runner import alembic_config, current_revision, upgrade
 
     upgrade("head", engine=empty_database)
+    head = current_revision(empty_database)  # later features add revisions after 0008
     with empty_database.begin() as connection:
         command.downgrade(alembic_config(connection), "0007")
     assert current_revision(empty_database) == "0007"
     with empty_database.connect() as connection:
         assert not empty_database.dialect.has_table(connection, "lms_org_unit_memberships")
     upgrade("head", engine=empty_database)
-    assert current_revision(empty_database) == "0008"
+    assert current_revision(empty_database) == head >= "0008"

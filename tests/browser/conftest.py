@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+import sqlalchemy as sa
 from werkzeug.serving import make_server
 
 from lms import create_app
@@ -62,10 +63,24 @@ def _seed() -> None:
     operations.create_account(learner, "hocvien", PASSWORD)
     # Each browser test signs in as its own person: language choices and progress of
     # one test must not leak into another.
-    for number, username in enumerate(("docgia", "thisinh", "tuhoc"), start=2):
+    for number, username in enumerate(("docgia", "thisinh", "tuhoc", "diemhoc"), start=2):
         person = operations.create_learner(full_name=f"Học Viên {number}", staff_code=f"NV0{number}",
                                            org_unit=museum)
         operations.create_account(person, username, PASSWORD)
+    # An HR officer of the department (credit standings) and the shipped credit defaults.
+    hr = operations.create_learner(full_name="Cán Bộ Tổ Chức", staff_code="TC01", org_unit=department)
+    operations.create_account(hr, "nhansu", PASSWORD)
+    operations.grant_role(hr, Role.HR, department, actor=None)
+    from lms.credits.defaults import seed_defaults
+    from lms.dates import today
+
+    seed_defaults(today().year)
+    # The standings read members and the tree of the cut-off day (30/11 by default); the
+    # units and people made here exist from today, so the period's cut-off is moved to its end.
+    from lms.credits.models import EmulationPeriod
+
+    period = get_session().scalar(sa.select(EmulationPeriod))
+    period.cutoff_on = period.ends_on
     get_session().commit()
     _import_shipped_packs()
 

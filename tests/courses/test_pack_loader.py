@@ -492,25 +492,31 @@ def test_disallowed_files_are_refused(tmp_path, name):
     assert from_folder.value.errors == [PackError(name, None, NOT_ALLOWED)]
 
 
-UNREAD_PART = ("No feature of this site reads %(file)s: check the file name, or ask the "
-               "administrator to turn on the feature it belongs to.")
+UNREAD_PART = ("No feature of this site reads %(file)s, so it is left out: check the file "
+               "name, or ask the administrator to turn on the feature it belongs to.")
 
 
-def test_a_part_no_feature_reads_is_refused_by_name(registry):
+def test_a_part_no_feature_reads_is_named_and_left_out(registry):
     """The layout lets any top-level YAML through (features own their files); the
-    validator then names the one nobody registered, e.g. a typo or a turned-off feature."""
+    validator then names the one nobody registered, e.g. a typo, as a warning that
+    ``--strict`` turns into a failure."""
     files = pack_files(quiz=True)
     files["quizz.yaml"] = files.pop("quiz.yaml")
+    warnings = []
 
-    assert errors_of(files, registry) == [
-        PackError("quizz.yaml", None, UNREAD_PART % {"file": "quizz.yaml"})]
+    pack, errors = validate_pack(files, pack_parts(registry), warnings=warnings)
+
+    assert errors == [] and "quizz.yaml" not in pack.parts
+    assert warnings == [PackError("quizz.yaml", None, UNREAD_PART % {"file": "quizz.yaml"})]
 
 
-def test_without_the_quiz_feature_its_file_is_not_silently_dropped():
-    pack, errors = validate_pack(pack_files(quiz=True), {})
+def test_without_the_quiz_feature_its_file_is_named_not_silently_dropped():
+    warnings = []
 
-    assert pack is None
-    assert errors == [PackError("quiz.yaml", None, UNREAD_PART % {"file": "quiz.yaml"})]
+    pack, errors = validate_pack(pack_files(quiz=True), {}, warnings=warnings)
+
+    assert errors == [] and pack.parts == {}
+    assert warnings == [PackError("quiz.yaml", None, UNREAD_PART % {"file": "quiz.yaml"})]
 
 
 def test_hidden_files_of_a_folder_are_skipped(tmp_path):

@@ -1,0 +1,33 @@
+"""Route table of the credit pages."""
+
+from flask import Blueprint
+
+from lms.credits import admin_views, views
+
+credits_blueprint = Blueprint("credits", __name__, url_prefix="/credits")
+_route = credits_blueprint.add_url_rule
+
+_route("", "mine", views.my_credits)
+_route("/standings", "standings", views.standings)
+_route("/manage", "manage", admin_views.overview)
+_route(
+    "/manage/periods/<lms_id:period_id>",
+    "edit_period",
+    admin_views.edit_period,
+    methods=["GET", "POST"],
+)
+_route(
+    "/manage/criteria/<lms_id:criterion_id>",
+    "edit_criterion",
+    admin_views.edit_criterion,
+    methods=["GET", "POST"],
+)
+_route(
+    "/manage/rules/<lms_id:rule_id>", "edit_rule", admin_views.edit_rule, methods=["GET", "POST"]
+)
+_route(
+    "/manage/targets/<lms_id:target_id>",
+    "edit_target",
+    admin_views.edit_target,
+    methods=["GET", "POST"],
+)

@@ -1,0 +1,69 @@
+"""A learner completes a course and sees the credits and the progress toward the target;
+an HR officer sees the unit standings chart; axe-core finds no serious or critical
+problem on these pages at 360 px and 1280 px."""
+
+import re
+
+import pytest
+
+from tests.browser.test_browser_auth import serious_violations
+from tests.browser.test_browser_quiz import answer, correct_answers
+
+pytestmark = pytest.mark.browser
+WIDTHS = ({"width": 360, "height": 740}, {"width": 1280, "height": 900})
+
+
+def complete_course(page, live_app, live_server, username, code):
+    page.goto(f"{live_server}/courses/{code}")
+    page.get_by_role("button", name="Bắt đầu học").click()
+    page.wait_for_url(re.compile(r"/lessons/1$"))
+    while re.search(r"/lessons/\d+$", page.url):
+        page.locator("form[action$='/done'] button").click()
+        page.wait_for_load_state()
+    page.goto(f"{live_server}/courses/{code}/quiz")
+    page.get_by_role("button", name="Bắt đầu làm bài").click()
+    page.wait_for_url(re.compile(r"/questions/1$"))
+    key = correct_answers(live_app, username)
+    for position, (question_type, payload) in enumerate(key, start=1):
+        page.wait_for_url(re.compile(rf"/questions/{position}$"))
+        answer(page, question_type, payload)
+        last = position == len(key)
+        page.get_by_role(
+            "button", name="Lưu và kết thúc" if last else "Lưu và sang câu tiếp"
+        ).click()
+    page.wait_for_url(re.compile(r"/submit$"))
+    page.get_by_role("button", name="Nộp bài để chấm điểm").click()
+    page.wait_for_url(re.compile(r"/result$"))
+
+
+def test_a_learner_earns_credits_and_sees_the_progress(page, live_app, live_server, sign_in):
+    sign_in("diemhoc")
+    page.goto(f"{live_server}/courses/IOT01")
+    assert "Điểm học tập" in page.content()  # the course page says what it can earn
+    complete_course(page, live_app, live_server, "diemhoc", "IOT01")
+    page.goto(f"{live_server}/credits")
+    bar = page.locator("#credits-total")
+    assert float(bar.get_attribute("value")) == 1 and float(bar.get_attribute("max")) == 8
+    text = page.locator("main").inner_text()
+    assert "1 / 8 điểm" in text and "Chưa đạt" in text and "hạn hoàn thành 30/06/" in text
+    assert "IOT01" in page.locator("table").inner_text()
+    for size in WIDTHS:
+        page.set_viewport_size(size)
+        assert serious_violations(page) == []
+    page.goto(f"{live_server}/")
+    assert "1 / 8 điểm" in page.locator("#lms-credits-heading + .lms-progress").inner_text()
+    for size in WIDTHS:
+        page.set_viewport_size(size)
+        assert serious_violations(page) == []
+
+
+def test_hr_sees_the_unit_standings_chart(page, live_app, live_server, sign_in):
+    sign_in("nhansu")
+    page.goto(f"{live_server}/credits/standings")
+    chart = page.locator("svg.lms-chart").first
+    assert chart.get_attribute("role") == "img"
+    assert "BT" in chart.locator("desc").text_content()
+    assert page.get_by_role("heading", name="Đơn vị").count() == 1
+    for size in WIDTHS:
+        page.set_viewport_size(size)
+        assert serious_violations(page) == []
