@@ -31,6 +31,7 @@ from flask import Flask
 FEATURES: tuple[str, ...] = (
     "courses",
     "quizzes",
+    "certificates",
     "lms.reports",
 )
 
