@@ -12,6 +12,14 @@ from __future__ import annotations
 REQUIRES: tuple[str, ...] = ("courses",)
 
 
+class CertificatesState:
+    """What the feature keeps per app, at ``app.extensions["lms.certificates"]``."""
+
+    def __init__(self, verify_limiter) -> None:
+        #: Throttle of the public verification pages (certificates.rate_limit).
+        self.verify_limiter = verify_limiter
+
+
 def load_models() -> None:
     import certificates.models  # noqa: F401  (the import defines the tables)
 
@@ -20,10 +28,20 @@ def init_app(app, state) -> None:
     """Settings, pages, commands, the completion receiver, the render task and the
     certificate column of the completion export."""
     from certificates import config, exports, operations, tasks
+    from certificates.blueprint import certificates_blueprint, verify_blueprint
+    from certificates.rate_limit import VerifyRateLimiter
     from lms import signals
+    from lms.i18n import _l
+    from lms.navigation import NavLink
 
     config.apply_defaults(app)
     config.validate(app)
+    app.extensions["lms.certificates"] = CertificatesState(
+        verify_limiter=VerifyRateLimiter.from_config(app.config))
+    state.blueprint.register_blueprint(certificates_blueprint)
+    state.blueprint.register_blueprint(verify_blueprint)
+    state.nav_links.register("certificates.mine", NavLink(
+        "lms.certificates.mine", _l("My certificates")))
     tasks.register_tasks(state.tasks)
     signals.course_completed.connect(operations.on_course_completed, sender=app)
     state.completion_export_columns.register("certificates", exports.completion_columns())

@@ -65,6 +65,7 @@ class Certificate(Base):
         sa.ForeignKey("lms_learners.id", ondelete="SET NULL"))
 
     completion = relationship("CourseCompletion")
+    learner = relationship("Learner", foreign_keys=[learner_id])
     files: Mapped[list[CertificateFile]] = relationship(
         back_populates="certificate", order_by="CertificateFile.id")
 
