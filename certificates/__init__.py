@@ -27,7 +27,7 @@ def load_models() -> None:
 def init_app(app, state) -> None:
     """Settings, pages, commands, the completion receiver, the render task and the
     certificate column of the completion export."""
-    from certificates import config, exports, operations, tasks
+    from certificates import cli, config, exports, operations, tasks
     from certificates.blueprint import certificates_blueprint, verify_blueprint
     from certificates.rate_limit import VerifyRateLimiter
     from lms import signals
@@ -39,9 +39,32 @@ def init_app(app, state) -> None:
     app.extensions["lms.certificates"] = CertificatesState(
         verify_limiter=VerifyRateLimiter.from_config(app.config))
     state.blueprint.register_blueprint(certificates_blueprint)
+    # Groups go on as they are: AppGroup commands already run in the app context.
+    state.cli.add_command(cli.keys_cli)
+    state.cli.add_command(cli.certificates_cli)
     state.blueprint.register_blueprint(verify_blueprint)
     state.nav_links.register("certificates.mine", NavLink(
         "lms.certificates.mine", _l("My certificates")))
+    state.nav_links.register("certificates.archives", NavLink(
+        "lms.certificates.request_archive", _l("Certificate files"), permission="reports.view",
+        current=("lms.certificates.archive",)))
+    state.nav_links.register("certificates.admin", NavLink(
+        "lms.certificates.admin_list", _l("Certificates"), permission="certificates.revoke",
+        current=("lms.certificates.revoke",)))
     tasks.register_tasks(state.tasks)
     signals.course_completed.connect(operations.on_course_completed, sender=app)
     state.completion_export_columns.register("certificates", exports.completion_columns())
+    state.completion_notes.register("certificates", completion_note)
+
+
+def completion_note(completion):
+    """The course page's link to the certificate of this completion."""
+    from flask import render_template
+    from markupsafe import Markup
+
+    from certificates.operations import certificate_of_completion
+
+    certificate = certificate_of_completion(completion.id)
+    if certificate is None:
+        return ""
+    return Markup(render_template("lms/certificates/_completion_note.html", certificate=certificate))

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Optional
 
-from lms.forms import LmsForm, max_length, upload_size
+from lms.forms import LmsForm, id_choice, max_length, upload_size
 from lms.i18n import _l
 
 
@@ -28,3 +28,24 @@ class UploadCheckForm(LmsForm):
 class RevokeForm(LmsForm):
     reason = TextAreaField(_l("Reason for the revocation"),
                            validators=[DataRequired(), max_length(500)])
+
+
+class CertificateSearchForm(LmsForm):
+    class Meta:
+        csrf = False  # a GET search: nothing changes
+
+    q = StringField(_l("Certificate number or name"), validators=[Optional(), max_length(200)])
+
+
+class ArchiveForm(LmsForm):
+    """HR: the certificates of a unit subtree completed in a date range, as one ZIP."""
+
+    unit = SelectField(_l("Org unit"), coerce=id_choice, validate_choice=True)
+    date_from = DateField(_l("Completed from"), validators=[DataRequired()])
+    date_to = DateField(_l("Completed until"), validators=[DataRequired()])
+
+    def validate_date_to(self, field) -> None:
+        from wtforms.validators import ValidationError
+
+        if self.date_from.data and field.data and field.data < self.date_from.data:
+            raise ValidationError(_l("The end date is before the start date."))

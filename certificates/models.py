@@ -107,3 +107,25 @@ class CertificateFile(Base):
     superseded_dt: Mapped[dt.datetime | None]
 
     certificate: Mapped[Certificate] = relationship(back_populates="files")
+
+
+class CertificateArchive(Base):
+    """A ZIP of the certificates of one unit subtree and date range, asked for by HR and
+    built by the worker when it is large (``LMS_CERTIFICATE_ZIP_QUEUE_THRESHOLD``).
+    ``done`` moves with atomic SQL as the files are added: the page shows progress."""
+
+    __tablename__ = "lms_certificate_archives"
+    __table_args__ = (sa.CheckConstraint("done >= 0 AND done <= total", name="progress_in_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requested_by_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("lms_learners.id", ondelete="RESTRICT"), index=True)
+    #: The root of the subtree (completions counted under the unit of their day).
+    org_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("lms_org_units.id", ondelete="RESTRICT"))
+    date_from: Mapped[dt.date]
+    date_to: Mapped[dt.date]
+    total: Mapped[int]
+    done: Mapped[int] = mapped_column(default=0)
+    content: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    created_dt: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    finished_dt: Mapped[dt.datetime | None]

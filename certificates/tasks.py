@@ -3,7 +3,10 @@ from __future__ import annotations
 
 
 def register_tasks(queue) -> None:
+    from certificates.archives import build_archive
+
     queue.register("certificates.render", render)
+    queue.register("certificates.build_archive", build_archive)
 
 
 def render(certificate_id: int) -> None:

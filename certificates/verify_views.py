@@ -96,3 +96,32 @@ def verification_record(certificate) -> dict:
                        "template_version": row.template_version,
                        "current": row.superseded_dt is None} for row in files],
     }
+
+
+def status(code: str):
+    """The credential status (1EdTech revocation list of this one credential)."""
+    from certificates.credential import revocation_list
+
+    return jsonify(revocation_list(_certificate_or_404(code, json=True)))
+
+
+def jwks():
+    """The issuer's public keys, for verifiers of the signed credentials."""
+    from certificates.credential import published_jwks
+    from certificates.signing import SigningKeyMissing
+
+    try:
+        keys = published_jwks()
+    except SigningKeyMissing:
+        keys = {"keys": []}
+    response = jsonify(keys)
+    response.headers["Cache-Control"] = "public, max-age=3600"  # public data, rarely changes
+    return response
+
+
+def issuer():
+    from certificates.credential import issuer_profile
+
+    return jsonify({"@context": ["https://www.w3.org/ns/credentials/v2",
+                                 "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+                    **issuer_profile()})

@@ -63,3 +63,33 @@ def _audit_download_by_someone_else(certificate: Certificate) -> None:
     if certificate.learner_id != viewer.id:  # HR or an admin reading someone's record
         record_record_view(viewer, certificate.learner_id, page="certificate")
 
+
+
+@require("learn")
+def credential(certificate_id: int):
+    """The signed Open Badges 3.0 credential (VC-JWT) of the learner's certificate."""
+    from flask import Response, flash, redirect, url_for
+
+    from certificates.credential import signed_credential
+    from certificates.signing import SigningKeyMissing
+    from lms.i18n import _
+
+    certificate = load_or_404(Certificate, certificate_id, "certificate.view")
+    try:
+        token = signed_credential(certificate)
+    except SigningKeyMissing:
+        flash(_("Signed credentials are not available yet: an administrator must create the "
+                "signing key first."), "error")
+        return redirect(url_for("lms.certificates.mine"))
+    name = download_name(certificate, "vi")[:-len(".pdf")] + ".jwt"
+    response = Response(token, mimetype="application/vc+jwt")
+    response.headers["Content-Disposition"] = _attachment(name)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _attachment(name: str) -> str:
+    from urllib.parse import quote
+
+    fallback = name.encode("ascii", "ignore").decode("ascii") or "credential.jwt"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"

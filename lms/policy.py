@@ -87,6 +87,9 @@ _RULES: dict[str, Callable[[Principal, Any], bool]] = {
     # ``obj`` is a certificate: downloads of its PDF and credential.
     "certificate.view": _may_view_certificate,
     "certificates.revoke": lambda p, obj: p.is_admin,
+    # ``obj`` is a certificate ZIP: who asked for it, or an admin.
+    "certificate_archive.view": lambda p, obj: obj is not None and (
+        p.is_admin or obj.requested_by_id == p.learner.id),
     # ``obj`` is a quiz attempt: only its learner opens, answers or submits it.
     "quiz.take_attempt": _owns_attempt,
 }

@@ -1,4 +1,5 @@
-"""certificates: per-year serial counters, certificates, their rendered PDF files
+"""certificates: per-year serial counters, certificates, their rendered PDF files, HR's
+certificate ZIP archives
 
 Revision ID: 0009
 Revises: 0008
@@ -25,6 +26,25 @@ def upgrade() -> None:
     sa.CheckConstraint('last_seq >= 0', name=op.f('ck_lms_certificate_serial_counters_last_seq_not_negative')),
     sa.PrimaryKeyConstraint('year', name=op.f('pk_lms_certificate_serial_counters'))
     )
+    op.create_table('lms_certificate_archives',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('requested_by_id', sa.Integer(), nullable=False),
+    sa.Column('org_unit_id', sa.Integer(), nullable=False),
+    sa.Column('date_from', sa.Date(), nullable=False),
+    sa.Column('date_to', sa.Date(), nullable=False),
+    sa.Column('total', sa.Integer(), nullable=False),
+    sa.Column('done', sa.Integer(), nullable=False),
+    sa.Column('content', sa.LargeBinary(), nullable=True),
+    sa.Column('created_dt', lms.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_dt', lms.db.UTCDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint('done >= 0 AND done <= total', name=op.f('ck_lms_certificate_archives_progress_in_range')),
+    sa.ForeignKeyConstraint(['org_unit_id'], ['lms_org_units.id'], name=op.f('fk_lms_certificate_archives_org_unit_id_lms_org_units'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['requested_by_id'], ['lms_learners.id'], name=op.f('fk_lms_certificate_archives_requested_by_id_lms_learners'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_lms_certificate_archives'))
+    )
+    with op.batch_alter_table('lms_certificate_archives', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_lms_certificate_archives_requested_by_id'), ['requested_by_id'], unique=False)
+
     op.create_table('lms_certificates',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('completion_id', sa.Integer(), nullable=False),
@@ -86,4 +106,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_lms_certificates_learner_id'))
 
     op.drop_table('lms_certificates')
+    with op.batch_alter_table('lms_certificate_archives', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_lms_certificate_archives_requested_by_id'))
+
+    op.drop_table('lms_certificate_archives')
     op.drop_table('lms_certificate_serial_counters')
