@@ -29,7 +29,13 @@ def committed_world(app, engine):
     from courses.pack_validation import validate_pack
     from lms.accounts import operations as accounts
 
+    from lms.audit.models import AuditEvent
+    from lms.tasks.models import OutboxMessage
+
     database = Database(engine)
+    with database.write_session() as session:
+        last_event = session.scalar(sa.select(sa.func.max(AuditEvent.id))) or 0
+        last_message = session.scalar(sa.select(sa.func.max(OutboxMessage.id))) or 0
     with app.app_context():
         session = database.new_session(for_write=True)
         g._lms_session = session
@@ -49,6 +55,10 @@ def committed_world(app, engine):
         session.execute(sa.delete(Course).where(Course.code == CODE))
         session.execute(sa.delete(Learner).where(Learner.staff_code.like("SER-%")))
         session.execute(sa.delete(SerialCounter))
+        # The audit trail of this world (learners created, pack imported): ids are reused
+        # on SQLite, and a later test must not find these events under its own learner.
+        session.execute(sa.delete(AuditEvent).where(AuditEvent.id > last_event))
+        session.execute(sa.delete(OutboxMessage).where(OutboxMessage.id > last_message))
         session.commit()
     database.dispose()
 
