@@ -413,5 +413,5 @@ def test_migration_downgrades_and_upgrades_again(empty_database):
     assert current_revision(empty_database) == "0007"
     with empty_database.connect() as connection:
         assert not empty_database.dialect.has_table(connection, "lms_org_unit_memberships")
-    upgrade("head", engine=empty_database)
+    upgrade("0008", engine=empty_database)  # later migrations have their own tests
     assert current_revision(empty_database) == "0008"
