@@ -47,8 +47,10 @@ def course(code: str):
     learner, course, enrollment = _course_for_learner(code)
     progress = queries.progress(learner.id, course, enrollment)
     next_lesson = queries.next_lesson(course, progress.done_lesson_ids)
+    notes = [render(progress.completion) for render in get_state().completion_notes.values()] \
+        if progress.completion else []
     return render_template("lms/courses/course.html", course=course, progress=progress,
-                           next_lesson=next_lesson,
+                           next_lesson=next_lesson, completion_notes=notes,
                            requirement_sections=requirements.course_page_sections(
                                get_state().completion_requirements, course, progress, next_lesson),
                            feature_panels=[panel(course, learner) for panel

@@ -159,8 +159,21 @@ class ConfigurationError(RuntimeError):
 
 def apply_defaults(app: Flask) -> None:
     """Fill every missing ``LMS_*`` key of ``app.config`` (see module docstring)."""
+    apply_feature_defaults(app, DEFAULTS)
+    for key, default in FLASK_DEFAULTS.items():
+        if app.config.get(key) is None:  # Flask ships some of these as None
+            app.config[key] = default
+    if app.config.get("PREFERRED_URL_SCHEME") == "https":
+        # Served over https: cookies must never travel over plain http.
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+
+
+def apply_feature_defaults(app: Flask, defaults: dict[str, object]) -> None:
+    """Fill the missing keys of ``defaults`` in the same order as the core's settings, so
+    a feature keeps its own settings (and their comments) in its own package."""
     from_instance = _read_instance_file(app)
-    for key, default in DEFAULTS.items():
+    for key, default in defaults.items():
         if key in app.config:
             continue
         env_name = f"FLASK_{key}"
@@ -170,13 +183,6 @@ def apply_defaults(app: Flask) -> None:
             app.config[key] = from_instance[key]
         else:
             app.config[key] = json.loads(json.dumps(default))  # a private copy per app
-    for key, default in FLASK_DEFAULTS.items():
-        if app.config.get(key) is None:  # Flask ships some of these as None
-            app.config[key] = default
-    if app.config.get("PREFERRED_URL_SCHEME") == "https":
-        # Served over https: cookies must never travel over plain http.
-        app.config["SESSION_COOKIE_SECURE"] = True
-        app.config["REMEMBER_COOKIE_SECURE"] = True
 
 
 def validate(app: Flask) -> None:

@@ -39,6 +39,9 @@ class LMSState:
     #: Columns other features add to the completion records (``lms.datasets.CompletionColumns``).
     completion_export_columns: Registry = field(
         default_factory=lambda: Registry("completion export columns"))
+    #: HTML other features show with a learner's completion on the course page (the
+    #: certificate's link): ``render(completion) -> Markup`` ("" for nothing).
+    completion_notes: Registry = field(default_factory=lambda: Registry("completion note"))
     certificate_placeholders: Registry = field(
         default_factory=lambda: Registry("certificate placeholder"))
     #: Main-menu links and home-page sections of the features (``lms.navigation``).

@@ -58,6 +58,12 @@ def _may_revoke(principal: Principal, grant) -> bool:
         grant.role == Role.ADMIN and grant.learner_id == principal.learner.id)
 
 
+def _may_view_certificate(principal: Principal, certificate) -> bool:
+    # Its learner, an admin, or HR whose subtree holds the learner (today's unit).
+    return certificate is not None and (certificate.learner_id == principal.learner.id
+                                        or covers_learner(principal, certificate.learner))
+
+
 def _owns_attempt(principal: Principal, attempt) -> bool:
     return attempt is not None and attempt.learner_id == principal.learner.id
 
@@ -82,6 +88,12 @@ _RULES: dict[str, Callable[[Principal, Any], bool]] = {
     "credits.manage": lambda p, obj: p.is_admin,
     # ``obj`` is a learner: admins see everyone, HR only their subtrees.
     "learner.view_records": lambda p, obj: obj is not None and covers_learner(p, obj),
+    # ``obj`` is a certificate: downloads of its PDF and credential.
+    "certificate.view": _may_view_certificate,
+    "certificates.revoke": lambda p, obj: p.is_admin,
+    # ``obj`` is a certificate ZIP: who asked for it, or an admin.
+    "certificate_archive.view": lambda p, obj: obj is not None and (
+        p.is_admin or obj.requested_by_id == p.learner.id),
     # ``obj`` is a quiz attempt: only its learner opens, answers or submits it.
     "quiz.take_attempt": _owns_attempt,
 }

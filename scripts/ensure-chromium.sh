@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# The browser tests drive Debian's Chromium (Playwright's own download is not reachable
-# here). Install it when missing and we are allowed to; otherwise say what to do.
+# Debian packages the test suite drives: Chromium for the browser tests (Playwright's own
+# download is not reachable here), poppler-utils (pdftoppm) and zbar-tools (zbarimg) to
+# read the certificate's QR code back from its rendered PDF. Install what is missing when
+# we are allowed to; otherwise say what to do.
 set -euo pipefail
-if command -v chromium >/dev/null 2>&1; then
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
+if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-  echo "Installing Debian's chromium for the browser tests…"
+  echo "Installing Debian's ${missing[*]} for the tests…"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   exit 0
 fi
-echo "chromium is missing: run 'sudo apt-get install chromium' (needed by the browser tests)." >&2
+echo "missing: ${missing[*]}: run 'sudo apt-get install ${missing[*]}' (needed by the tests)." >&2
 exit 1

@@ -18,6 +18,11 @@ required = [
     "lms/translations/vi/LC_MESSAGES/messages.mo", "lms/translations/en/LC_MESSAGES/messages.mo",
     "lms/migrations/env.py", "lms/migrations/script.py.mako",
     "courses/content/cybersecurity-officials/course.yaml",
+    # The certificate PDF: its template and the four shipped faces with their licence.
+    "lms/templates/lms/certificates/certificate.pdf.html",
+    "certificates/fonts/LiberationSerif-Regular.ttf", "certificates/fonts/LiberationSerif-Bold.ttf",
+    "certificates/fonts/LiberationSerif-Italic.ttf", "certificates/fonts/LiberationSerif-BoldItalic.ttf",
+    "certificates/fonts/LICENSE-OFL.txt",
 ]
 missing = [name for name in required if name not in names]
 if not any(n.startswith("lms/migrations/versions/") and n.endswith(".py") for n in names):

@@ -69,6 +69,25 @@ ACCESS = {
     "lms.credits.edit_criterion": ("GET", "/credits/manage/criteria/{criterion}", ADMIN),
     "lms.credits.edit_rule": ("GET", "/credits/manage/rules/{rule}", ADMIN),
     "lms.credits.edit_target": ("GET", "/credits/manage/targets/{target}", ADMIN),
+    "lms.certificates.mine": ("GET", "/my-certificates", SIGNED_IN),
+    # {certificate} is the visitor's own; anyone else's is a 404 (tests/certificates).
+    "lms.certificates.download": ("GET", "/certificates/{certificate}/pdf", SIGNED_IN),
+    "lms.certificates.credential": ("GET", "/certificates/{certificate}/credential", SIGNED_IN),
+    "lms.certificates.request_archive": ("GET", "/reports/certificates", {"hr", "admin"}),
+    # {archive} was asked for by the HR officer: another HR officer's is a 404 (tests/certificates).
+    "lms.certificates.archive": ("GET", "/reports/certificates/{archive}", {"hr", "admin"}),
+    "lms.certificates.download_archive": ("GET", "/reports/certificates/{archive}/zip",
+                                          {"hr", "admin"}),
+    "lms.certificates.admin_list": ("GET", "/admin/certificates", ADMIN),
+    "lms.certificates.revoke": ("GET", "/admin/certificates/{certificate}/revoke", ADMIN),
+    # Public verification (rate-limited): {verification} is a real certificate's code.
+    "lms.verify.lookup": ("GET", "/verify", EVERYONE),
+    "lms.verify.page": ("GET", "/verify/{verification}", EVERYONE),
+    "lms.verify.json": ("GET", "/verify/{verification}/json", EVERYONE),
+    "lms.verify.check": ("POST", "/verify/{verification}/check", EVERYONE),
+    "lms.verify.status": ("GET", "/certificates/status/{verification}", EVERYONE),
+    "lms.verify.jwks": ("GET", "/certificates/jwks.json", EVERYONE),
+    "lms.verify.issuer": ("GET", "/certificates/issuer", EVERYONE),
     "lms.reports.learners": ("GET", "/reports/learners", {"hr", "admin"}),
     # {learner} sits in the HR officer's unit; out-of-scope learners are a 404 (test_reports).
     "lms.reports.learner": ("GET", "/reports/learners/{learner}", {"hr", "admin"}),
@@ -81,7 +100,9 @@ ENDS_AT_LOGIN = {"lms.auth.logout"}
 ENDS_AT_NOT_FOUND = {"lms.not_found"}
 
 #: Public routes: served to anonymous visitors on purpose (listed explicitly).
-PUBLIC = {"lms.static", "lms.health", "lms.set_language", "lms.auth.login", "lms.not_found"}
+PUBLIC = {"lms.static", "lms.health", "lms.set_language", "lms.auth.login", "lms.not_found",
+          "lms.verify.lookup", "lms.verify.page", "lms.verify.json", "lms.verify.check",
+          "lms.verify.status", "lms.verify.jwks", "lms.verify.issuer"}
 
 
 def test_every_route_is_in_the_matrix(app):
@@ -133,9 +154,51 @@ def world(create_unit, create_learner, create_course, app_context, db):
             operations.enrol(person, course)
             attempts[role] = quiz_operations.start_attempt(quiz, person.id).id
         db.commit()
+        certificates = _certificates(db, people, course)
     return {"people": people, "unit": unit.id, "learner": target.id,
             "grant": target.role_grants[0].id, "code": course.code, "course": course.id,
-            "attempts": attempts, **credits}
+            "attempts": attempts, **credits, "certificates": certificates,
+            "verification": next(iter(certificates.values()))[1],
+            "archive": _archive(db, people["hr"], unit)}
+
+
+def _archive(db, requester, unit) -> int:
+    """A finished certificate ZIP asked for by ``requester``."""
+    import datetime as dt
+
+    from certificates.models import CertificateArchive
+
+    archive = CertificateArchive(requested_by_id=requester.id, org_unit_id=unit.id,
+                                 date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 12, 31),
+                                 total=0, content=b"PK\x05\x06" + b"\x00" * 18,
+                                 finished_dt=dt.datetime.now(dt.UTC))
+    db.add(archive)
+    db.commit()
+    return archive.id
+
+
+def _certificates(db, people, course) -> dict:
+    """A certificate of each person (rows only: its PDF is rendered on first download)."""
+    from certificates.codes import new_verification_code
+    from certificates.models import Certificate
+    from courses.models import CourseCompletion
+
+    made = {}
+    for number, (role, person) in enumerate(people.items(), start=1):
+        completion = CourseCompletion(learner_id=person.id, course_code=course.code,
+                                      course_id=course.id, cycle=1, course_version=course.version,
+                                      periods=1, title_vi=course.title_vi, title_en=course.title_en)
+        db.add(completion)
+        db.flush()
+        certificate = Certificate(completion_id=completion.id, learner_id=person.id, year=2026,
+                                  seq=number, serial=f"{number:05d}/2026/MATRIX",
+                                  verification_code=new_verification_code(),
+                                  full_name=person.full_name)
+        db.add(certificate)
+        db.flush()
+        made[role] = (certificate.id, certificate.verification_code)
+    db.commit()
+    return made
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -146,7 +209,9 @@ def test_access(app, client, login, world, endpoint, role):
                           code=world["code"], course=world["course"],
                           attempt=world["attempts"].get(role, world["attempts"]["learner"]),
                           period=world["period"], criterion=world["criterion"], rule=world["rule"],
-                          target=world["target"])
+                          target=world["target"],
+                          certificate=world["certificates"].get(role, world["certificates"]["learner"])[0],
+                          verification=world["verification"], archive=world["archive"])
     if role != "anonymous":
         assert login(f"m-{role}").status_code == 302
     response = client.open(url, method=method)

@@ -30,7 +30,7 @@ HOSTILE_VALUES = {
 #: generic set a curious visitor might try.
 QUERY_PARAMETERS = ("q", "page", "next", "lang", "topic", "unit", "action", "actor",
                     "id", "code", "course_id", "learner_id", "attempt_id", "position", "path",
-                    "go", "locale", "sort", "limit", "offset", "period")
+                    "go", "locale", "sort", "limit", "offset", "period", "serial", "name")
 #: Form fields some views read without a form class.
 EXTRA_FORM_FIELDS = ("answer", "go", "active", "confirm", "lang")
 ROLES = ("anonymous", "learner", "author", "hr", "admin")
@@ -103,8 +103,14 @@ def hostile_world(create_unit, create_learner, create_course, app_context, db):
         credits = {name: db.scalar(sa.select(model.id).limit(1)) for name, model in (
             ("period", EmulationPeriod), ("criterion", Criterion), ("rule", CreditRule), ("target", Target))}
         db.commit()
+    from tests.test_access_matrix import _archive, _certificates
+
+    certificates = _certificates(db, people, course)
+    archive = _archive(db, people["hr"], unit)
     return {"unit": unit.id, "learner": target.id, "grant": target.role_grants[0].id,
-            "code": course.code, "course": course.id, "attempts": attempts, "credits": credits}
+            "code": course.code, "course": course.id, "attempts": attempts, "credits": credits,
+            "certificates": {role: certificate_id for role, (certificate_id, _code)
+                             in certificates.items()}, "archive": archive}
 
 
 def _valid_path_values(world, role) -> dict[str, str]:
@@ -112,6 +118,8 @@ def _valid_path_values(world, role) -> dict[str, str]:
     values = {"unit_id": world["unit"], "learner_id": world["learner"], "grant_id": world["grant"],
               "code": world["code"], "course_id": world["course"], "number": 1, "position": 1, "question": 1,
               "attempt_id": world["attempts"].get(role, world["attempts"]["learner"]),
+              "certificate_id": world["certificates"].get(role, world["certificates"]["learner"]),
+              "archive_id": world["archive"],
               "path": "media/pic.png", "filename": "lms.css", "unknown": "no-such-page",
               **{f"{name}_id": value for name, value in world["credits"].items()}}
     return {name: str(value) for name, value in values.items()}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lms.credits import rules
-from lms.i18n import _l, current_locale
+from lms.i18n import _l, localized
 
 #: Chưa đạt / Đạt / Vượt.
 STATUS_LABELS = {rules.NOT_MET: _l("Not met"), rules.MET: _l("Met"), rules.EXCEEDED: _l("Exceeded")}
@@ -11,7 +11,7 @@ STATUS_LABELS = {rules.NOT_MET: _l("Not met"), rules.MET: _l("Met"), rules.EXCEE
 
 def reason_text(reason: dict) -> str:
     """A stored reduction reason in the current language (as it read when written)."""
-    return reason.get("en" if current_locale() == "en" else "vi") or reason.get("vi", "")
+    return localized(reason)
 
 
 #: The collective thresholds of a target a unit's share reaches (advisory wording).

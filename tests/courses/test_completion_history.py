@@ -10,7 +10,7 @@ import yaml
 from courses.models import CourseCompletion, Enrollment
 from lms.accounts.models import Learner, MembershipSource, OrgUnit
 from quizzes.models import Attempt
-from tests.conftest import pack_files
+from tests.conftest import delete_with_dependents, pack_files
 from tests.quizzes.test_attempts import page_options
 
 
@@ -254,7 +254,7 @@ def test_two_workers_renewing_at_once_record_one_cycle(app, engine):
         cycles = sorted(session.scalars(sa.select(CourseCompletion.cycle).where(
             CourseCompletion.course_code == "RACE02")))
         # Clean up: this test commits for real.
-        session.execute(sa.delete(CourseCompletion).where(CourseCompletion.course_code == "RACE02"))
+        delete_with_dependents(session, CourseCompletion, CourseCompletion.course_code == "RACE02")
         session.execute(sa.delete(Attempt).where(Attempt.learner_id == ids[0]))
         session.execute(sa.delete(Enrollment).where(Enrollment.course_code == "RACE02"))
         session.execute(sa.delete(Course).where(Course.code == "RACE02"))

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from courses import operations
 from courses.models import CourseCompletion, Enrollment, LessonProgress
 from lms import signals
+from tests.conftest import delete_with_dependents
 
 
 @pytest.fixture
@@ -186,7 +187,7 @@ def test_concurrent_completions_record_one(app, engine, tmp_path):
         rows = session.scalars(sa.select(CourseCompletion).where(CourseCompletion.course_code == "RACE01")).all()
         count = len(rows)
         # Clean up: this test commits for real.
-        session.execute(sa.delete(CourseCompletion).where(CourseCompletion.course_code == "RACE01"))
+        delete_with_dependents(session, CourseCompletion, CourseCompletion.course_code == "RACE01")
         session.execute(sa.delete(Enrollment).where(Enrollment.course_code == "RACE01"))
         from courses.models import Course
         from lms.accounts.models import Learner

@@ -19,7 +19,7 @@ from courses import operations
 from courses.models import Course, CourseCompletion, Enrollment, LessonProgress
 from lms.db import utcnow
 from quizzes.models import Attempt
-from tests.conftest import PASSWORD, pack_files
+from tests.conftest import PASSWORD, delete_with_dependents, pack_files
 
 LESSON_SECONDS = 8 * 60
 REQUIRED = LESSON_SECONDS // 2  # share 0.5
@@ -375,7 +375,7 @@ def committed_course(app, engine):
     yield database, ids
     with database.write_session() as session:
         session.execute(sa.delete(Enrollment).where(Enrollment.course_code == "TWOTAB"))
-        session.execute(sa.delete(CourseCompletion).where(CourseCompletion.course_code == "TWOTAB"))
+        delete_with_dependents(session, CourseCompletion, CourseCompletion.course_code == "TWOTAB")
         session.execute(sa.delete(Course).where(Course.code == "TWOTAB"))
         session.execute(sa.delete(Learner).where(Learner.staff_code == "TWOTAB-1"))
         session.execute(sa.delete(User).where(User.username == "twotab"))
