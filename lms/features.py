@@ -32,6 +32,7 @@ FEATURES: tuple[str, ...] = (
     "courses",
     "quizzes",
     "lms.reports",
+    "lms.exports",
 )
 
 

@@ -65,7 +65,8 @@ def test_the_default_list_runs_every_shipped_feature(tmp_path, engine):
     flask_app.config.update(make_test_config())
     LMS(flask_app, engine=engine)
     state = flask_app.extensions["lms"]
-    assert state.features == list(features.FEATURES) == ["courses", "quizzes", "lms.reports"]
+    assert state.features == list(features.FEATURES) == ["courses", "quizzes", "lms.reports",
+                                                         "lms.exports"]
     assert state.completion_requirements.names() == ["lessons", "final_quiz"]
     assert state.pack_parts.names() == ["quiz.yaml"]
     help_text = flask_app.test_cli_runner().invoke(args=["lms", "--help"]).output
