@@ -30,7 +30,9 @@ HOSTILE_VALUES = {
 #: generic set a curious visitor might try.
 QUERY_PARAMETERS = ("q", "page", "next", "lang", "topic", "unit", "action", "actor",
                     "id", "code", "course_id", "learner_id", "attempt_id", "position", "path",
-                    "go", "locale", "sort", "limit", "offset")
+                    "go", "locale", "sort", "limit", "offset",
+                    # the export filters (lms/exports/forms.py) and the read API's cursor
+                    "date_from", "date_to", "period", "status", "category", "format", "since")
 #: Form fields some views read without a form class.
 EXTRA_FORM_FIELDS = ("answer", "go", "active", "confirm", "lang")
 ROLES = ("anonymous", "learner", "author", "hr", "admin")
@@ -102,7 +104,8 @@ def _valid_path_values(world, role) -> dict[str, str]:
     values = {"unit_id": world["unit"], "learner_id": world["learner"], "grant_id": world["grant"],
               "code": world["code"], "course_id": world["course"], "number": 1, "position": 1, "question": 1,
               "attempt_id": world["attempts"].get(role, world["attempts"]["learner"]),
-              "path": "media/pic.png", "filename": "lms.css", "unknown": "no-such-page"}
+              "path": "media/pic.png", "filename": "lms.css", "unknown": "no-such-page",
+              "name": "completions", "staff_code": "H-0001", "record_id": 1, "token_id": 1}
     return {name: str(value) for name, value in values.items()}
 
 

@@ -133,11 +133,11 @@ def _item(dataset: Dataset, row: tuple) -> dict:
 
 
 def _page_of(name: str):
+    scope = _authenticate()
     datasets = get_state().export_datasets
     if name not in datasets or datasets.get(name).page is None:
         raise ApiError(404, f"No '{name}' records are offered here.")
     dataset = datasets.get(name)
-    scope = _authenticate()
     filters = _filters(dataset)
     since = _whole("since", 0, 2**31 - 1, None)
     limit = _whole("limit", 1, MAX_LIMIT, 100)

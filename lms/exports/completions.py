@@ -116,7 +116,7 @@ def _conditions(filters: ExportFilters, scope: ExportScope) -> list:
 
 
 def _base(columns, filters: ExportFilters, scope: ExportScope) -> sa.Select:
-    return (sa.select(*columns)
+    return (sa.select(*columns).select_from(CourseCompletion)
             .join(Learner, Learner.id == CourseCompletion.learner_id)
             .outerjoin(OrgUnit, OrgUnit.id == CourseCompletion.org_unit_id)
             .where(*_conditions(filters, scope)))

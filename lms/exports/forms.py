@@ -27,21 +27,19 @@ def _dates_in_order(form) -> bool:
     return True
 
 
-class ExportFilterForm(LmsForm):
+class ExportFields(LmsForm):
     """The filters; choices are set by the view (the asker's units, the dataset's
-    statuses). A GET form: looking at the count changes nothing."""
+    statuses)."""
 
-    class Meta:
-        csrf = False
-
-    unit = SelectField(_l("Org unit (with its sub-units)"), coerce=id_choice, validate_choice=True)
+    unit = SelectField(_l("Org unit (with its sub-units)"), coerce=id_choice, default=0,
+                       validate_choice=True)
     date_from = DateField(_l("Completed from"), validators=[Optional()])
     date_to = DateField(_l("Completed until"), validators=[Optional()])
     period = StringField(_l("Emulation period code"), validators=[Optional(), max_length(32)])
     code = StringField(_l("Course code"), validators=[Optional(), max_length(32), _course_code])
-    topic = SelectField(_l("Topic"), validate_choice=True)
-    status = SelectField(_l("Status"), validate_choice=True)
-    category = SelectField(_l("Category"), validate_choice=True)
+    topic = SelectField(_l("Topic"), default="", validate_choice=True)
+    status = SelectField(_l("Status"), default="", validate_choice=True)
+    category = SelectField(_l("Category"), default="", validate_choice=True)
     format = SelectField(_l("File format"), validate_choice=True)
     locale = SelectField(_l("Language of the headers"), validate_choice=True)
 
@@ -49,11 +47,15 @@ class ExportFilterForm(LmsForm):
         return super().validate(extra_validators) and _dates_in_order(self)
 
 
-class ExportRunForm(ExportFilterForm):
-    """The same fields, posted with CSRF: running an export is recorded."""
+class ExportFilterForm(ExportFields):
+    """A GET form: looking at the count changes nothing."""
 
     class Meta:
-        csrf = True
+        csrf = False
+
+
+class ExportRunForm(ExportFields):
+    """The same fields, posted with CSRF: running an export is recorded."""
 
 
 def _sha256(form, field) -> None:

@@ -47,7 +47,7 @@ def units_in_scope(scope) -> list[OrgUnit]:
 def api_tokens() -> list[tuple[ApiToken, OrgUnit | None]]:
     return list(get_session().execute(
         sa.select(ApiToken, OrgUnit).outerjoin(OrgUnit, OrgUnit.id == ApiToken.org_unit_id)
-        .order_by(ApiToken.revoked_dt.is_not(None), ApiToken.id.desc())).tuples())
+        .order_by(ApiToken.revoked_dt.is_not(None), ApiToken.id.desc())).all())
 
 
 def token_by_hash(secret_sha256: str) -> tuple[ApiToken, OrgUnit | None] | None:
