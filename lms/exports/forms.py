@@ -21,7 +21,9 @@ def _course_code(form, field) -> None:
 
 
 def _dates_in_order(form) -> bool:
-    if form.date_from.data and form.date_to.data and form.date_from.data > form.date_to.data:
+    # A dataset without dates has no date fields (the view removes them).
+    start, end = getattr(form, "date_from", None), getattr(form, "date_to", None)
+    if start is not None and end is not None and start.data and end.data and start.data > end.data:
         form.date_to.errors = [*form.date_to.errors, _l("The end date is before the start date.")]
         return False
     return True
