@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from flask import current_app, has_request_context, request
 from sqlalchemy.orm import Session
 
-from courses.models import Course, CourseCompletion
+from courses.models import Course, CourseCompletion, Topic
 from lms.accounts.models import Gender, Learner, LearnerCategory, OrgUnit
 from lms.datasets import Column, CompletionColumns, Dataset, ExportFilters, ExportScope, Summary
 from lms.exports.xapi_writer import CompletionFacts, completion_statements
@@ -79,7 +79,13 @@ def _zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["LMS_TIMEZONE"])
 
 
+#: Days outside these bounds are moved onto them: no record lies there, and the edges of
+#: the calendar (01/01/0001, 31/12/9999) cannot be converted between time zones.
+_EARLIEST, _LATEST = dt.date(1900, 1, 1), dt.date(9000, 1, 1)
+
+
 def _start_of(day: dt.date) -> dt.datetime:
+    day = min(max(day, _EARLIEST), _LATEST)
     return dt.datetime.combine(day, dt.time(), _zone()).astimezone(dt.UTC)
 
 
@@ -95,12 +101,13 @@ def _conditions(filters: ExportFilters, scope: ExportScope) -> list:
         conditions.append(CourseCompletion.completed_dt >= _start_of(filters.date_from))
     if filters.date_to is not None:
         conditions.append(CourseCompletion.completed_dt
-                          < _start_of(filters.date_to + dt.timedelta(days=1)))
+                          < _start_of(min(filters.date_to, _LATEST) + dt.timedelta(days=1)))
     if filters.course_code:
         conditions.append(CourseCompletion.course_code == filters.course_code)
     if filters.topic:
+        known = filters.topic in {topic.value for topic in Topic}
         conditions.append(CourseCompletion.course_id.in_(
-            sa.select(Course.id).where(Course.topic == filters.topic)))
+            sa.select(Course.id).where(Course.topic == filters.topic)) if known else sa.false())
     if filters.status in ("current", "expired"):
         today = dt.datetime.now(_zone()).date()
         current = sa.or_(CourseCompletion.expires_on.is_(None), CourseCompletion.expires_on > today)

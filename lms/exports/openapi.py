@@ -9,6 +9,9 @@ _KIND_SCHEMAS = {"text": {"type": ["string", "null"]}, "integer": {"type": ["int
                  "date": {"type": ["string", "null"], "format": "date"},
                  "datetime": {"type": ["string", "null"], "format": "date-time"}}
 
+#: The LMS refuses NUL in any request before a view sees it (lms.routing).
+_NO_NUL = "^[^\\x00]*$"
+
 _ERROR = {"description": "An error, explained.",
           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
@@ -28,8 +31,8 @@ FILTER_PARAMETERS = [
                "Org unit id: that unit and its sub-units (the unit at the completion)."),
     _parameter("date_from", {"type": "string", "format": "date"}, "Completed on or after."),
     _parameter("date_to", {"type": "string", "format": "date"}, "Completed on or before."),
-    _parameter("code", {"type": "string", "maxLength": 32}, "Course code."),
-    _parameter("topic", {"type": "string", "maxLength": 32}, "Course topic."),
+    _parameter("code", {"type": "string", "maxLength": 32, "pattern": _NO_NUL}, "Course code."),
+    _parameter("topic", {"type": "string", "maxLength": 32, "pattern": _NO_NUL}, "Course topic."),
     _parameter("status", {"type": "string", "enum": [value for value, _labels in STATUSES]},
                "Whether the completion is still current."),
     _parameter("category", {"type": "string", "enum": ["CB", "CC", "VC", "NLD"]},
@@ -90,14 +93,14 @@ def document(server_url: str) -> dict:
             "/credits": {"get": {
                 "operationId": "listCredits", "security": security,
                 "parameters": FILTER_PARAMETERS + [
-                    _parameter("period", {"type": "string", "maxLength": 32}, "Emulation period code.")],
+                    _parameter("period", {"type": "string", "maxLength": 32, "pattern": _NO_NUL}, "Emulation period code.")],
                 "responses": {"200": {"description": "A page of credit ledger entries.", "content": {
                     "application/json": {"schema": {"$ref": "#/components/schemas/RecordPage"}}}},
                     **errors}}},
             "/learners/{staff_code}/status": {"get": {
                 "operationId": "learnerStatus", "security": security,
                 "parameters": [_parameter("staff_code", {"type": "string", "minLength": 1,
-                                                         "maxLength": 40},
+                                                         "maxLength": 40, "pattern": _NO_NUL},
                                           "The learner's staff code.", "path", True)],
                 "responses": {"200": {"description": "The learner's records.", "content": {
                     "application/json": {"schema": {"$ref": "#/components/schemas/LearnerStatus"}}}},

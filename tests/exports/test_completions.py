@@ -85,6 +85,9 @@ def test_filters(app, app_context, db, tree):
     assert len(rows_of(app, app_context, ExportFilters(status="current"))[1]) == 5
     assert rows_of(app, app_context, ExportFilters(status="expired"))[1] == []
     assert rows_of(app, app_context, ExportFilters(status="nonsense"))[1] == []
+    assert rows_of(app, app_context, ExportFilters(topic="no-such-topic"))[1] == []
+    assert len(rows_of(app, app_context, ExportFilters(date_from=dt.date(1, 1, 1),
+                                                       date_to=dt.date(9999, 12, 31)))[1]) == 5
     # Dates are the organisation's days: 23:30 UTC on 31/12 is 01/01 in Hà Nội.
     db.execute(sa.update(CourseCompletion).values(
         completed_dt=dt.datetime(2025, 12, 31, 23, 30, tzinfo=dt.UTC)))
