@@ -26,10 +26,10 @@ def export(client, name="completions", **form):
 def test_the_page_shows_the_row_count_before_running(client, login, tree):
     login("hr-a")
     page = client.get("/exports/completions")
-    assert page.status_code == 200 and "Count the rows" in page.text or "Đếm" in page.text
+    assert page.status_code == 200 and "Đếm số dòng" in page.text
     counted = client.get(f"/exports/completions?unit={tree['units']['A'].id}&format=csv&locale=en")
     assert counted.status_code == 200
-    assert "This export will hold 4 rows." in counted.text
+    assert "Tệp xuất sẽ có 4 dòng." in counted.text
     assert 'action="/exports/completions/run"' in counted.text
 
 
@@ -56,15 +56,15 @@ def test_a_csv_export_is_recorded_sealed_and_checkable(app, client, login, db, t
     client.post("/auth/logout")
     good = client.post("/exports/check", data={"file": (io.BytesIO(data), "x.csv")},
                        content_type="multipart/form-data")
-    assert good.status_code == 200 and f"Export {record.id}" in good.text
-    assert "official export" in good.text or "chính thức" in good.text
+    assert good.status_code == 200 and f"Lần xuất số {record.id}" in good.text
+    assert "Tệp này là bản xuất chính thức." in good.text
     changed = bytearray(data)
     changed[-5] = ord("X") if changed[-5] != ord("X") else ord("Y")
     bad = client.post("/exports/check", data={"file": (io.BytesIO(bytes(changed)), "x.csv")},
                       content_type="multipart/form-data")
-    assert f"Export {record.id}" not in bad.text
+    assert f"Lần xuất số {record.id}" not in bad.text and "Không có lần xuất nào khớp" in bad.text
     pasted = client.post("/exports/check", data={"sha256": record.sha256.upper()})
-    assert f"Export {record.id}" in pasted.text
+    assert f"Lần xuất số {record.id}" in pasted.text
     assert client.post("/exports/check", data={"sha256": "zz"}).status_code == 400
 
 
@@ -157,7 +157,7 @@ def test_a_large_xlsx_runs_as_a_job_with_an_expiring_link(app, client, login, db
     client.post("/auth/logout")
     login("hr-a")
     assert client.get(f"/exports/jobs/{record.id}/file").status_code == 404
-    assert "expired" in client.get(job_url).text or "hết hạn" in client.get(job_url).text
+    assert "Liên kết tải về đã hết hạn." in client.get(job_url).text
 
 
 def test_a_queued_job_page_refreshes_itself(app, client, login, db, tree):
@@ -180,7 +180,7 @@ def test_hr_cannot_export_another_units_records(client, login, db, tree):
     assert export(client, unit=str(tree["units"]["B"].id)).status_code == 400
     assert records(db) == []
     page = client.get(f"/exports/completions?unit={tree['units']['B'].id}&format=csv&locale=vi")
-    assert "will hold" not in page.text and "Bảo tàng tỉnh" not in page.text
+    assert "Tệp xuất sẽ có" not in page.text and "Bảo tàng tỉnh" not in page.text
     rows = read_csv(export(client).get_data())
     assert "=HYPERLINK(1) Cường" not in {row[1] for row in rows}
     assert {row[7] for row in rows[1:]} == {"A", "A1"}
