@@ -32,7 +32,7 @@ QUERY_PARAMETERS = ("q", "page", "next", "lang", "topic", "unit", "action", "act
                     "id", "code", "course_id", "learner_id", "attempt_id", "position", "path",
                     "go", "locale", "sort", "limit", "offset",
                     # the export filters (lms/exports/forms.py) and the read API's cursor
-                    "date_from", "date_to", "period", "status", "category", "format", "since")
+                    "date_from", "date_to", "period", "status", "category", "format", "since", "refresh")
 #: Form fields some views read without a form class.
 EXTRA_FORM_FIELDS = ("answer", "go", "active", "confirm", "lang")
 ROLES = ("anonymous", "learner", "author", "hr", "admin")

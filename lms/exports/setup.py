@@ -11,6 +11,8 @@ DEFAULTS = {
     "LMS_EXPORT_STREAM_MAX_ROWS": 300_000,
     #: A job reports its progress every this many rows (one short write each).
     "LMS_EXPORT_PROGRESS_ROWS": 5000,
+    #: Seconds between two automatic refreshes of a job's progress page.
+    "LMS_EXPORT_REFRESH_SECONDS": 3,
     #: Hours a job's download link works; the file is deleted after (the seal stays).
     "LMS_EXPORT_DOWNLOAD_HOURS": 24,
     #: Shared directory for job files (several app servers); None keeps them in the database.

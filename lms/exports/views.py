@@ -128,9 +128,17 @@ def job(record_id: int):
     record = load_or_404(ExportRecord, record_id, "exports.open_job")
     stored = queries.stored_file(record.id)
     expired = record.expires_dt is not None and record.expires_dt <= utcnow()
-    refresh = record.state in (ExportState.QUEUED, ExportState.RUNNING)
-    return render_template("lms/exports/job.html", record=record, has_file=stored is not None,
-                           expired=expired, refresh=refresh)
+    running = record.state in (ExportState.QUEUED, ExportState.RUNNING)
+    # Refreshed by the browser without JavaScript, through the Refresh header (a
+    # <meta http-equiv="refresh"> is an axe-core "critical" finding), and the person can
+    # stop it (WCAG 2.2.1): ?refresh=off.
+    refresh = running and request.args.get("refresh") != "off"
+    response = current_app.make_response(render_template(
+        "lms/exports/job.html", record=record, has_file=stored is not None, expired=expired,
+        running=running, refresh=refresh))
+    if refresh:
+        response.headers["Refresh"] = str(current_app.config["LMS_EXPORT_REFRESH_SECONDS"])
+    return response
 
 
 @require("exports.run")
