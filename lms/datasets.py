@@ -61,6 +61,8 @@ class ExportFilters:
     status: str | None = None
     #: Learner category code (CB, CC, VC, NLD).
     category: str | None = None
+    #: One person's records, by staff code (the read API's learner status).
+    staff_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,8 +84,24 @@ class ExportScope:
                         for path in self.unit_paths))
 
 
+@dataclass(frozen=True)
+class Summary:
+    """How an XLSX summary sheet groups a dataset: one line per value of
+    ``unit_column`` with the row count, the number of distinct ``person_column`` values
+    and the sum of each of ``sum_columns`` (column keys)."""
+
+    unit_column: str
+    person_column: str | None = None
+    sum_columns: tuple[str, ...] = ()
+
+
 RowsFunction = Callable[[Session, ExportFilters, ExportScope, str], Iterator[tuple[Any, ...]]]
 CountFunction = Callable[[Session, ExportFilters, ExportScope], int]
+#: ``page(session, filters, scope, locale, after, limit)`` → up to ``limit`` pairs
+#: ``(cursor, row)`` with ``cursor`` a whole number greater than ``after`` (None: from the
+#: start), ascending: the read API's stable cursor (``since``).
+PageFunction = Callable[[Session, ExportFilters, ExportScope, str, "int | None", int],
+                        list[tuple[int, tuple[Any, ...]]]]
 
 
 @dataclass(frozen=True)
@@ -109,9 +127,24 @@ class Dataset:
     count: CountFunction
     filters: frozenset[str] = field(default_factory=frozenset)
     statements: Callable[[tuple[Any, ...]], list[dict]] | None = None
+    #: The values ``ExportFilters.status`` may take, each with its label per language
+    #: (the export page offers them).
+    statuses: tuple[tuple[str, Mapping[str, str]], ...] = ()
+    #: Optional: the XLSX summary sheet of this dataset.
+    summary: Summary | None = None
+    #: Optional: rows by a stable cursor, for the read API (a dataset without one is
+    #: exported but not served by the API).
+    page: PageFunction | None = None
 
     def headers(self, locale: str) -> list[str]:
         return [column.header.get(locale) or column.header["vi"] for column in self.columns]
+
+    def index_of(self, key: str) -> int:
+        """Position of the column ``key`` in the rows."""
+        for index, column in enumerate(self.columns):
+            if column.key == key:
+                return index
+        raise KeyError(f"dataset {self.name!r} has no column {key!r}")
 
 
 ColumnsLoader = Callable[[Session, list[int], str], Mapping[int, tuple[Any, ...]]]

@@ -34,6 +34,7 @@ FEATURES: tuple[str, ...] = (
     "lms.credits",
     "certificates",
     "lms.reports",
+    "lms.exports",
 )
 
 

@@ -64,6 +64,11 @@ def _may_view_certificate(principal: Principal, certificate) -> bool:
                                         or covers_learner(principal, certificate.learner))
 
 
+def _owns_export(principal: Principal, record) -> bool:
+    # A job's file goes to whoever asked for it; admins may fetch any.
+    return record is not None and (principal.is_admin or record.actor_id == principal.learner.id)
+
+
 def _owns_attempt(principal: Principal, attempt) -> bool:
     return attempt is not None and attempt.learner_id == principal.learner.id
 
@@ -94,6 +99,12 @@ _RULES: dict[str, Callable[[Principal, Any], bool]] = {
     # ``obj`` is a certificate ZIP: who asked for it, or an admin.
     "certificate_archive.view": lambda p, obj: obj is not None and (
         p.is_admin or obj.requested_by_id == p.learner.id),
+    # Exports: HR within their subtrees (the scope is applied in every dataset query).
+    "exports.run": lambda p, obj: p.is_hr or p.is_admin,
+    # ``obj`` is an export record: its progress page and file.
+    "exports.open_job": _owns_export,
+    "exports.view_records": lambda p, obj: p.is_admin,
+    "exports.manage_api_tokens": lambda p, obj: p.is_admin,
     # ``obj`` is a quiz attempt: only its learner opens, answers or submits it.
     "quiz.take_attempt": _owns_attempt,
 }

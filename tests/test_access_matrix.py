@@ -91,6 +91,22 @@ ACCESS = {
     "lms.reports.learners": ("GET", "/reports/learners", {"hr", "admin"}),
     # {learner} sits in the HR officer's unit; out-of-scope learners are a 404 (test_reports).
     "lms.reports.learner": ("GET", "/reports/learners/{learner}", {"hr", "admin"}),
+    "lms.exports.index": ("GET", "/exports/", {"hr", "admin"}),
+    "lms.exports.dataset": ("GET", "/exports/completions", {"hr", "admin"}),
+    "lms.exports.run": ("POST", "/exports/completions/run", {"hr", "admin"}),
+    # {export} is the HR officer's own job; anyone else's is a 404 (tests/exports).
+    "lms.exports.job": ("GET", "/exports/jobs/{export}", {"hr", "admin"}),
+    "lms.exports.job_file": ("GET", "/exports/jobs/{export}/file", {"hr", "admin"}),
+    "lms.exports.records": ("GET", "/exports/records", ADMIN),
+    # Whoever holds an export checks it; only the export's date, kind and row count show.
+    "lms.exports.check": ("GET", "/exports/check", EVERYONE),
+    "lms.exports.api_tokens": ("GET", "/exports/api-tokens", ADMIN),
+    "lms.exports.revoke_api_token": ("POST", "/exports/api-tokens/{token}/revoke", ADMIN),
+    # The read API answers API tokens, not sessions: without a token, 401 for everyone.
+    "lms.api.completions": ("GET", "/api/v1/completions", EVERYONE),
+    "lms.api.credits": ("GET", "/api/v1/credits", EVERYONE),
+    "lms.api.learner_status": ("GET", "/api/v1/learners/M-1/status", EVERYONE),
+    "lms.api.openapi": ("GET", "/api/v1/openapi.json", EVERYONE),
 }
 
 #: Routes whose allowed outcome is a redirect to the sign-in page.
@@ -99,10 +115,14 @@ ENDS_AT_LOGIN = {"lms.auth.logout"}
 #: Routes whose allowed outcome is a 404.
 ENDS_AT_NOT_FOUND = {"lms.not_found"}
 
+#: Routes authenticated by an API token, not the session: 401 without one, whoever asks.
+ENDS_AT_UNAUTHORIZED = {"lms.api.completions", "lms.api.credits", "lms.api.learner_status"}
+
 #: Public routes: served to anonymous visitors on purpose (listed explicitly).
 PUBLIC = {"lms.static", "lms.health", "lms.set_language", "lms.auth.login", "lms.not_found",
           "lms.verify.lookup", "lms.verify.page", "lms.verify.json", "lms.verify.check",
-          "lms.verify.status", "lms.verify.jwks", "lms.verify.issuer"}
+          "lms.verify.status", "lms.verify.jwks", "lms.verify.issuer",
+          "lms.exports.check", "lms.api.openapi", *ENDS_AT_UNAUTHORIZED}
 
 
 def test_every_route_is_in_the_matrix(app):
@@ -155,11 +175,12 @@ def world(create_unit, create_learner, create_course, app_context, db):
             attempts[role] = quiz_operations.start_attempt(quiz, person.id).id
         db.commit()
         certificates = _certificates(db, people, course)
+    export, token = _export_and_token(app_context, db, people["hr"], unit)
     return {"people": people, "unit": unit.id, "learner": target.id,
             "grant": target.role_grants[0].id, "code": course.code, "course": course.id,
             "attempts": attempts, **credits, "certificates": certificates,
             "verification": next(iter(certificates.values()))[1],
-            "archive": _archive(db, people["hr"], unit)}
+            "archive": _archive(db, people["hr"], unit), "export": export, "token": token}
 
 
 def _archive(db, requester, unit) -> int:
@@ -201,6 +222,28 @@ def _certificates(db, people, course) -> dict:
     return made
 
 
+def _export_and_token(app_context, db, hr, unit):
+    """A finished export job of the HR officer (with its file), and an API token."""
+    import datetime as dt
+
+    from lms.db import utcnow
+    from lms.exports import operations
+    from lms.exports.models import ExportFile, ExportRecord
+
+    with app_context():
+        record = ExportRecord(actor_id=hr.id, actor_label="Tổ Chức", channel="job",
+                              dataset="completions", file_format="csv", locale="vi", filters={},
+                              scope={}, rows_expected=0, row_count=0, state="sealed",
+                              sha256="0" * 64, size_bytes=3,
+                              expires_dt=utcnow() + dt.timedelta(hours=1))
+        db.add(record)
+        db.flush()
+        db.add(ExportFile(record_id=record.id, data=b"\xef\xbb\xbf"))
+        token, _secret = operations.create_api_token("matrix", unit, actor=None)
+        db.commit()
+        return record.id, token.id
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("endpoint", sorted(ACCESS))
 def test_access(app, client, login, world, endpoint, role):
@@ -211,13 +254,16 @@ def test_access(app, client, login, world, endpoint, role):
                           period=world["period"], criterion=world["criterion"], rule=world["rule"],
                           target=world["target"],
                           certificate=world["certificates"].get(role, world["certificates"]["learner"])[0],
-                          verification=world["verification"], archive=world["archive"])
+                          verification=world["verification"], archive=world["archive"],
+                          export=world["export"], token=world["token"])
     if role != "anonymous":
         assert login(f"m-{role}").status_code == 302
     response = client.open(url, method=method)
     response.close()  # static files are streamed from an open file
     if endpoint in ENDS_AT_NOT_FOUND:
         assert response.status_code == 404, (url, role, response.status_code)
+    elif endpoint in ENDS_AT_UNAUTHORIZED:
+        assert response.status_code == 401, (url, role, response.status_code)
     elif role in allowed:
         assert response.status_code in (200, 302, 400), (url, role, response.status_code)
         if response.status_code == 302 and endpoint not in ENDS_AT_LOGIN:

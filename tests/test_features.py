@@ -66,7 +66,8 @@ def test_the_default_list_runs_every_shipped_feature(tmp_path, engine):
     LMS(flask_app, engine=engine)
     state = flask_app.extensions["lms"]
     assert state.features == list(features.FEATURES) == ["courses", "quizzes", "lms.credits",
-                                                         "certificates", "lms.reports"]
+                                                         "certificates", "lms.reports",
+                                                         "lms.exports"]
     assert state.completion_requirements.names() == ["lessons", "final_quiz"]
     assert state.pack_parts.names() == ["quiz.yaml"]
     help_text = flask_app.test_cli_runner().invoke(args=["lms", "--help"]).output

@@ -30,7 +30,9 @@ HOSTILE_VALUES = {
 #: generic set a curious visitor might try.
 QUERY_PARAMETERS = ("q", "page", "next", "lang", "topic", "unit", "action", "actor",
                     "id", "code", "course_id", "learner_id", "attempt_id", "position", "path",
-                    "go", "locale", "sort", "limit", "offset", "period", "serial", "name")
+                    "go", "locale", "sort", "limit", "offset", "serial", "name",
+                    # the export filters (lms/exports/forms.py) and the read API's cursor
+                    "date_from", "date_to", "period", "status", "category", "format", "since", "refresh")
 #: Form fields some views read without a form class.
 EXTRA_FORM_FIELDS = ("answer", "go", "active", "confirm", "lang")
 ROLES = ("anonymous", "learner", "author", "hr", "admin")
@@ -121,7 +123,8 @@ def _valid_path_values(world, role) -> dict[str, str]:
               "certificate_id": world["certificates"].get(role, world["certificates"]["learner"]),
               "archive_id": world["archive"],
               "path": "media/pic.png", "filename": "lms.css", "unknown": "no-such-page",
-              **{f"{name}_id": value for name, value in world["credits"].items()}}
+              **{f"{name}_id": value for name, value in world["credits"].items()},
+              "name": "completions", "staff_code": "H-0001", "record_id": 1, "token_id": 1}
     return {name: str(value) for name, value in values.items()}
 
 

@@ -53,5 +53,5 @@ def test_each_app_has_its_own_registries(engine, tmp_path):
                       "pack_parts", "nav_links", "home_sections"):
         assert isinstance(getattr(first, attribute), Registry)
         assert getattr(first, attribute) is not getattr(second, attribute)
-    first.export_formats.register("csv", "csv-writer")
-    assert "csv" in first.export_formats and "csv" not in second.export_formats
+    first.export_formats.register("ods", "ods-writer")  # csv, xlsx, xapi: lms.exports
+    assert "ods" in first.export_formats and "ods" not in second.export_formats
