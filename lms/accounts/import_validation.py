@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from lms.accounts.import_file import Cell, RawTable
 from lms.accounts.models import Gender, LearnerCategory
 from lms.accounts.text_rules import is_email, refused_character, refused_character_message
+from lms.day_parsing import DayError, parse_day
+from lms.forms import day_error_message
 from lms.i18n import _, strip_diacritics
 
 STAFF_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
@@ -187,23 +189,21 @@ def _unit_code(text, _cell, units, _today):
 
 
 def _date(text, cell, _units, today):
-    if not text:
+    """A date cell: a real spreadsheet date, or text in any form of
+    :mod:`lms.day_parsing` (dd/mm/yyyy and its variants, and ISO yyyy-mm-dd on purpose:
+    other systems export it)."""
+    if not text and cell.date_value is None:
         return None
-    value = cell.date_value or _parse_day(text)
+    value = cell.date_value
     if value is None:
-        return _Invalid(_("\"%(value)s\" is not a date; write it as dd/mm/yyyy.", value=text[:20]))
+        try:
+            value = parse_day(text)
+        except DayError as error:
+            return _Invalid(_("\"%(value)s\": %(reason)s", value=text[:20],
+                              reason=day_error_message(error)))
     if not dt.date(1900, 1, 1) <= value <= today:
         return _Invalid(_("The date %(value)s is outside the possible range.", value=text[:20]))
     return value
-
-
-def _parse_day(text: str) -> dt.date | None:
-    for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
 
 
 def _gender(text, _cell, _units, _today):

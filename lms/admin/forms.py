@@ -4,16 +4,15 @@ from __future__ import annotations
 import re
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, DateField, SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional, Regexp, ValidationError
-from wtforms.widgets import TextInput
 
 from lms.accounts import queries
 from lms.accounts.import_validation import USERNAME
 from lms.accounts.models import Gender, LearnerCategory, OrgUnit, Role
 from lms.accounts.text_rules import email_address, visible_text
-from lms.forms import LmsForm, id_choice, max_length, upload_size
+from lms.forms import DayField, LmsForm, id_choice, max_length, upload_size
 from lms.i18n import _, _l
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z")  # \Z: "$" would let a final "\n" in
@@ -56,22 +55,6 @@ CATEGORY_LABELS = {
     LearnerCategory.NGUOI_LAO_DONG: _l("Worker (người lao động)"),
 }
 ROLE_LABELS = {Role.AUTHOR: _l("Author"), Role.HR: _l("HR officer"), Role.ADMIN: _l("Administrator")}
-
-
-class DayField(DateField):
-    """A date typed as people write it here, dd/mm/yyyy (ISO yyyy-mm-dd is accepted too).
-
-    A plain text input instead of the browser's date picker, whose format follows the
-    phone's language rather than the page's.
-    """
-
-    widget = TextInput()
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("format", ["%d/%m/%Y", "%Y-%m-%d"])
-        kwargs.setdefault("render_kw", {"placeholder": "dd/mm/yyyy", "inputmode": "numeric",
-                                        "autocomplete": "off"})
-        super().__init__(label, validators, **kwargs)
 
 
 class LearnerForm(LmsForm):
