@@ -134,11 +134,11 @@ class DayField(DateField):
         super().__init__(label, validators, **kwargs)
 
     def _value(self):
-        if self.raw_data:
-            return " ".join(self.raw_data)
         from lms.day_parsing import show_day
 
-        return show_day(self.data) if self.data else ""
+        if self.data:
+            return show_day(self.data)  # "2015-03-01" typed, "01/03/2015" shown back
+        return " ".join(self.raw_data) if self.raw_data else ""  # a wrong date, to correct
 
     def process_formdata(self, valuelist):
         from lms.day_parsing import DayError, parse_day

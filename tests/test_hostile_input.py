@@ -30,7 +30,7 @@ HOSTILE_VALUES = {
 #: generic set a curious visitor might try.
 QUERY_PARAMETERS = ("q", "page", "next", "lang", "topic", "unit", "action", "actor",
                     "id", "code", "course_id", "learner_id", "attempt_id", "position", "path",
-                    "go", "locale", "sort", "limit", "offset")
+                    "go", "locale", "sort", "limit", "offset", "since", "until")
 #: Form fields some views read without a form class.
 EXTRA_FORM_FIELDS = ("answer", "go", "active", "confirm", "lang")
 ROLES = ("anonymous", "learner", "author", "hr", "admin")

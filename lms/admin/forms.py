@@ -99,5 +99,12 @@ class AuditFilterForm(LmsForm):
     class Meta:
         csrf = False
 
-    action = StringField(_l("Action"), validators=[Optional(), max_length(60)])
-    actor = StringField(_l("Actor"), validators=[Optional(), max_length(200)])
+    #: Choices (every registered and every recorded action) are set by the view.
+    action = SelectField(_l("Action"), validators=[Optional()], validate_choice=True)
+    actor = StringField(_l("Done by"), validators=[Optional(), max_length(200)])
+    since = DayField(_l("From"), validators=[Optional()])
+    until = DayField(_l("Until (inclusive)"), validators=[Optional()])
+
+    def validate_until(self, field):
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError(_l("The end date is before the start date."))
