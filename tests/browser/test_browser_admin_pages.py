@@ -85,3 +85,19 @@ def test_audit_log_reads_as_sentences(admin_at, live_server, width, language):
     shot(page, f"audit-{language}-{width}")
     assert no_sideways_scroll(page)
     assert serious(page) == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_deactivation_asks_on_its_own_page(admin_at, live_server, width):
+    page = admin_at(width)
+    page.goto(f"{live_server}/admin/learners?q=docgia")
+    page.goto(f"{live_server}/admin/learners")
+    page.get_by_role("link", name="Học Viên 2").click()
+    page.get_by_role("link", name="Ngừng kích hoạt").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ngừng kích hoạt tài khoản của Học Viên 2?")
+    shot(page, f"confirm-deactivate-{width}")
+    assert serious(page) == [] and no_sideways_scroll(page)
+    for target in (page.get_by_role("button", name="Ngừng kích hoạt"), page.get_by_role("link", name="Hủy")):
+        assert target.bounding_box()["height"] >= 44
+    page.get_by_role("link", name="Hủy").click()  # nothing happened: still active
+    expect(page.get_by_role("link", name="Ngừng kích hoạt")).to_be_visible()
