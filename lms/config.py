@@ -138,6 +138,9 @@ DEFAULTS: dict[str, object] = {
     #: Compress LMS pages, styles and scripts with brotli or gzip when the browser accepts
     #: it (lms/compression.py). False when a proxy in front (nginx) compresses already.
     "LMS_COMPRESSION": True,
+    #: Minutes the one-time CSV of an import's temporary passwords can be downloaded
+    #: (kept encrypted meanwhile, lms/accounts/credential_sheets.py): time to click it.
+    "LMS_CREDENTIAL_SHEET_MINUTES": 15,
     #: Rows per page in admin lists.
     "LMS_PAGE_SIZE": 50,
 }

@@ -39,6 +39,8 @@ ACCESS = {
     "lms.admin.grant_role": ("POST", "/admin/learners/{learner}/roles", ADMIN),
     "lms.admin.revoke_role": ("POST", "/admin/learners/{learner}/roles/{grant}/revoke", ADMIN),
     "lms.admin.import_learners": ("GET", "/admin/import", ADMIN),
+    # Without a valid token an admin is sent back to the import page (tests/test_credential_slips.py).
+    "lms.admin.download_credentials": ("POST", "/admin/import/credentials", ADMIN),
     "lms.admin.audit": ("GET", "/admin/audit", ADMIN),
     "lms.courses.catalog": ("GET", "/courses", SIGNED_IN),
     "lms.courses.course": ("GET", "/courses/{code}", SIGNED_IN),

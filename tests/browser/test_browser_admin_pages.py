@@ -2,6 +2,7 @@
 readable audit log (4), confirmation pages (8), credential slips (7), at 360 and 1280 px;
 axe-core finds no serious or critical violation."""
 import os
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -101,3 +102,37 @@ def test_deactivation_asks_on_its_own_page(admin_at, live_server, width):
         assert target.bounding_box()["height"] >= 44
     page.get_by_role("link", name="Hủy").click()  # nothing happened: still active
     expect(page.get_by_role("link", name="Ngừng kích hoạt")).to_be_visible()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_import_prints_credential_slips(admin_at, live_server, width, tmp_path):
+    page = admin_at(width)
+    page.goto(f"{live_server}/admin/import")
+    data = ("Mã cán bộ,Họ và tên,Mã đơn vị,Tên đăng nhập\n"
+            f"PH{width}A,Nguyễn Thị Phiếu,BT,phieu.a{width}\nPH{width}B,Trần Văn Phiếu,BT,phieu.b{width}\n")
+    upload = tmp_path / "ds.csv"
+    upload.write_text(data, encoding="utf-8")
+    page.locator("input[type=file]").set_input_files(str(upload))
+    page.get_by_role("button", name="Kiểm tra và nhập").click()
+    slips = page.locator(".lms-slip")
+    expect(slips).to_have_count(2)
+    for index in range(2):  # the password block fits its slip: nothing sticks out at 360 px
+        slip, block = box(slips.nth(index)), box(slips.nth(index).locator(".lms-password"))
+        assert block["x"] + block["width"] <= slip["x"] + slip["width"]
+    assert no_sideways_scroll(page)
+    shot(page, f"slips-screen-{width}")
+    assert serious(page) == []
+    page.emulate_media(media="print")
+    expect(page.locator("header.lms-header")).to_be_hidden()
+    expect(slips.first).to_be_visible()
+    expect(page.get_by_role("button", name="Tải danh sách (CSV), một lần duy nhất")).to_be_hidden()
+    shot(page, f"slips-print-{width}")
+    page.emulate_media(media="screen")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Tải danh sách (CSV), một lần duy nhất").click()
+    content = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert "Nguyễn Thị Phiếu" in content and content.count("\n") == 3
+
+
+def box(locator):
+    return locator.bounding_box()
