@@ -40,6 +40,7 @@ ACCESS = {
     "lms.admin.revoke_role": ("POST", "/admin/learners/{learner}/roles/{grant}/revoke", ADMIN),
     "lms.admin.import_learners": ("GET", "/admin/import", ADMIN),
     # Without a valid token an admin is sent back to the import page (tests/test_credential_slips.py).
+    "lms.admin.import_template": ("GET", "/admin/import/template.xlsx", ADMIN),
     "lms.admin.download_credentials": ("POST", "/admin/import/credentials", ADMIN),
     "lms.admin.audit": ("GET", "/admin/audit", ADMIN),
     "lms.courses.catalog": ("GET", "/courses", SIGNED_IN),

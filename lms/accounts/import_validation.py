@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from lms.accounts.import_file import Cell, RawTable
 from lms.accounts.models import Gender, LearnerCategory
@@ -54,6 +54,10 @@ class RowError:
     row: int
     column: str
     message: str
+    #: Who the row is about, as written in the file, so the person can be found in the
+    #: sheet by more than a row number (empty for header errors).
+    staff_code: str = ""
+    full_name: str = ""
 
 
 @dataclass
@@ -76,6 +80,8 @@ def validate_table(table: RawTable, known_unit_codes: set[str], today: dt.date) 
     first_row_of_code: dict[str, int] = {}
     for number, cells in table.rows:
         values, errors = _validate_row(number, cells, positions, known_unit_codes, today)
+        errors = [replace(error, staff_code=_raw(cells, positions, "staff_code", 40),
+                          full_name=_raw(cells, positions, "full_name", 80)) for error in errors]
         code = values.get("staff_code")
         if code:
             key = code.casefold()
@@ -89,6 +95,14 @@ def validate_table(table: RawTable, known_unit_codes: set[str], today: dt.date) 
         if not errors:
             result.rows.append((number, values))
     return result
+
+
+def _raw(cells, positions, name: str, limit: int) -> str:
+    index = positions[name][0]
+    text = unicodedata.normalize("NFC", (cells[index].text if index < len(cells) else "").strip())
+    # Shown beside the error: an invisible or control character (a bidi override could
+    # reorder the page's text) is shown as U+FFFD, the error itself names it.
+    return "".join("\ufffd" if refused_character(char) is not None else char for char in text[:limit])
 
 
 def _header_key(name: str) -> str:

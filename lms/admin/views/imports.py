@@ -71,3 +71,20 @@ def download_credentials():
         return redirect(url_for("lms.admin.import_learners"))
     return Response(data, mimetype="text/csv", headers={
         "Content-Disposition": 'attachment; filename="tai-khoan-moi.csv"'})
+
+
+@require("admin.import_learners")
+def import_template(extension: str):
+    """The import template, CSV or XLSX, with an example row naming a real unit code."""
+    from lms.accounts import import_template as template
+    from lms.accounts.queries import org_units_in_tree_order
+
+    units = org_units_in_tree_order(include_closed=False)
+    unit_code = units[-1].code if units else None
+    if extension == "csv":
+        data, mimetype = template.as_csv(unit_code), "text/csv"
+    else:
+        data = template.as_xlsx(unit_code)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(data, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="mau-nhap-hoc-vien.{extension}"'})
