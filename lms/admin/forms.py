@@ -28,11 +28,14 @@ def _username_rule(_form, field) -> None:
 def unit_choices(exclude: OrgUnit | None = None) -> list[SelectChoice]:
     """Org-unit choices of a select, indented by depth, "none" first; a unit's own
     subtree is left out of its move list."""
+    from lms.i18n import current_locale
+
+    locale = current_locale()  # names in the page's language, as everywhere else
     choices = [SelectChoice(0, _("— None (top level) —"))]
     for unit in queries.org_units_in_tree_order(include_closed=False):
         if exclude is not None and unit.path.startswith(exclude.path):
             continue
-        choices.append(SelectChoice(unit.id, f"{'— ' * unit.depth}{unit.code} · {unit.name_vi}"))
+        choices.append(SelectChoice(unit.id, f"{'— ' * unit.depth}{unit.code} · {unit.name(locale)}"))
     return choices
 
 

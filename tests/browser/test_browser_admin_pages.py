@@ -33,6 +33,10 @@ def admin_at(page, sign_in):
     def at(width: int):
         page.set_viewport_size({"width": width, "height": 800})
         sign_in("admin")
+        vietnamese = page.get_by_role("button", name="Tiếng Việt")
+        if vietnamese.count():  # the language is kept on the profile: a test may have changed it
+            vietnamese.click()
+            expect(page.locator("html")).to_have_attribute("lang", "vi")
         return page
 
     return at
@@ -112,7 +116,13 @@ def test_import_prints_credential_slips(admin_at, live_server, width, tmp_path):
             f"PH{width}A,Nguyễn Thị Phiếu,BT,phieu.a{width}\nPH{width}B,Trần Văn Phiếu,BT,phieu.b{width}\n")
     upload = tmp_path / "ds.csv"
     upload.write_text(data, encoding="utf-8")
+    # Point 13: the file input speaks the page's language, without JavaScript too.
+    expect(page.locator("label.lms-file-button")).to_have_text("Chọn tệp…")
+    expect(page.get_by_text("Chưa chọn tệp nào.")).to_be_visible()
+    assert page.get_by_label("Tệp (CSV hoặc XLSX)").count() == 1
     page.locator("input[type=file]").set_input_files(str(upload))
+    expect(page.get_by_text("Đã chọn một tệp.")).to_be_visible()
+    shot(page, f"file-input-{width}")
     page.get_by_role("button", name="Kiểm tra và nhập").click()
     slips = page.locator(".lms-slip")
     expect(slips).to_have_count(2)
