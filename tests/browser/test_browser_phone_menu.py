@@ -99,3 +99,13 @@ def test_phone_menu_has_no_serious_accessibility_violation_when_open(phone_page)
     expect(phone_page.locator("header").get_by_role("link", name="Đơn vị")).to_be_visible()
     assert serious(phone_page) == []
     assert phone_page.get_by_role("navigation", name="Menu chính").count() == 1
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_sessions_page_does_not_scroll_sideways(page, live_server, sign_in, width):
+    page.set_viewport_size({"width": width, "height": 740})
+    sign_in("admin")
+    page.goto(f"{live_server}/auth/sessions")
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    shot(page, f"sessions-{width}")
+    assert serious(page) == []
