@@ -18,7 +18,7 @@ def load_models() -> None:
 def init_app(app, state) -> None:
     """Nest the course pages, add the pack commands, register "all lessons done", the
     menu links and home section, and decide completion again on ``quiz_submitted``."""
-    from courses import cli, operations, requirements
+    from courses import audit_actions, cli, operations, requirements
     from courses.blueprint import courses_blueprint
     from lms import cli as lms_cli
     from lms import signals
@@ -38,6 +38,7 @@ def init_app(app, state) -> None:
         "lms.courses.author_courses", _l("Course content"), permission="content.author",
         current=("lms.courses.",), not_current=learner_pages))
     state.home_sections.register("courses", home_section)
+    audit_actions.register(state)
     signals.quiz_submitted.connect(operations.on_quiz_submitted, sender=app)
 
 

@@ -110,3 +110,20 @@ def unpublish(course_id: int):
     flash(_("Version %(version)d of %(code)s is no longer published.", version=course.version,
             code=course.code), "success")
     return redirect(url_for("lms.courses.author_courses"))
+
+
+@require("content.author")
+def confirm_unpublish(course_id: int):
+    """Before unpublishing: what learners lose (a GET; the button POSTs to ``unpublish``)."""
+    from lms.i18n import current_locale
+
+    course = course_version_or_404(course_id)
+    return render_template(
+        "lms/confirm.html", form=ButtonForm(formdata=None),
+        heading=_("Unpublish %(title)s?", title=course.title(current_locale())),
+        question=_("Version %(version)d of %(code)s leaves the catalog.", version=course.version,
+                   code=course.code),
+        consequences=[_("Learners can no longer open its lessons or start its quiz."),
+                      _("Completions, certificates and credits already earned stay.")],
+        action_url=url_for("lms.courses.unpublish", course_id=course.id), button=_("Unpublish"),
+        cancel_url=url_for("lms.courses.author_courses"))

@@ -24,3 +24,5 @@ _route("/author/courses/<lms_id:course_id>/publish", "publish", author_views.pub
        methods=["POST"])
 _route("/author/courses/<lms_id:course_id>/unpublish", "unpublish", author_views.unpublish,
        methods=["POST"])
+# GET on the address: the confirmation page; its button POSTs to "unpublish".
+_route("/author/courses/<lms_id:course_id>/unpublish", "confirm_unpublish", author_views.confirm_unpublish)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 
-from courses import learning_time, operations, queries, requirements
+from courses import learning_time, lesson_outline, operations, queries, requirements
 from courses import self_check as self_checks
 from courses.forms import TOPIC_LABELS, CatalogFilterForm, SelfCheckForm
 from courses.models import Course, CourseMedia, Lesson, Topic
@@ -98,8 +98,13 @@ def _lesson_page(learner, course, enrollment, lesson, *, seconds_left: int,
     progress = queries.progress(learner.id, course, enrollment)
     previous = next((item for item in course.lessons if item.number == lesson.number - 1), None)
     following = next((item for item in course.lessons if item.number == lesson.number + 1), None)
-    return render_template("lms/courses/lesson.html", course=course, lesson=lesson,
-                           body=queries.lesson_html(lesson, current_locale()),
+    body, contents = lesson_outline.outline(queries.lesson_html(lesson, current_locale()))
+    # The last lesson leads on to what completes the course (the final quiz …).
+    closing = requirements.course_page_sections(get_state().completion_requirements, course,
+                                                progress, None) if following is None else []
+    return render_template("lms/courses/lesson.html", course=course, lesson=lesson, body=body,
+                           contents=contents if len(contents) >= lesson_outline.MIN_SECTIONS else [],
+                           closing_sections=closing,
                            progress=progress, previous=previous, following=following,
                            is_done=lesson.id in progress.done_lesson_ids, button_form=ButtonForm(),
                            minutes_left=learning_time.minutes_left(seconds_left) if seconds_left else 0,

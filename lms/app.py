@@ -28,10 +28,23 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(config)
     LMS(app)
     trust_proxies(app)
+    # Browsers ask every site for /favicon.ico, whatever the page links: the site is the
+    # standalone app's, so the route is too (a host serves its own icon).
+    app.add_url_rule("/favicon.ico", "favicon", _favicon)
     if app.config["LMS_URL_PREFIX"]:
         # Standalone with a prefix: send visitors of the bare site to the LMS.
         app.add_url_rule("/", "root", lambda: redirect(url_for("lms.index")))
     return app
+
+
+def _favicon():
+    from flask import send_from_directory
+
+    from lms.assets import PLAIN_MAX_AGE
+    from lms.templating import STATIC_DIR
+
+    return send_from_directory(STATIC_DIR, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=PLAIN_MAX_AGE)
 
 
 def trust_proxies(app: Flask) -> None:

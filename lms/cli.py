@@ -112,8 +112,8 @@ def import_users(file: Path, only_valid: bool) -> None:
     click.echo(_("Import finished: %(created)d created, %(updated)d updated, %(unchanged)d unchanged, %(skipped)d rows skipped.",
                  created=outcome.created, updated=outcome.updated,
                  unchanged=outcome.unchanged, skipped=outcome.skipped))
-    for staff_code, username, password in outcome.new_accounts:
-        click.echo(f"{staff_code}\t{username}\t{password}")
+    for account in outcome.new_accounts:
+        click.echo(f"{account.staff_code}\t{account.username}\t{account.password}")
 
 
 def _unit_or_fail(code: str):

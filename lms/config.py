@@ -135,6 +135,12 @@ DEFAULTS: dict[str, object] = {
     #: Longest typed quiz answer accepted, in characters (short answers are a few words;
     #: the cap keeps a script from storing megabytes per question).
     "LMS_QUIZ_MAX_ANSWER_CHARS": 2000,
+    #: Compress LMS pages, styles and scripts with brotli or gzip when the browser accepts
+    #: it (lms/compression.py). False when a proxy in front (nginx) compresses already.
+    "LMS_COMPRESSION": True,
+    #: Minutes the one-time CSV of an import's temporary passwords can be downloaded
+    #: (kept encrypted meanwhile, lms/accounts/credential_sheets.py): time to click it.
+    "LMS_CREDENTIAL_SHEET_MINUTES": 15,
     #: Rows per page in admin lists.
     "LMS_PAGE_SIZE": 50,
 }
@@ -188,16 +194,8 @@ def apply_feature_defaults(app: Flask, defaults: dict[str, object]) -> None:
 def validate(app: Flask) -> None:
     """Refuse to start with settings that are unsafe or cannot work."""
     config = app.config
-    if not (app.debug or app.testing):
-        secret = config.get("SECRET_KEY")
-        if not secret or len(str(secret)) < MIN_SECRET_KEY_LENGTH:
-            raise ConfigurationError(
-                "SECRET_KEY is missing or shorter than "
-                f"{MIN_SECRET_KEY_LENGTH} characters. Set FLASK_SECRET_KEY in the environment "
-                f"or SECRET_KEY in {os.path.join(app.instance_path, INSTANCE_CONFIG_FILENAME)} "
-                "to a long random value, e.g. the output of "
-                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
-            )
+    if not (app.debug or app.testing) and secret_key_problem(app) and not loading_for_a_command():
+        raise ConfigurationError(secret_key_problem(app))
     renamed = {"LMS_LOGIN_LIMIT_PER_IP": "LMS_LOGIN_FAILURES_PER_ADDRESS",
                "LMS_LOGIN_LIMIT_PER_USERNAME": "LMS_LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS"}
     for old, new in renamed.items():
@@ -238,6 +236,36 @@ def validate(app: Flask) -> None:
     unsupported = set(locales) - {"vi", "en"}
     if unsupported:
         raise ConfigurationError(f"LMS_LOCALES has languages without a catalog: {sorted(unsupported)}")
+
+
+def secret_key_problem(app: Flask) -> str | None:
+    """Why ``SECRET_KEY`` cannot sign sessions and CSRF tokens, or None when it can."""
+    secret = app.config.get("SECRET_KEY")
+    if secret and len(str(secret)) >= MIN_SECRET_KEY_LENGTH:
+        return None
+    return ("SECRET_KEY is missing or shorter than "
+            f"{MIN_SECRET_KEY_LENGTH} characters. Set FLASK_SECRET_KEY in the environment "
+            f"or SECRET_KEY in {os.path.join(app.instance_path, INSTANCE_CONFIG_FILENAME)} "
+            "to a long random value, e.g. the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`.")
+
+
+def loading_for_a_command() -> bool:
+    """Whether Flask's command line is loading the app only to find a command of it.
+
+    The key signs sessions and CSRF tokens: only a server needs it. ``flask lms …`` (and
+    ``flask --help``) load the app at the top level of the command line, before any
+    command runs; those commands serve no request (``--help``, ``validate-pack``,
+    ``export-pack``, ``db upgrade`` …). Every way of serving still refuses at start-up:
+    ``flask run`` and ``flask shell`` load the app inside their own command, gunicorn
+    imports ``wsgi.py`` with no command line of Flask's, and a host builds its app itself.
+    Should such an app answer a request anyway, :func:`lms.routing` refuses it (503).
+    """
+    import click
+    from flask.cli import FlaskGroup
+
+    context = click.get_current_context(silent=True)
+    return context is not None and context.parent is None and isinstance(context.command, FlaskGroup)
 
 
 def _is_number(value) -> bool:

@@ -44,6 +44,9 @@ class LMSState:
     completion_notes: Registry = field(default_factory=lambda: Registry("completion note"))
     certificate_placeholders: Registry = field(
         default_factory=lambda: Registry("certificate placeholder"))
+    #: How each audited action reads in the audit log (``lms.audit.sentences.AuditAction``):
+    #: the core registers its own, each feature the actions it records.
+    audit_actions: Registry = field(default_factory=lambda: Registry("audit action"))
     #: Main-menu links and home-page sections of the features (``lms.navigation``).
     nav_links: Registry = field(default_factory=lambda: Registry("menu link"))
     home_sections: Registry = field(default_factory=lambda: Registry("home-page section"))
@@ -121,6 +124,9 @@ class LMS:
 
         babel_setup.init_app(app)
         login_setup.init_app(app, state)
+        from lms.audit.core_actions import register_core_actions
+
+        register_core_actions(state)
         state.blueprint = routing.make_parent_blueprint(state)
         state.cli = cli.init_app(app)
         # Features nest their blueprints in the parent before it is registered on the app.

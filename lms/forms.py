@@ -10,7 +10,9 @@ from __future__ import annotations
 from flask import current_app
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileSize
+from wtforms import DateField
 from wtforms.validators import Length
+from wtforms.widgets import TextInput
 
 from lms.db import MAX_ID
 from lms.i18n import _l, domain
@@ -100,3 +102,52 @@ def page_argument(name: str = "page") -> int:
 
     page = request.args.get(name, 1, type=int)  # ValueError (text, 5,000 digits) → 1
     return min(max(page, 1), MAX_PAGE)
+
+
+def day_error_message(error) -> str:
+    """The translated words for a :class:`lms.day_parsing.DayError`."""
+    from lms.i18n import _
+
+    if error.reason == "day":
+        return _("Month %(month)d of %(year)d has no day %(day)d.",
+                 day=error.day, month=error.month, year=error.year)
+    if error.reason == "month":
+        return _("There is no month %(month)d: write the day first, then the month, e.g. 05/09/2026.",
+                 month=error.month)
+    return _("Write the date as dd/mm/yyyy, e.g. 05/09/2026.")
+
+
+class DayField(DateField):
+    """A date typed as people write it (:mod:`lms.day_parsing`: 5/9/2026, 05.09.2026,
+    05092026, 2026-09-05 …), shown back as dd/mm/yyyy.
+
+    A plain text input rather than the browser's date picker, whose format follows the
+    phone's language, not the page's; and no ``inputmode="numeric"``: the iOS number pad
+    has no "/". The field of every date input of the LMS's forms.
+    """
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", {"placeholder": "dd/mm/yyyy", "autocomplete": "off",
+                                        "spellcheck": "false"})
+        super().__init__(label, validators, **kwargs)
+
+    def _value(self):
+        from lms.day_parsing import show_day
+
+        if self.data:
+            return show_day(self.data)  # "2015-03-01" typed, "01/03/2015" shown back
+        return " ".join(self.raw_data) if self.raw_data else ""  # a wrong date, to correct
+
+    def process_formdata(self, valuelist):
+        from lms.day_parsing import DayError, parse_day
+
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = parse_day(valuelist[0])
+        except DayError as error:
+            self.data = None
+            raise ValueError(day_error_message(error)) from None

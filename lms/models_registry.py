@@ -11,6 +11,7 @@ from importlib import import_module
 #: The core's models modules (features load their own).
 CORE_MODEL_MODULES = (
     "lms.accounts.models",
+    "lms.accounts.credential_sheets",
     "lms.audit.models",
     "lms.tasks.models",
     "lms.auth.models",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Flask, redirect, request, url_for
 from werkzeug.routing import IntegerConverter
 
-from lms import i18n
+from lms import compression, config, i18n
 from lms.db import MAX_ID, committing
 from lms.extension import LMSState
 from lms.templating import STATIC_DIR, TemplatedBlueprint
@@ -54,6 +54,9 @@ def make_parent_blueprint(state: LMSState) -> TemplatedBlueprint:
         "lms", __name__, static_folder=str(STATIC_DIR), static_url_path="/static"
     )
     core_views.register(bp, catch_unknown_paths=not state.is_host_mode)
+    # The first after-request hook runs last (Flask runs them in reverse, the nested
+    # blueprints' first): every other hook has finished the response it encodes.
+    bp.after_request(compression.hook())
     errors.register(bp)
     bp.before_request(i18n.activate_domain)
     bp.before_request(_limit_request_size)
@@ -61,6 +64,7 @@ def make_parent_blueprint(state: LMSState) -> TemplatedBlueprint:
     bp.after_request(_security_headers)
     bp.before_request(_force_password_change)
     bp.context_processor(_template_context)
+    bp.url_defaults(_hash_static_names)
     if not state.is_host_mode:
         from lms.auth.blueprint import auth_blueprint
 
@@ -69,8 +73,21 @@ def make_parent_blueprint(state: LMSState) -> TemplatedBlueprint:
     return bp
 
 
+def _hash_static_names(endpoint: str, values: dict) -> None:
+    """``url_for("lms.static", filename="lms.css")`` names the file by its content
+    (``lms.assets``): templates write plain names, browsers cache each version a year."""
+    if endpoint == "lms.static" and "filename" in values:
+        from lms.assets import hashed_name
+
+        values["filename"] = hashed_name(STATIC_DIR, values["filename"])
+
+
 def register_blueprints(app: Flask, state: LMSState) -> None:
     """Put the parent blueprint (``state.blueprint``, features nested) on the app."""
+    if not (app.debug or app.testing) and config.secret_key_problem(app):
+        # Loaded by `flask lms …` without a key (lms.config.loading_for_a_command): the
+        # commands run, but should this app ever be served, no LMS page is answered.
+        state.blueprint.before_request(_refuse_without_secret_key)
     prefix = app.config["LMS_URL_PREFIX"] or None
     # Before the rules are added: Werkzeug resolves converters when a rule is bound.
     app.url_map.converters[ID_CONVERTER] = IdConverter
@@ -86,6 +103,15 @@ def _commit_at_the_end_of_lms_views(app: Flask) -> None:
     for endpoint, view in app.view_functions.items():
         if endpoint.startswith("lms."):
             app.view_functions[endpoint] = committing(view)
+
+
+def _refuse_without_secret_key():
+    """A plain 503: the LMS's error page itself needs the key (its forms carry CSRF)."""
+    from flask import Response, current_app
+
+    current_app.logger.error("LMS refused a request: %s", config.secret_key_problem(current_app))
+    return Response("Service unavailable: the server is not configured.\n", 503,
+                    mimetype="text/plain")
 
 
 STRICT_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "

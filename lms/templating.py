@@ -27,10 +27,23 @@ ORIGINALS_PREFIX = "lms_default"
 class TemplatedBlueprint(Blueprint):
     """The LMS parent blueprint: serves templates/ plus the ``lms_default/`` originals."""
 
+    def send_static_file(self, filename):
+        """Serve ``lms.<hash>.css`` as ``lms.css``, a year and immutable when the hash is
+        the file's (``lms.assets``); plain names for a day, then revalidated by ETag."""
+        from lms import assets
+
+        real_name, current = assets.split_hashed_name(STATIC_DIR, filename)
+        response = super().send_static_file(real_name)
+        if current:
+            response.cache_control.max_age = assets.HASHED_MAX_AGE
+            response.cache_control.public = True
+            response.cache_control.immutable = True
+        return response
+
     def get_send_file_max_age(self, filename):
-        # CSS and images change only with a release: phones on slow links keep them a day
-        # and revalidate with the ETag afterwards.
-        return 86400
+        from lms import assets
+
+        return assets.PLAIN_MAX_AGE
 
     @property
     def jinja_loader(self):

@@ -33,9 +33,15 @@ ACCESS = {
     "lms.admin.edit_learner": ("GET", "/admin/learners/{learner}", ADMIN),
     "lms.admin.set_learner_active": ("POST", "/admin/learners/{learner}/active", ADMIN),
     "lms.admin.reset_password": ("POST", "/admin/learners/{learner}/password-reset", ADMIN),
+    "lms.admin.confirm_deactivate": ("GET", "/admin/learners/{learner}/active", ADMIN),
+    "lms.admin.confirm_reset_password": ("GET", "/admin/learners/{learner}/password-reset", ADMIN),
+    "lms.admin.confirm_revoke_role": ("GET", "/admin/learners/{learner}/roles/{grant}/revoke", ADMIN),
     "lms.admin.grant_role": ("POST", "/admin/learners/{learner}/roles", ADMIN),
     "lms.admin.revoke_role": ("POST", "/admin/learners/{learner}/roles/{grant}/revoke", ADMIN),
     "lms.admin.import_learners": ("GET", "/admin/import", ADMIN),
+    # Without a valid token an admin is sent back to the import page (tests/test_credential_slips.py).
+    "lms.admin.import_template": ("GET", "/admin/import/template.xlsx", ADMIN),
+    "lms.admin.download_credentials": ("POST", "/admin/import/credentials", ADMIN),
     "lms.admin.audit": ("GET", "/admin/audit", ADMIN),
     "lms.courses.catalog": ("GET", "/courses", SIGNED_IN),
     "lms.courses.course": ("GET", "/courses/{code}", SIGNED_IN),
@@ -50,6 +56,7 @@ ACCESS = {
     "lms.courses.preview": ("GET", "/author/courses/{course}/preview", AUTHORS),
     "lms.courses.publish": ("POST", "/author/courses/{course}/publish", AUTHORS),
     "lms.courses.unpublish": ("POST", "/author/courses/{course}/unpublish", AUTHORS),
+    "lms.courses.confirm_unpublish": ("GET", "/author/courses/{course}/unpublish", AUTHORS),
     "lms.quizzes.overview": ("GET", "/courses/{code}/quiz", SIGNED_IN),
     "lms.quizzes.start": ("POST", "/courses/{code}/quiz/start", SIGNED_IN),
     # {attempt} is the visitor's own attempt: anyone else's is a 404 (tested in tests/quizzes).

@@ -172,10 +172,10 @@ def test_audit_log_lists_and_filters(client, admin, db):
     client.post("/auth/login", data={"username": "boss", "password": "wrong"})
     client.post("/auth/login", data={"username": "boss", "password": "correct horse battery"})
     page = client.get("/admin/audit", query_string={"action": "auth.login_failed"}).get_data(as_text=True)
-    assert "<td><code>auth.login_failed</code></td>" in page
-    assert "<td><code>auth.login</code></td>" not in page
+    assert "<dd><code>auth.login_failed</code></dd>" in page
+    assert "<dd><code>auth.login</code></dd>" not in page
     page = client.get("/admin/audit").get_data(as_text=True)
-    assert "<td><code>auth.login</code></td>" in page
+    assert "<dd><code>auth.login</code></dd>" in page
 
 
 def test_taken_username_is_reported_on_its_field_and_nothing_is_saved(client, admin, create_unit, db):

@@ -30,7 +30,7 @@ HOSTILE_VALUES = {
 #: generic set a curious visitor might try.
 QUERY_PARAMETERS = ("q", "page", "next", "lang", "topic", "unit", "action", "actor",
                     "id", "code", "course_id", "learner_id", "attempt_id", "position", "path",
-                    "go", "locale", "sort", "limit", "offset", "serial", "name",
+                    "go", "locale", "sort", "limit", "offset", "serial", "name", "until",
                     # the export filters (lms/exports/forms.py) and the read API's cursor
                     "date_from", "date_to", "period", "status", "category", "format", "since", "refresh")
 #: Form fields some views read without a form class.

@@ -110,7 +110,7 @@ def test_built_in_form_messages_are_vietnamese(client, create_learner, login, cr
         "full_name": "", "staff_code": "x" * 50, "org_unit_id": unit.id, "email": "not-an-address",
         "birth_date": "31/02/1990", "gender": "robot"}).get_data(as_text=True)
     for message in ("Vui lòng điền mục này.", "Tối đa 40 ký tự.", "Địa chỉ thư điện tử không hợp lệ.",
-                    "Ngày không hợp lệ", "Lựa chọn không hợp lệ"):
+                    "Tháng 2 năm 1990 không có ngày 31.", "Lựa chọn không hợp lệ"):
         assert message in page, message
     for english in ("This field is required", "Not a valid", "Invalid email", "Field cannot be longer"):
         assert english not in page

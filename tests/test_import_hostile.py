@@ -4,6 +4,7 @@ nothing is written, and PostgreSQL never sees the value."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -46,7 +47,7 @@ def test_invisible_and_control_characters_in_a_name_are_refused(admin_client, un
                                                                  code_point):
     page = upload(admin_client, csv_bytes(GOOD_ROWS[0].replace("Nguyễn Thị Lan", name))).get_data(as_text=True)
     assert f"ký tự ẩn hoặc ký tự điều khiển ({code_point})" in page, _row_errors(page)
-    assert "<td>2</td><td>Họ và tên</td>" in page
+    assert re.search(r"<td>2</td><td>NV001 · Nguyễn�Lan</td><td>Họ và tên</td>", page)
     assert imported(db) == {}
 
 
@@ -57,7 +58,7 @@ def test_invisible_and_control_characters_in_a_name_are_refused(admin_client, un
 ])
 def test_invisible_characters_are_refused_in_every_column(admin_client, units, db, column, old, new):
     page = upload(admin_client, csv_bytes(GOOD_ROWS[0].replace(old, new))).get_data(as_text=True)
-    assert f"<td>2</td><td>{column}</td>" in page, _row_errors(page)
+    assert re.search(rf"<td>2</td><td>[^<]*</td><td>{column}</td>", page), _row_errors(page)
     assert "ký tự ẩn hoặc ký tự điều khiển" in page
     assert imported(db) == {}
 
@@ -66,7 +67,7 @@ def test_invisible_characters_in_a_username_column(admin_client, units, db):
     header = "Mã cán bộ,Họ và tên,Mã đơn vị,Tên đăng nhập"
     page = upload(admin_client, csv_bytes("NV001,Nguyễn Thị Lan,BT,lan\u200b.nt", header=header)
                   ).get_data(as_text=True)
-    assert "<td>2</td><td>Tên đăng nhập</td>" in page and "U+200B" in page
+    assert re.search(r"<td>2</td><td>[^<]*</td><td>Tên đăng nhập</td>", page) and "U+200B" in page
     assert imported(db) == {}
 
 

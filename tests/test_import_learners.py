@@ -141,8 +141,8 @@ def test_bad_file_gives_clear_error_and_writes_nothing(admin_client, units, db, 
 def test_errors_name_row_and_column(admin_client, units, db):
     rows = [GOOD_ROWS[0], "NV003,,SVHTTDL,,,,,,", "NV004,Hà Văn Tú,NOWHERE,,,,,,"]
     page = upload(admin_client, csv_bytes(*rows)).get_data(as_text=True)
-    assert "<td>3</td><td>Họ và tên</td>" in page
-    assert "<td>4</td><td>Mã đơn vị</td>" in page
+    assert "<td>3</td><td>NV003 · —</td><td>Họ và tên</td>" in page
+    assert "<td>4</td><td>NV004 · Hà Văn Tú</td><td>Mã đơn vị</td>" in page
     assert imported(db) == {}
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -21,6 +22,17 @@ from lms.i18n import _
 _COMPARED_FIELDS = ("full_name", "birth_date", "gender", "category", "position", "hired_on", "email")
 
 
+class NewAccount(NamedTuple):
+    """A created account as its slip shows it (the unit as named on the import day)."""
+
+    staff_code: str
+    username: str
+    password: str
+    full_name: str = ""
+    unit_name_vi: str = ""
+    unit_name_en: str = ""
+
+
 @dataclass
 class ImportOutcome:
     validated: ValidatedImport
@@ -28,8 +40,8 @@ class ImportOutcome:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    #: (staff code, username, temporary password) of accounts created: shown once.
-    new_accounts: list[tuple[str, str, str]] = field(default_factory=list)
+    #: Accounts created, with their temporary passwords: shown once.
+    new_accounts: list[NewAccount] = field(default_factory=list)
 
     @property
     def errors(self) -> list[RowError]:
@@ -102,5 +114,7 @@ def _apply_row(values: dict, units: dict[str, OrgUnit], outcome: ImportOutcome,
     if username and learner.user is None:
         password = operations.new_temporary_password(learner, username)
         operations.create_account(learner, username, password, must_change_password=True)
-        outcome.new_accounts.append((learner.staff_code, username, password))
+        unit = fields["org_unit"]
+        outcome.new_accounts.append(NewAccount(learner.staff_code, username, password,
+                                               learner.full_name, unit.name_vi, unit.name_en))
     session.flush()

@@ -8,11 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from lms.accounts.import_file import Cell, RawTable
 from lms.accounts.models import Gender, LearnerCategory
 from lms.accounts.text_rules import is_email, refused_character, refused_character_message
+from lms.day_parsing import DayError, parse_day
+from lms.forms import day_error_message
 from lms.i18n import _, strip_diacritics
 
 STAFF_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
@@ -52,6 +54,10 @@ class RowError:
     row: int
     column: str
     message: str
+    #: Who the row is about, as written in the file, so the person can be found in the
+    #: sheet by more than a row number (empty for header errors).
+    staff_code: str = ""
+    full_name: str = ""
 
 
 @dataclass
@@ -74,6 +80,8 @@ def validate_table(table: RawTable, known_unit_codes: set[str], today: dt.date) 
     first_row_of_code: dict[str, int] = {}
     for number, cells in table.rows:
         values, errors = _validate_row(number, cells, positions, known_unit_codes, today)
+        errors = [replace(error, staff_code=_raw(cells, positions, "staff_code", 40),
+                          full_name=_raw(cells, positions, "full_name", 80)) for error in errors]
         code = values.get("staff_code")
         if code:
             key = code.casefold()
@@ -87,6 +95,14 @@ def validate_table(table: RawTable, known_unit_codes: set[str], today: dt.date) 
         if not errors:
             result.rows.append((number, values))
     return result
+
+
+def _raw(cells, positions, name: str, limit: int) -> str:
+    index = positions[name][0]
+    text = unicodedata.normalize("NFC", (cells[index].text if index < len(cells) else "").strip())
+    # Shown beside the error: an invisible or control character (a bidi override could
+    # reorder the page's text) is shown as U+FFFD, the error itself names it.
+    return "".join("\ufffd" if refused_character(char) is not None else char for char in text[:limit])
 
 
 def _header_key(name: str) -> str:
@@ -187,23 +203,21 @@ def _unit_code(text, _cell, units, _today):
 
 
 def _date(text, cell, _units, today):
-    if not text:
+    """A date cell: a real spreadsheet date, or text in any form of
+    :mod:`lms.day_parsing` (dd/mm/yyyy and its variants, and ISO yyyy-mm-dd on purpose:
+    other systems export it)."""
+    if not text and cell.date_value is None:
         return None
-    value = cell.date_value or _parse_day(text)
+    value = cell.date_value
     if value is None:
-        return _Invalid(_("\"%(value)s\" is not a date; write it as dd/mm/yyyy.", value=text[:20]))
+        try:
+            value = parse_day(text)
+        except DayError as error:
+            return _Invalid(_("\"%(value)s\": %(reason)s", value=text[:20],
+                              reason=day_error_message(error)))
     if not dt.date(1900, 1, 1) <= value <= today:
         return _Invalid(_("The date %(value)s is outside the possible range.", value=text[:20]))
     return value
-
-
-def _parse_day(text: str) -> dt.date | None:
-    for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
 
 
 def _gender(text, _cell, _units, _today):

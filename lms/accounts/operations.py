@@ -5,7 +5,6 @@ Business rules that forms cannot see raise :class:`AccountError` with a translat
 """
 from __future__ import annotations
 
-import secrets
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -411,8 +410,10 @@ def check_new_password(password: str, *, username: str, learner: Learner) -> Non
 
 def new_temporary_password(learner: Learner, username: str) -> str:
     """A random password for an admin reset or a new account that passes the rules."""
+    from lms.accounts import temporary_passwords
+
     while True:
-        password = secrets.token_urlsafe(9)
+        password = temporary_passwords.generate()
         try:
             check_new_password(password, username=username, learner=learner)
         except AccountError:

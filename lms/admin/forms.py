@@ -4,16 +4,15 @@ from __future__ import annotations
 import re
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, DateField, SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional, Regexp, ValidationError
-from wtforms.widgets import TextInput
 
 from lms.accounts import queries
 from lms.accounts.import_validation import USERNAME
 from lms.accounts.models import Gender, LearnerCategory, OrgUnit, Role
 from lms.accounts.text_rules import email_address, visible_text
-from lms.forms import LmsForm, id_choice, max_length, upload_size
+from lms.forms import DayField, LmsForm, id_choice, max_length, upload_size
 from lms.i18n import _, _l
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z")  # \Z: "$" would let a final "\n" in
@@ -29,11 +28,14 @@ def _username_rule(_form, field) -> None:
 def unit_choices(exclude: OrgUnit | None = None) -> list[SelectChoice]:
     """Org-unit choices of a select, indented by depth, "none" first; a unit's own
     subtree is left out of its move list."""
+    from lms.i18n import current_locale
+
+    locale = current_locale()  # names in the page's language, as everywhere else
     choices = [SelectChoice(0, _("— None (top level) —"))]
     for unit in queries.org_units_in_tree_order(include_closed=False):
         if exclude is not None and unit.path.startswith(exclude.path):
             continue
-        choices.append(SelectChoice(unit.id, f"{'— ' * unit.depth}{unit.code} · {unit.name_vi}"))
+        choices.append(SelectChoice(unit.id, f"{'— ' * unit.depth}{unit.code} · {unit.name(locale)}"))
     return choices
 
 
@@ -56,22 +58,6 @@ CATEGORY_LABELS = {
     LearnerCategory.NGUOI_LAO_DONG: _l("Worker (người lao động)"),
 }
 ROLE_LABELS = {Role.AUTHOR: _l("Author"), Role.HR: _l("HR officer"), Role.ADMIN: _l("Administrator")}
-
-
-class DayField(DateField):
-    """A date typed as people write it here, dd/mm/yyyy (ISO yyyy-mm-dd is accepted too).
-
-    A plain text input instead of the browser's date picker, whose format follows the
-    phone's language rather than the page's.
-    """
-
-    widget = TextInput()
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("format", ["%d/%m/%Y", "%Y-%m-%d"])
-        kwargs.setdefault("render_kw", {"placeholder": "dd/mm/yyyy", "inputmode": "numeric",
-                                        "autocomplete": "off"})
-        super().__init__(label, validators, **kwargs)
 
 
 class LearnerForm(LmsForm):
@@ -116,5 +102,12 @@ class AuditFilterForm(LmsForm):
     class Meta:
         csrf = False
 
-    action = StringField(_l("Action"), validators=[Optional(), max_length(60)])
-    actor = StringField(_l("Actor"), validators=[Optional(), max_length(200)])
+    #: Choices (every registered and every recorded action) are set by the view.
+    action = SelectField(_l("Action"), validators=[Optional()], validate_choice=True)
+    actor = StringField(_l("Done by"), validators=[Optional(), max_length(200)])
+    since = DayField(_l("From"), validators=[Optional()])
+    until = DayField(_l("Until (inclusive)"), validators=[Optional()])
+
+    def validate_until(self, field):
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError(_l("The end date is before the start date."))

@@ -13,6 +13,10 @@ def init_app(app: Flask, state) -> TaskQueue:
     _install_delivery(app, queue)
     outbox.listen_to(state.database.session_factories)
     queue.periodic("lms.sweep_outbox", outbox.sweep, minute="*")
+    from lms.accounts.credential_sheets import delete_expired
+
+    # Temporary passwords nobody downloaded: gone within minutes of their expiry.
+    queue.periodic("lms.delete_expired_credential_sheets", delete_expired, minute="*/5")
     return queue
 
 

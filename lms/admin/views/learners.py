@@ -1,7 +1,8 @@
 """Learner administration: search, create, edit, deactivate, password reset, roles."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (abort, current_app, flash, get_template_attribute, redirect, render_template,
+                   request, url_for)
 from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
@@ -86,9 +87,14 @@ def _save_learner(form: LearnerForm, learner: Learner | None, success: str):
 
 
 def _flash_temporary_password(learner: Learner, password: str) -> None:
-    flash(_("Temporary password for %(username)s: %(password)s — give it to the person; "
-            "it is shown only once and must be changed at first sign-in.",
-            username=learner.user.username, password=password), "secret")
+    """The new password as a readable block (lms/_secret.html). The flash travels in the
+    signed session cookie until the next page shows it, then it is gone."""
+    from markupsafe import Markup, escape
+
+    block = get_template_attribute("lms/_secret.html", "temporary_password")(password)
+    flash(Markup(_("Temporary password for %(username)s: %(password)s — give it to the person; "
+                   "it is shown only once and must be changed at first sign-in.",
+                   username=escape(learner.user.username), password=block)), "secret")
 
 
 @require("admin.manage_learners")
