@@ -6,14 +6,7 @@ import csv
 import io
 
 from lms.i18n import localized_attr
-
-#: Cell starts that a spreadsheet would run as a formula (OWASP; tab, CR and LF too).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def formula_safe(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
-
+from lms.spreadsheet_safety import neutralise
 
 def slips_csv(accounts, *, headers: list[str], sign_in_url: str, locale: str) -> bytes:
     """``accounts``: :class:`lms.accounts.import_operations.NewAccount` rows."""
@@ -22,7 +15,7 @@ def slips_csv(accounts, *, headers: list[str], sign_in_url: str, locale: str) ->
     writer.writerow(headers)
     for account in accounts:
         unit = localized_attr(account, "unit_name", locale)
-        writer.writerow([formula_safe(str(value)) for value in (
+        writer.writerow([neutralise(str(value)) for value in (
             account.full_name, account.staff_code, unit, account.username, account.password,
             sign_in_url)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

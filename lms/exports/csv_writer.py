@@ -15,25 +15,17 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any
 
+from lms.spreadsheet_safety import FORMULA_STARTS, neutralise
+
 #: Excel reads a UTF-8 file as the legacy code page unless it starts with this mark, and
 #: Vietnamese then shows as mojibake.
 BOM = "\ufeff"
-
-#: The first characters that make a spreadsheet treat a cell as a formula, or that can
-#: smuggle one past a naive check (OWASP "CSV Injection"): = + - @, tab, CR, LF.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 _FORMULA_START_SET = frozenset(FORMULA_STARTS)
 
 #: Rows per write: big enough that Python's per-write cost vanishes, small enough that a
 #: batch stays a few hundred kilobytes.
 BATCH_ROWS = 2000
-
-
-def neutralise(text: str) -> str:
-    """``text`` with a leading apostrophe when it could start a formula (OWASP's advice:
-    the apostrophe makes Excel and LibreOffice show the cell as text)."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def cell_text(value: Any, kind: str, *, decimal_comma: bool = True,

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lms.exports.csv_writer import BOM, FORMULA_STARTS, CsvWriter, neutralise
+from lms.exports.csv_writer import BOM, CsvWriter
+from lms.spreadsheet_safety import FORMULA_STARTS, neutralise
 from lms.exports.xapi_writer import (VERB_COMPLETED, VERB_PASSED, CompletionFacts, XapiWriter,
                                      completion_statements)
 from lms.exports.xlsx_writer import SummaryLayout, write_xlsx
