@@ -117,39 +117,43 @@ def _ledger_query(session: Session, filters: ExportFilters, scope: ExportScope):
 
 def ledger_rows(session, filters, scope, locale) -> Iterator[tuple]:
     query = _ledger_query(session, filters, scope).order_by(CreditEntry.id)
-    for (
-        entry,
+    for result in session.execute(query.execution_options(yield_per=BATCH)):
+        yield _ledger_row(result, locale)
+
+
+def ledger_page(session, filters, scope, locale, after, limit) -> list[tuple[int, tuple]]:
+    """Entries by id (the read API's cursor): the ledger is append-only, so ids only grow
+    and a page boundary never moves when new entries arrive."""
+    query = _ledger_query(session, filters, scope).order_by(CreditEntry.id).limit(limit)
+    if after is not None:
+        query = query.where(CreditEntry.id > after)
+    return [(result[0].id, _ledger_row(result, locale)) for result in session.execute(query)]
+
+
+def _ledger_row(result, locale) -> tuple:
+    (entry, staff_code, full_name, category, unit_vi, unit_en, period, criterion, rule,
+     reference) = result
+    reasons = "; ".join(localized(item, locale) for item in entry.reasons or [])
+    return (
+        entry.id,
         staff_code,
         full_name,
-        category,
-        unit_vi,
-        unit_en,
+        localized({"vi": unit_vi, "en": unit_en}, locale),
+        CATEGORY_LABELS.get(category, ""),
         period,
+        entry.earned_on,
+        entry.course_code,
         criterion,
         rule,
+        entry.kind.value,
+        entry.raw_value,
+        entry.bonus_value,
+        entry.awarded_value,
+        reasons,
         reference,
-    ) in session.execute(query.execution_options(yield_per=BATCH)):
-        reasons = "; ".join(localized(item, locale) for item in entry.reasons or [])
-        yield (
-            entry.id,
-            staff_code,
-            full_name,
-            localized({"vi": unit_vi, "en": unit_en}, locale),
-            CATEGORY_LABELS.get(category, ""),
-            period,
-            entry.earned_on,
-            entry.course_code,
-            criterion,
-            rule,
-            entry.kind.value,
-            entry.raw_value,
-            entry.bonus_value,
-            entry.awarded_value,
-            reasons,
-            reference,
-            entry.completion_id,
-            entry.reverses_entry_id,
-        )
+        entry.completion_id,
+        entry.reverses_entry_id,
+    )
 
 
 def ledger_count(session, filters, scope) -> int:

@@ -95,6 +95,7 @@ def register_datasets(state) -> None:
             rows.ledger_rows,
             rows.ledger_count,
             filters=common | {"date_from", "date_to", "course_code"},
+            page=rows.ledger_page,
         ),
     )
     state.export_datasets.register(

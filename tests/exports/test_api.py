@@ -134,12 +134,32 @@ def test_tokens_are_rate_limited(client, app_context, db, tree, openapi):
     openapi.check("/completions", limited)
 
 
-def test_credits_are_404_while_no_credits_dataset_can_page(client, app_context, db, tree, openapi):
-    """The credits feature registers its ledger for files but no ``page`` cursor yet, so
-    the API answers 404 (documented), not a half-built list."""
-    response = get(client, "/api/v1/credits", make_token(app_context, db))
-    assert response.status_code == 404
-    openapi.check("/credits", response)
+def test_credits_page_by_a_stable_cursor_and_stay_in_scope(client, app, app_context, db, tree,
+                                                          create_learner, complete, openapi):
+    """The credits feature's ledger through the same API: entries by id, in the token's
+    subtree only, valid against the served document."""
+    from lms.credits.defaults import seed_defaults
+    from lms.dates import today
+
+    with app_context(), app.test_request_context("/"):
+        seed_defaults(today().year)
+        db.commit()
+    for number, unit in enumerate(("A", "A", "A", "B")):
+        person = create_learner(f"Người Học {number}", unit=tree["units"][unit],
+                                staff_code=f"CB-10{number}")
+        complete(person, tree["courses"][0])
+    secret_a = make_token(app_context, db, tree["units"]["A"])
+
+    first = get(client, "/api/v1/credits?limit=2", secret_a)
+    openapi.check("/credits", first)
+    body = first.get_json()
+    assert first.status_code == 200 and body["has_more"] and len(body["items"]) == 2
+    rest = get(client, f"/api/v1/credits?limit=2&since={body['next_since']}", secret_a)
+    openapi.check("/credits", rest)
+    items = body["items"] + rest.get_json()["items"]
+    assert [item["staff_code"] for item in items] == ["CB-100", "CB-101", "CB-102"]  # not B's
+    ids = [item["entry_id"] for item in items]
+    assert ids == sorted(set(ids)) and not rest.get_json()["has_more"]
 
 
 @pytest.mark.parametrize("query", ["since=-1", "since=abc", "limit=0", "limit=501", "unit=x",
