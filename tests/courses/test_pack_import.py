@@ -289,7 +289,9 @@ class _Tags(HTMLParser):
 def article_of(page: str) -> str:
     match = re.search(r'<article class="lms-lesson"[^>]*>(.*?)</article>', page, re.DOTALL)
     assert match, "the lesson page has no lesson article"
-    return match.group(1)
+    # The page's own aids (progress line, contents list) are not the pack's content.
+    article = re.sub(r'<p class="lms-lesson-top">.*?</p>', "", match.group(1), flags=re.DOTALL)
+    return re.sub(r'<nav class="lms-toc".*?</nav>', "", article, flags=re.DOTALL)
 
 
 def test_lesson_html_is_sanitised_and_images_point_at_the_course_media(
