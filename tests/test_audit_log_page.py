@@ -79,7 +79,7 @@ def test_filters_by_action_actor_and_dates(client, admin, create_learner, db):
     assert wrong.status_code == 200
     assert "Tháng 2 năm 2026 không có ngày 31." in wrong.get_data(as_text=True)
     reversed_range = client.get("/admin/audit", query_string={"since": "02/01/2026", "until": "01/01/2026"})
-    assert "Ngày kết thúc ở trước ngày bắt đầu." in reversed_range.get_data(as_text=True)
+    assert "Ngày kết thúc sớm hơn ngày bắt đầu." in reversed_range.get_data(as_text=True)
     unknown = client.get("/admin/audit", query_string={"action": "no.such"})
     assert unknown.status_code == 200
 
