@@ -47,10 +47,10 @@ def init_app(app, state) -> None:
         "lms.certificates.mine", _l("My certificates")))
     state.nav_links.register("certificates.archives", NavLink(
         "lms.certificates.request_archive", _l("Certificate files"), permission="reports.view",
-        current=("lms.certificates.archive",)))
+        current=("lms.certificates.archive",), section="manage"))
     state.nav_links.register("certificates.admin", NavLink(
         "lms.certificates.admin_list", _l("Certificates"), permission="certificates.revoke",
-        current=("lms.certificates.revoke",)))
+        current=("lms.certificates.revoke",), section="manage"))
     tasks.register_tasks(state.tasks)
     signals.course_completed.connect(operations.on_course_completed, sender=app)
     state.completion_export_columns.register("certificates", exports.completion_columns())

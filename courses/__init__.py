@@ -36,7 +36,7 @@ def init_app(app, state) -> None:
     state.nav_links.register("courses.my_learning", NavLink("lms.courses.my_learning", _l("My learning")))
     state.nav_links.register("courses.author", NavLink(
         "lms.courses.author_courses", _l("Course content"), permission="content.author",
-        current=("lms.courses.",), not_current=learner_pages))
+        current=("lms.courses.",), not_current=learner_pages, section="manage"))
     state.home_sections.register("courses", home_section)
     audit_actions.register(state)
     signals.quiz_submitted.connect(operations.on_quiz_submitted, sender=app)

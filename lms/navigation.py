@@ -7,13 +7,20 @@ A feature registers in its ``init_app``::
                                                 current=("lms.courses.course",)))
     state.home_sections.register("courses", render_my_courses)
 
-Links are shown in registration order (feature list order), after "Home".
+Links are shown in registration order (feature list order), after "Home". A link of
+the ``manage`` section (the pages of HR, authors and admins) goes under the menu's
+"Management" entry: a learner's row stays short, and an admin's sixteen pages do not
+wrap the header into three lines.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+
+#: The menu's sections, in the order shown.
+SECTIONS = ("learn", "manage")
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,12 @@ class NavLink:
     current: tuple[str, ...] = ()
     #: Endpoints excluded from ``current`` prefixes (a more specific entry owns them).
     not_current: tuple[str, ...] = ()
+    #: ``learn`` (the learner's own pages, in the row) or ``manage`` (under "Management").
+    section: str = "learn"
+
+    def __post_init__(self) -> None:
+        if self.section not in SECTIONS:
+            raise ValueError(f"menu section must be one of {SECTIONS}, not {self.section!r}")
 
     def is_current(self, endpoint: str | None) -> bool:
         if not endpoint or endpoint in self.not_current:

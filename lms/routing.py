@@ -70,7 +70,27 @@ def make_parent_blueprint(state: LMSState) -> TemplatedBlueprint:
 
         bp.register_blueprint(auth_blueprint)
     bp.register_blueprint(admin_blueprint)
+    _register_admin_links(state)
     return bp
+
+
+def _register_admin_links(state: LMSState) -> None:
+    """The core's own management pages, first under "Management" (the features' follow)."""
+    from lms.i18n import _l
+    from lms.navigation import NavLink
+
+    learner_pages = ("new_learner", "edit_learner", "set_learner_active", "confirm_deactivate",
+                     "confirm_reset_password", "reset_password", "confirm_revoke_role",
+                     "grant_role", "revoke_role")
+    for name, endpoint, label, current in (
+        ("learners", "learners", _l("Learners"), learner_pages),
+        ("units", "units", _l("Org units"), ("index", "new_unit", "edit_unit", "move_unit")),
+        ("import", "import_learners", _l("Import"), ("import_template", "download_credentials")),
+        ("audit", "audit", _l("Audit log"), ()),
+    ):
+        state.nav_links.register(f"admin.{name}", NavLink(
+            f"lms.admin.{endpoint}", label, permission="admin.access",
+            current=tuple(f"lms.admin.{page}" for page in current), section="manage"))
 
 
 def _hash_static_names(endpoint: str, values: dict) -> None:
@@ -210,8 +230,9 @@ def _template_context() -> dict:
         "format_score": i18n.format_score,
         "localized": i18n.localized,
         "csrf_field": _csrf_field,
-        "lms_nav_links": lambda: [link for link in current_app.extensions["lms"].nav_links.values()
-                                  if link.permission is None or can(principal, link.permission)],
+        "lms_nav_links": lambda section: [
+            link for link in current_app.extensions["lms"].nav_links.values()
+            if link.section == section and (link.permission is None or can(principal, link.permission))],
         "lms_language_form": _language_form,
         "lms_logout_form": _logout_form,
     }

@@ -32,7 +32,9 @@ def test_without_quizzes_the_registries_hold_only_what_courses_brings(app):
     assert state.question_types is None
     assert state.completion_requirements.names() == ["lessons"]
     assert state.pack_parts.names() == []
-    assert state.nav_links.names() == ["courses.catalog", "courses.my_learning", "courses.author"]
+    # The core's admin pages, then only what courses brings.
+    assert state.nav_links.names() == ["admin.learners", "admin.units", "admin.import", "admin.audit",
+                                       "courses.catalog", "courses.my_learning", "courses.author"]
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     assert "lms.courses.catalog" in endpoints
     assert not any(e.startswith(("lms.quizzes.", "lms.reports.")) for e in endpoints)

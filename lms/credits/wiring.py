@@ -21,7 +21,8 @@ def init_app(app, state) -> None:
     state.nav_links.register("credits.mine", NavLink("lms.credits.mine", _l("My credits")))
     state.nav_links.register(
         "credits.standings",
-        NavLink("lms.credits.standings", _l("Standings"), permission="credits.view_standings"),
+        NavLink("lms.credits.standings", _l("Standings"), permission="credits.view_standings",
+                section="manage"),
     )
     state.nav_links.register(
         "credits.manage",
@@ -29,6 +30,7 @@ def init_app(app, state) -> None:
             "lms.credits.manage",
             _l("Credit rules"),
             permission="credits.manage",
+            section="manage",
             current=("lms.credits.edit_",),
         ),
     )

@@ -52,4 +52,4 @@ def init_app(app, state) -> None:
     jobs.register(state, app)
     add_command(state, export_command)
     state.nav_links.register("exports", NavLink(
-        "lms.exports.index", _l("Exports"), permission="exports.run", current=("lms.exports.",)))
+        "lms.exports.index", _l("Exports"), permission="exports.run", current=("lms.exports.",), section="manage"))

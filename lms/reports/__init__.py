@@ -21,4 +21,4 @@ def init_app(app, state) -> None:
     state.blueprint.register_blueprint(reports_blueprint)
     state.nav_links.register("reports", NavLink(
         "lms.reports.learners", _l("Learning records"), permission="reports.view",
-        current=("lms.reports.",)))
+        current=("lms.reports.",), section="manage"))
