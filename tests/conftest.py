@@ -317,6 +317,34 @@ def create_course(app, db, app_context):
 
 # --- cleaning up after tests that commit for real ------------------------------------------
 
+@pytest.fixture
+def commits_for_real(app, engine):
+    """For a test whose writes are really committed (threads, several connections), which
+    the ``db`` fixture's rollback cannot undo: at the end every row added since the test
+    began is deleted, the side effects of the code under test included (audit events,
+    outbox messages, ledger entries, certificates), and the certificate serial counters
+    are put back. Without it a later test that counts audit events or sweeps the outbox
+    meets this one's. Request it before the fixture that commits (it must end last)."""
+    from lms.db import metadata
+
+    with_ids = [table for table in metadata.sorted_tables if "id" in table.c]
+    without_ids = [table for table in metadata.sorted_tables if "id" not in table.c]
+    with engine.connect() as connection:
+        marks = {table.name: connection.scalar(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0)))
+                 for table in with_ids}
+        kept = {table.name: [dict(row) for row in connection.execute(sa.select(table)).mappings()]
+                for table in without_ids}
+    yield
+    with engine.begin() as connection:
+        for table in reversed(metadata.sorted_tables):  # dependents first
+            if table.name in marks:
+                connection.execute(sa.delete(table).where(table.c.id > marks[table.name]))
+            else:
+                connection.execute(sa.delete(table))
+                if kept[table.name]:
+                    connection.execute(sa.insert(table), kept[table.name])
+
+
 def delete_with_dependents(session, model, condition) -> None:
     """Delete the ``model`` rows matching ``condition`` and, before them, the rows of any
     LMS table that references them, recursively (a completion's certificate and its

@@ -203,7 +203,7 @@ def test_dates_are_typed_and_shown_as_day_month_year(client, admin, create_unit,
 
 
 
-def test_two_admins_creating_the_same_unit_get_one_unit_and_one_clear_error(app, engine):
+def test_two_admins_creating_the_same_unit_get_one_unit_and_one_clear_error(app, engine, commits_for_real):
     """Real threads on the real database: whichever check catches it (the friendly
     pre-check, or the unique constraint on PostgreSQL), the loser gets AccountError."""
     import threading

@@ -203,7 +203,7 @@ def test_a_read_costs_no_write_once_recorded(app, db, people):
 
 
 @pytest.fixture
-def committed_people(app, engine):
+def committed_people(app, engine, commits_for_real):
     """Viewer and learner committed for real (threads need to see them), removed after."""
     from lms.accounts import operations
     from lms.db import Database

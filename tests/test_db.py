@@ -51,7 +51,7 @@ def test_writing_requests_begin_immediate_on_sqlite(app, is_postgres):
         assert _begin_statements(app, "GET") == ["BEGIN"]
 
 
-def test_concurrent_writers_never_fail_and_never_lose_updates(engine):
+def test_concurrent_writers_never_fail_and_never_lose_updates(engine, commits_for_real):
     """8 threads × 15 atomic increments through write sessions, committed for real:
     no "database is locked", no lost update."""
     database = Database(engine)

@@ -23,7 +23,7 @@ CODE = "SERIAL1"
 
 
 @pytest.fixture
-def committed_world(app, engine):
+def committed_world(app, engine, commits_for_real):
     """A published one-lesson course and WORKERS learners, committed for real."""
     from courses.pack_operations import import_pack
     from courses.pack_validation import validate_pack

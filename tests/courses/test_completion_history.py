@@ -190,7 +190,7 @@ def test_one_completion_per_cycle_in_the_database(db, learner, import_files):
         db.flush()
 
 
-def test_two_workers_renewing_at_once_record_one_cycle(app, engine):
+def test_two_workers_renewing_at_once_record_one_cycle(app, engine, commits_for_real):
     """Cycle 1 has expired and the quiz was passed again; two workers record the
     completion at the same moment: one cycle-2 row, no error (both databases)."""
     from flask import g

@@ -127,7 +127,7 @@ def test_completion_is_unique_in_the_database(db, learner, create_course):
         db.flush()
 
 
-def test_concurrent_completions_record_one(app, engine, tmp_path):
+def test_concurrent_completions_record_one(app, engine, tmp_path, commits_for_real):
     """Two workers complete the same course at the same moment: one row, one signal."""
     from flask import g
 

@@ -347,7 +347,7 @@ def test_bad_learning_time_settings_refuse_to_start(engine, tmp_path, key, value
 # --- two tabs, real threads, real commits (SQLite and PostgreSQL) -------------------------
 
 @pytest.fixture
-def committed_course(app, engine):
+def committed_course(app, engine, commits_for_real):
     """A course, learner and enrolment committed for real (threads need their own
     connections), removed again at the end."""
     from flask import g

@@ -293,7 +293,7 @@ def _award(learner_id, completion_id):
     return job
 
 
-def test_two_workers_crediting_one_completion_write_one_entry(app, engine):
+def test_two_workers_crediting_one_completion_write_one_entry(app, engine, commits_for_real):
     from lms.db import Database
 
     database = Database(engine)
@@ -310,7 +310,7 @@ def test_two_workers_crediting_one_completion_write_one_entry(app, engine):
     assert errors == [] and values == [Decimal("3")]
 
 
-def test_two_completions_at_once_never_pass_the_criterion_cap(app, engine):
+def test_two_completions_at_once_never_pass_the_criterion_cap(app, engine, commits_for_real):
     """Cap 4, two courses of 3 at the same moment: one gets 3, the other the 1 left."""
     from lms.db import Database
 

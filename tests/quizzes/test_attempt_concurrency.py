@@ -13,7 +13,7 @@ from tests.conftest import pack_files
 
 
 @pytest.fixture
-def committed_world(app, engine):
+def committed_world(app, engine, commits_for_real):
     """A published course with a quiz and one learner, committed for real (threads need
     to see them), removed afterwards."""
     from courses.models import Course

@@ -33,7 +33,7 @@ QUESTIONS = [
 
 
 @pytest.fixture
-def race_world(app, engine):
+def race_world(app, engine, commits_for_real):
     """A published quiz of 5 questions and a learner with an account, committed for
     real (the request threads must see them); removed afterwards."""
     from flask import g
