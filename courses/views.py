@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, make_response, redirect, render_template, request, url_for
 
 from courses import learning_time, lesson_outline, operations, queries, requirements
 from courses import self_check as self_checks
@@ -10,6 +10,7 @@ from courses.forms import TOPIC_LABELS, CatalogFilterForm, SelfCheckForm
 from courses.models import Course, CourseMedia, Lesson, Topic
 from lms.auth.access import require
 from lms.auth.principal import current_principal
+from lms.conditional import revalidated
 from lms.db import get_session, write_during_read_request
 from lms.extension import get_state
 from lms.forms import ButtonForm
@@ -82,7 +83,9 @@ def lesson(code: str, number: int):
     # Opening the page is what the server measures learning time by (courses.learning_time).
     with write_during_read_request():
         time = operations.record_lesson_visit(enrollment, lesson)
-    return _lesson_page(learner, course, enrollment, lesson, seconds_left=time.seconds_left)
+    # The visit is recorded either way; an unchanged page travels as a 304 (lms.conditional).
+    page, status = _lesson_page(learner, course, enrollment, lesson, seconds_left=time.seconds_left)
+    return revalidated(make_response(page, status))
 
 
 def _lesson_or_404(course: Course, number: int) -> Lesson:
