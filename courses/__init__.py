@@ -19,6 +19,7 @@ def init_app(app, state) -> None:
     """Nest the course pages, add the pack commands, register "all lessons done", the
     menu links and home section, and decide completion again on ``quiz_submitted``."""
     from courses import audit_actions, cli, operations, requirements
+    from courses.mandatory import PackMandatoryCourses
     from courses.blueprint import courses_blueprint
     from lms import cli as lms_cli
     from lms import signals
@@ -38,18 +39,13 @@ def init_app(app, state) -> None:
         "lms.courses.author_courses", _l("Course content"), permission="content.author",
         current=("lms.courses.",), not_current=learner_pages, section="manage"))
     state.home_sections.register("courses", home_section)
+    state.mandatory_courses.register("courses", PackMandatoryCourses())
     audit_actions.register(state)
     signals.quiz_submitted.connect(operations.on_quiz_submitted, sender=app)
 
 
 def home_section(principal):
-    """Mandatory courses still open, then the courses in progress."""
-    from flask import render_template
-    from markupsafe import Markup
+    """What to do next: mandatory courses (open, then done), then courses in progress."""
+    from courses import home
 
-    from courses import queries
-
-    learner_id = principal.learner.id
-    in_progress = [row for row in queries.my_learning(learner_id) if not row[2]]
-    return Markup(render_template("lms/courses/_home.html", in_progress=in_progress,
-                                  mandatory=queries.open_mandatory_courses(learner_id)))
+    return home.render(principal.learner)

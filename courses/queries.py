@@ -66,15 +66,6 @@ def current_cycle_start(learner_id: int, code: str) -> dt.datetime | None:
     return start_of_day(previous.expires_on)
 
 
-def open_mandatory_courses(learner_id: int) -> list[Course]:
-    """Published mandatory courses the learner has no current completion of: never
-    completed, or completed in a cycle that has expired (due again)."""
-    done = sa.select(CourseCompletion.course_code).where(
-        CourseCompletion.learner_id == learner_id, _is_current(today()))
-    return list(get_session().scalars(current_versions_query().where(
-        Course.is_mandatory.is_(True), Course.code.not_in(done)).order_by(Course.title_vi)))
-
-
 def course_version_or_404(course_id: int) -> Course:
     """A course version by id, for authors' pages (drafts included)."""
     from flask import abort

@@ -53,6 +53,8 @@ class LMSState:
     #: Panels other features add to a course's page (``lms.navigation.CoursePanel``:
     #: ``panel(course, learner)`` → HTML or ""), e.g. the credits the course can earn.
     course_page_panels: Registry = field(default_factory=lambda: Registry("course-page panel"))
+    #: Sources of the courses a person must take, with due dates (``lms.mandatory``).
+    mandatory_courses: Registry = field(default_factory=lambda: Registry("mandatory-course source"))
     #: The parent ``lms`` blueprint of this app; features nest theirs in it.
     blueprint: Any = None
     #: This app's ``flask lms`` command group; features add theirs (``lms.cli.add_command``).

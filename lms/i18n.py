@@ -97,6 +97,13 @@ def format_minutes(seconds: int) -> str:
                     count=format_decimal(minutes, locale=current_locale()))
 
 
+def format_number(number: int) -> str:
+    """A count with the reader's digit grouping: "1.250" in Vietnamese, "1,250" in English."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(number, locale=current_locale())
+
+
 def format_score(percent: float | int | None) -> str:
     """A score or pass mark in percent as the reader's language writes it: "80 %",
     "82,5 %" in Vietnamese, "80%", "82.5%" in English ("—" for none).

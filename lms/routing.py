@@ -228,6 +228,7 @@ def _template_context() -> dict:
         "format_day": i18n.format_day,
         "format_moment": i18n.format_moment,
         "format_score": i18n.format_score,
+        "format_number": i18n.format_number,
         "localized": i18n.localized,
         "csrf_field": _csrf_field,
         "lms_nav_links": lambda section: [

@@ -28,7 +28,7 @@ HOSTILE_VALUES = {
 }
 #: Query parameters the LMS views read (find them with `grep -rn request.args`), then a
 #: generic set a curious visitor might try.
-QUERY_PARAMETERS = ("q", "page", "next", "lang", "topic", "unit", "action", "actor",
+QUERY_PARAMETERS = ("q", "page", "next", "lang", "topic", "unit", "course", "action", "actor",
                     "id", "code", "course_id", "learner_id", "attempt_id", "position", "path",
                     "go", "locale", "sort", "limit", "offset", "serial", "name", "until",
                     # the export filters (lms/exports/forms.py) and the read API's cursor

@@ -13,6 +13,21 @@ from lms.i18n import strip_diacritics
 from lms.pagination import Page, paginate
 
 
+def given_name_key(name: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
+    """SQL: the last word of ``name`` (the given name), on SQLite and PostgreSQL alike.
+    ``rtrim(name, <every non-space character of name>)`` leaves the part up to the
+    last space; what follows it is the given name."""
+    head = sa.func.rtrim(name, sa.func.replace(name, " ", ""))
+    return sa.func.substr(name, sa.func.length(head) + 1)
+
+
+def vietnamese_name_order() -> tuple[sa.ColumnElement, ...]:
+    """ORDER BY terms of HR lists (DOMAIN.md): given name, then the full name (family name
+    first), then the id so no row is on two pages. Read from the diacritics-free
+    ``search_name``: "Bình" sorts with "binh", "Đức" with "duc"."""
+    return (given_name_key(Learner.search_name), Learner.search_name, Learner.id)
+
+
 def org_units_in_tree_order(*, include_closed: bool = True) -> list[OrgUnit]:
     """Every unit, parents before children (sorting the id paths numerically).
 

@@ -9,6 +9,7 @@ def init_app(app, state) -> None:
     from lms.credits import cli, operations
     from lms.credits.blueprint import credits_blueprint
     from lms.credits.datasets import register_datasets
+    from lms.credits.mandatory import TargetMandatoryCourses
     from lms.i18n import _l
     from lms.navigation import NavLink
 
@@ -36,6 +37,7 @@ def init_app(app, state) -> None:
     )
     state.home_sections.register("credits", home_section)
     state.course_page_panels.register("credits", course_panel)
+    state.mandatory_courses.register("credits", TargetMandatoryCourses())
     register_datasets(state)
 
 

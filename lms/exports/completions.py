@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from courses.models import Course, CourseCompletion, Topic
 from lms.accounts.models import Gender, Learner, LearnerCategory, OrgUnit
+from lms.accounts.queries import given_name_key
 from lms.datasets import Column, CompletionColumns, Dataset, ExportFilters, ExportScope, Summary
 from lms.exports.xapi_writer import CompletionFacts, completion_statements
 from lms.i18n import localized_attr
@@ -66,14 +67,6 @@ COLUMNS = (
 _INDEX = {column.key: index for index, column in enumerate(COLUMNS)}
 FILTERS = frozenset({"unit_id", "date_from", "date_to", "course_code", "topic", "status",
                      "category", "staff_code"})
-
-
-def given_name_key(name: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
-    """SQL: the last word of ``name`` (the given name), on SQLite and PostgreSQL alike.
-    ``rtrim(name, <every non-space character of name>)`` leaves the part up to the
-    last space; what follows it is the given name."""
-    head = sa.func.rtrim(name, sa.func.replace(name, " ", ""))
-    return sa.func.substr(name, sa.func.length(head) + 1)
 
 
 def _zone() -> ZoneInfo:

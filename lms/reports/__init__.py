@@ -17,8 +17,10 @@ def init_app(app, state) -> None:
     from lms.i18n import _l
     from lms.navigation import NavLink
     from lms.reports.blueprint import reports_blueprint
+    from lms.reports.home import home_section
 
     state.blueprint.register_blueprint(reports_blueprint)
     state.nav_links.register("reports", NavLink(
         "lms.reports.learners", _l("Learning records"), permission="reports.view",
         current=("lms.reports.",), section="manage"))
+    state.home_sections.register("reports", home_section)

@@ -1,51 +1,198 @@
-"""Report queries, always scoped: an HR officer sees only the subtrees of their grants."""
+"""Report queries, always scoped: an HR officer sees only the subtrees of their grants
+(``lms.policy.learner_scope`` in every query), an admin everyone.
+
+A person's status, for the chosen course or for any course when none is chosen, is one
+SQL expression (:func:`_status`): completed (a completion that is still current, or one
+from the ``since`` day on when it is given), else in progress (enrolled), else not
+started. The list, the counts per unit and the home figures all read it, so their
+numbers agree.
+"""
 from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from courses.models import Course, CourseCompletion, Enrollment
-from lms.accounts.models import Learner
+from courses.models import Course, CourseCompletion, Enrollment, Lesson
+from lms.accounts.models import Learner, OrgUnit
+from lms.accounts.queries import vietnamese_name_order
 from lms.auth.principal import Principal
+from lms.dates import start_of_day
 from lms.db import get_session
 from lms.i18n import strip_diacritics
 from lms.pagination import Page, paginate
 from lms.policy import learner_scope
 from quizzes.models import Attempt, Quiz
 
+#: The three statuses a person has; "not_completed" filters the two last.
+STATUSES = ("completed", "in_progress", "not_started")
+NOT_COMPLETED = "not_completed"
 
-def learners_in_scope(principal: Principal, text: str | None, page: int, page_size: int) -> Page:
-    """Rows (learner, completions) of the learners visible to the principal;
-    for an admin, learners without a unit too."""
-    # Courses, not completion rows: a yearly course renewed twice is still one course.
-    completions = (sa.select(CourseCompletion.learner_id,
-                             sa.func.count(sa.distinct(CourseCompletion.course_code))
-                             .label("completed"))
-                   .group_by(CourseCompletion.learner_id).subquery())
-    query = (sa.select(Learner, sa.func.coalesce(completions.c.completed, 0))
-             .outerjoin(completions, completions.c.learner_id == Learner.id)
+
+@dataclass(frozen=True)
+class ListFilters:
+    """What the HR list is narrowed to (each one only when given)."""
+
+    text: str | None = None
+    #: The unit and its sub-units.
+    unit: OrgUnit | None = None
+    course_code: str | None = None
+    #: One of :data:`STATUSES` or :data:`NOT_COMPLETED`.
+    status: str | None = None
+    #: Completions count from this local day on (a period's start, a month's first day).
+    since: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class UnitCount:
+    unit: OrgUnit | None  # None: admins see people without a unit too
+    people: int
+    completed: int
+    in_progress: int
+    not_started: int
+
+
+def _status(filters: ListFilters, day: dt.date) -> sa.ColumnElement[str]:
+    completion = sa.select(CourseCompletion.id).where(CourseCompletion.learner_id == Learner.id)
+    enrolment = sa.select(Enrollment.id).where(Enrollment.learner_id == Learner.id)
+    if filters.course_code:
+        completion = completion.where(CourseCompletion.course_code == filters.course_code)
+        enrolment = enrolment.where(Enrollment.course_code == filters.course_code)
+    if filters.since is not None:
+        completion = completion.where(CourseCompletion.completed_dt >= start_of_day(filters.since))
+    else:
+        completion = completion.where(sa.or_(CourseCompletion.expires_on.is_(None),
+                                             CourseCompletion.expires_on > day))
+    return sa.case((completion.exists(), "completed"), (enrolment.exists(), "in_progress"),
+                   else_="not_started")
+
+
+def _people(principal: Principal, filters: ListFilters, day: dt.date) -> sa.Subquery:
+    """(learner_id, org_unit_id, status) of every person in scope matching the filters."""
+    query = (sa.select(Learner.id.label("learner_id"), Learner.org_unit_id.label("org_unit_id"),
+                       _status(filters, day).label("status"))
              .where(learner_scope(principal)))
-    if text:
-        needle = strip_diacritics(text)
+    if filters.text:
+        needle = strip_diacritics(filters.text)
         query = query.where(sa.or_(Learner.search_name.contains(needle, autoescape=True),
                                    sa.func.lower(Learner.staff_code).contains(needle, autoescape=True)))
-    return paginate(query, page, page_size, order_by=(Learner.search_name, Learner.id),
+    if filters.unit is not None:
+        subtree = sa.select(OrgUnit.id).where(OrgUnit.path.startswith(filters.unit.path, autoescape=True))
+        query = query.where(Learner.org_unit_id.in_(subtree.scalar_subquery()))
+    people = query.subquery()
+    if filters.status == NOT_COMPLETED:
+        return sa.select(people).where(people.c.status != "completed").subquery()
+    if filters.status in STATUSES:
+        return sa.select(people).where(people.c.status == filters.status).subquery()
+    return people
+
+
+def learners_in_scope(principal: Principal, filters: ListFilters, day: dt.date, page: int,
+                      page_size: int) -> Page:
+    """Rows (learner, status, courses completed) of one page, by given name then family
+    name (Vietnamese order, in SQL)."""
+    people = _people(principal, filters, day)
+    # Courses, not completion rows: a yearly course renewed twice is still one course.
+    completed = (sa.select(CourseCompletion.learner_id,
+                           sa.func.count(sa.distinct(CourseCompletion.course_code)).label("completed"))
+                 .group_by(CourseCompletion.learner_id).subquery())
+    query = (sa.select(Learner, people.c.status, sa.func.coalesce(completed.c.completed, 0))
+             .join(people, people.c.learner_id == Learner.id)
+             .outerjoin(completed, completed.c.learner_id == Learner.id))
+    return paginate(query, page, page_size, order_by=vietnamese_name_order(),
                     options=(selectinload(Learner.org_unit),), rows=True)
 
 
-def learning_record(learner_id: int):
-    """Enrolments, completions and quiz attempts of one learner, newest first."""
+def counts_per_unit(principal: Principal, filters: ListFilters, day: dt.date) -> list[UnitCount]:
+    """People and their statuses per unit (the unit they belong to, not its subtree), in
+    tree order; the same filters and scope as the list."""
+    people = _people(principal, filters, day)
+
+    def count(status: str):
+        return sa.func.sum(sa.case((people.c.status == status, 1), else_=0))
+
+    rows = get_session().execute(
+        sa.select(people.c.org_unit_id, sa.func.count(), *(count(s) for s in STATUSES))
+        .group_by(people.c.org_unit_id)).all()
+    units = {unit.id: unit for unit in get_session().scalars(
+        sa.select(OrgUnit).where(OrgUnit.id.in_({row[0] for row in rows if row[0] is not None})))}
+    counts = [UnitCount(units.get(unit_id), int(total), int(done or 0), int(started or 0), int(idle or 0))
+              for unit_id, total, done, started, idle in rows]
+    return sorted(counts, key=lambda c: _tree_key(c.unit))
+
+
+def _tree_key(unit: OrgUnit | None) -> list[int]:
+    if unit is None:
+        return [2**63]  # people without a unit after every unit
+    return [int(part) for part in unit.path.strip("/").split("/")]
+
+
+def count_people(principal: Principal, filters: ListFilters, day: dt.date) -> int:
+    people = _people(principal, filters, day)
+    return get_session().scalar(sa.select(sa.func.count()).select_from(people)) or 0
+
+
+def completions_since(principal: Principal, since: dt.date) -> int:
+    """Completion records (not people) of the people in scope from ``since`` on."""
+    return get_session().scalar(
+        sa.select(sa.func.count()).select_from(CourseCompletion)
+        .join(Learner, Learner.id == CourseCompletion.learner_id)
+        .where(learner_scope(principal), CourseCompletion.completed_dt >= start_of_day(since))) or 0
+
+
+def units_in_scope(principal: Principal) -> list[OrgUnit]:
+    """Open units the viewer may filter by, in tree order."""
+    query = sa.select(OrgUnit).where(OrgUnit.closed_on.is_(None))
+    if not principal.is_admin:
+        paths = principal.hr_unit_paths if principal.is_hr else ()
+        if not paths:
+            return []
+        query = query.where(sa.or_(*(OrgUnit.path.startswith(path, autoescape=True) for path in paths)))
+    return sorted(get_session().scalars(query), key=_tree_key)
+
+
+def course_titles(extra_codes=()) -> dict[str, Course]:
+    """{code: newest version} of every course code published once, plus ``extra_codes``
+    (a mandatory course named by a target) that exist in any version."""
+    newest = (sa.select(Course.code, sa.func.max(Course.version).label("version"))
+              .where(sa.or_(Course.is_published.is_(True), Course.code.in_(list(extra_codes))))
+              .group_by(Course.code).subquery())
+    courses = get_session().scalars(sa.select(Course).join(
+        newest, sa.and_(Course.code == newest.c.code, Course.version == newest.c.version))
+        .order_by(Course.code))
+    return {course.code: course for course in courses}
+
+
+def learning_record(learner_id: int, day: dt.date):
+    """Completions (the latest of each course, newest first), enrolments not completed
+    (each with its version's lesson count) and quiz attempts of one learner.
+
+    A course completed is listed once, under the completions: its enrolment stays in the
+    database but is not "in progress" any more. A completion that has expired is shown
+    (with its end) and the course, due again, is in progress once more when enrolled.
+    """
     session = get_session()
-    enrollments = session.scalars(
-        sa.select(Enrollment).where(Enrollment.learner_id == learner_id)
-        .options(selectinload(Enrollment.course)).order_by(Enrollment.enrolled_dt.desc())).all()
     completions = session.scalars(
         sa.select(CourseCompletion).where(CourseCompletion.learner_id == learner_id)
         .options(selectinload(CourseCompletion.course))
-        .order_by(CourseCompletion.completed_dt.desc())).all()
+        .order_by(CourseCompletion.completed_dt.desc(), CourseCompletion.id.desc())).all()
+    latest = {}
+    for completion in completions:
+        latest.setdefault(completion.course_code, completion)
+    current = {code for code, completion in latest.items() if completion.is_current_on(day)}
+    totals = (sa.select(Lesson.course_id, sa.func.count().label("total"))
+              .group_by(Lesson.course_id).subquery())
+    enrollments = [row for row in session.execute(
+        sa.select(Enrollment, sa.func.coalesce(totals.c.total, 0))
+        .outerjoin(totals, totals.c.course_id == Enrollment.course_id)
+        .where(Enrollment.learner_id == learner_id)
+        .options(selectinload(Enrollment.course)).order_by(Enrollment.enrolled_dt.desc())).all()
+        if row[0].course_code not in current]
     attempts = session.execute(
         sa.select(Attempt, Course).join(Quiz, Quiz.id == Attempt.quiz_id)
         .join(Course, Course.id == Quiz.course_id)
         .where(Attempt.learner_id == learner_id)
         .order_by(Attempt.started_dt.desc())).all()
-    return enrollments, completions, attempts
+    return list(latest.values()), enrollments, attempts
