@@ -18,10 +18,13 @@ run: setup instance/lms.cfg
 	@echo "Serving on http://$(HOST):$(PORT) with a background worker  (Ctrl+C stops both)"
 	HOST=$(HOST) PORT=$(PORT) bash scripts/serve-with-worker.sh $(FLASK)
 
-## Set up the test environment and run the whole suite (browser tests included).
+## Set up the test environment and run the whole suite (browser tests included), on
+## every core: PYTEST_WORKERS=0 runs it in one process (e.g. to debug with -x --pdb).
+PYTEST_WORKERS ?= auto
+PYTEST_PARALLEL = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
 test: setup-test
 	bash scripts/ensure-chromium.sh
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed
 setup-test: $(VENV)/.installed-test
@@ -53,7 +56,7 @@ test-lowest:
 	$(PYTHON) scripts/lowest_constraints.py > $(LOWEST_VENV)/constraints.txt
 	$(LOWEST_VENV)/bin/python -m pip install --quiet -c $(LOWEST_VENV)/constraints.txt -e ".[test,postgresql,redis]"
 	$(LOWEST_VENV)/bin/python -m pip freeze --exclude-editable | grep -iE '^(flask|sqlalchemy|wtforms|flask-wtf|alembic)=' 
-	$(LOWEST_VENV)/bin/python -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(LOWEST_VENV)/bin/python -m pytest -m "not browser" $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 ## Build the wheel, install it in a fresh venv outside the checkout and smoke-test it.
 wheel-check: setup-test
