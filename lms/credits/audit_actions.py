@@ -59,7 +59,9 @@ def _title_rule_changed(event, names):
 
 ACTIONS = {
     "credits.appraisal_changed": AuditAction(_l("Emulation inputs changed"), _appraisal_changed),
-    "credits.title_rule_changed": AuditAction(_l("Emulation title rule changed"), _title_rule_changed),
+    "credits.title_rule_changed": AuditAction(
+        _l("Emulation title rule changed"), _title_rule_changed
+    ),
 }
 
 

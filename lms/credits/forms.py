@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from wtforms import (
     BooleanField,
-    Form,
     DateField,
     DecimalField,
     FieldList,
+    Form,
     FormField,
     IntegerField,
     SelectField,

@@ -300,7 +300,9 @@ class Appraisal(Base):
     __tablename__ = "lms_credit_appraisals"
     __table_args__ = (
         sa.UniqueConstraint("learner_id", "period_id", "revision"),
-        sa.CheckConstraint("initiatives IS NULL OR initiatives >= 0", name="initiatives_not_negative"),
+        sa.CheckConstraint(
+            "initiatives IS NULL OR initiatives >= 0", name="initiatives_not_negative"
+        ),
         sa.CheckConstraint("revision >= 1", name="revision_from_one"),
         sa.Index("ix_lms_credit_appraisals_period_learner", "period_id", "learner_id"),
     )

@@ -66,14 +66,17 @@ def save_appraisal(
     nothing changed). ``based_on_revision`` is the revision the form was filled from: if
     someone saved the person since, the change is refused rather than overwriting it."""
     if period.is_locked:
-        raise AppraisalError(_("The period %(code)s is locked: its inputs can no longer change.",
-                               code=period.code))
+        raise AppraisalError(
+            _("The period %(code)s is locked: its inputs can no longer change.", code=period.code)
+        )
     current = latest_revision(learner.id, period.id)
     revision = current.revision if current else 0
     if based_on_revision is not None and based_on_revision != revision:
         raise AppraisalError(
-            _("%(name)s was changed by someone else meanwhile: reload the page and check.",
-              name=learner.full_name)
+            _(
+                "%(name)s was changed by someone else meanwhile: reload the page and check.",
+                name=learner.full_name,
+            )
         )
     old = AppraisalValues.of(current)
     if old == values:
@@ -94,8 +97,10 @@ def save_appraisal(
             session.flush()
     except sa.exc.IntegrityError:
         raise AppraisalError(
-            _("%(name)s was changed by someone else meanwhile: reload the page and check.",
-              name=learner.full_name)
+            _(
+                "%(name)s was changed by someone else meanwhile: reload the page and check.",
+                name=learner.full_name,
+            )
         ) from None
     record_event(
         "credits.appraisal_changed",

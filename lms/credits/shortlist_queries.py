@@ -82,16 +82,6 @@ def latest_appraisals(period_id: int, learner_ids=None) -> dict[int, Appraisal]:
     return {row.learner_id: row for row in rows}
 
 
-def appraisal_history(learner_id: int, period_id: int) -> list[Appraisal]:
-    return list(
-        get_session().scalars(
-            sa.select(Appraisal)
-            .where(Appraisal.learner_id == learner_id, Appraisal.period_id == period_id)
-            .order_by(Appraisal.revision.desc())
-        )
-    )
-
-
 # --- the appraisal form's people ----------------------------------------------------------
 
 

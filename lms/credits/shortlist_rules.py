@@ -177,7 +177,9 @@ def _no_discipline_at_or_above(params, person: PersonFacts, context) -> CheckRes
         person.discipline is not None
         and DISCIPLINE_ORDER[person.discipline] < DISCIPLINE_ORDER[level]
     )
-    return CheckResult("no_discipline_at_or_above", params, passed, {"discipline": person.discipline})
+    return CheckResult(
+        "no_discipline_at_or_above", params, passed, {"discipline": person.discipline}
+    )
 
 
 def _credits_met(params, person: PersonFacts, context) -> CheckResult:
@@ -468,7 +470,9 @@ def evaluate(
     record who is inside in ``context.inside[terms.code]`` (for the titles after it)."""
     rows = []
     for facts in candidates:
-        results = [CHECKS[check.kind].function(check.params, facts, context) for check in terms.checks]
+        results = [
+            CHECKS[check.kind].function(check.params, facts, context) for check in terms.checks
+        ]
         rows.append(Candidate(facts, results, all(result.passed for result in results)))
     eligible = sorted((row for row in rows if row.eligible), key=lambda row: order_key(row.facts))
     for position, row in enumerate(eligible, start=1):
@@ -487,7 +491,9 @@ def evaluate(
         and _merit(eligible[limit - 1].facts) == _merit(eligible[limit].facts)
     )
     context.inside[terms.code] = {_identity(row.facts) for row in inside}
-    ordered = eligible + [row for row in rows if not row.eligible]
+    ordered = eligible + sorted(
+        (row for row in rows if not row.eligible), key=lambda row: order_key(row.facts)
+    )
     return TitleList(terms, ordered, base, limit, tie)
 
 

@@ -50,7 +50,6 @@ QUOTA_BASE_LABELS = {
 }
 
 
-
 def share_text(share) -> str:
     """0.5 → "50 %"; 0.6667 → "66,7 %" (None: "—")."""
     if share is None:
@@ -202,7 +201,9 @@ def quota_text(title_list: TitleList, names: dict[str, str]) -> str:
         )
     if terms.quota_base == QuotaBase.CANDIDATES:
         if collective:
-            return _("%(base)d collectives considered × %(percent)s = %(quota)d (%(rounding)s)", **values)
+            return _(
+                "%(base)d collectives considered × %(percent)s = %(quota)d (%(rounding)s)", **values
+            )
         return _("%(base)d people considered × %(percent)s = %(quota)d (%(rounding)s)", **values)
     if collective:
         return _("%(base)d eligible collectives × %(percent)s = %(quota)d (%(rounding)s)", **values)

@@ -165,8 +165,12 @@ def shortlist():
 @require("credits.manage")
 def edit_title_rule(title_rule_id: int):
     rule = load_or_404(TitleRule, title_rule_id)
-    form = TitleRuleForm(obj=rule, checks=checks_as_lines(rule.checks or []),
-                         rounding=rule.rounding.value, quota_base=rule.quota_base.value)
+    form = TitleRuleForm(
+        obj=rule,
+        checks=checks_as_lines(rule.checks or []),
+        rounding=rule.rounding.value,
+        quota_base=rule.quota_base.value,
+    )
     if form.validate_on_submit():
         base = QuotaBase(form.quota_base.data)
         base_title = (form.base_title.data or "").strip() or None
@@ -174,12 +178,19 @@ def edit_title_rule(title_rule_id: int):
             checks = checks_from_lines(form.checks.data, rule.applies_to)
         except CheckError as error:
             form.checks.errors.append(
-                _("Line %(line)d: an unknown check, or a value it cannot take.",
-                  line=error.position)
+                _(
+                    "Line %(line)d: an unknown check, or a value it cannot take.",
+                    line=error.position,
+                )
             )
         else:
+            others = {other.code for other in shortlist_queries.title_rules(rule.period_id)}
             if base == QuotaBase.TITLE and base_title is None:
                 form.base_title.errors.append(_("Name the title the quota is taken of."))
+            elif base_title is not None and base_title not in others - {rule.code}:
+                form.base_title.errors.append(
+                    _("This period has no other title with the code %(code)s.", code=base_title)
+                )
             else:
                 shortlist_operations.change_title_rule(
                     rule,
@@ -196,10 +207,14 @@ def edit_title_rule(title_rule_id: int):
                     },
                     actor=current_principal().learner,
                 )
-                flash(_("Saved. The shortlist follows at once; credit entries are not touched."),
-                      "success")
+                flash(
+                    _("Saved. The shortlist follows at once; credit entries are not touched."),
+                    "success",
+                )
                 return redirect(url_for("lms.credits.manage"))
     return render_template(
-        "lms/credits/edit_title.html", form=form, rule=rule,
+        "lms/credits/edit_title.html",
+        form=form,
+        rule=rule,
         kinds=sorted(shortlist_queries.shortlist_rules.CHECKS.items()),
     )

@@ -41,8 +41,16 @@ def two_units(create_unit, create_learner):
 
 
 def appraise(db, period, learner, rating="excellent", discipline="none", initiatives=1):
-    db.add(Appraisal(learner_id=learner.id, period_id=period.id, revision=1, rating=rating,
-                     discipline=discipline, initiatives=initiatives))
+    db.add(
+        Appraisal(
+            learner_id=learner.id,
+            period_id=period.id,
+            revision=1,
+            rating=rating,
+            discipline=discipline,
+            initiatives=initiatives,
+        )
+    )
     db.commit()
 
 
@@ -93,9 +101,12 @@ def test_hr_enters_inputs_for_their_subtree_only_each_change_kept_and_audited(
         "initiatives": {"old": 0, "new": 2},
     }
     # Saving the same values again writes nothing.
-    assert client.post(
-        "/credits/appraisals", data=rows_form((hoa, 2, "excellent", "none", "2"))
-    ).status_code == 302
+    assert (
+        client.post(
+            "/credits/appraisals", data=rows_form((hoa, 2, "excellent", "none", "2"))
+        ).status_code
+        == 302
+    )
     assert db.scalar(sa.select(sa.func.count()).select_from(Appraisal)) == 2
 
     # Another unit's person, slipped into the form: refused, nothing saved.
@@ -160,7 +171,10 @@ def test_the_shortlist_shows_every_check_and_the_quota_with_its_rounding(
     login("hr-a")
     page = client.get("/credits/shortlist?title=CSTDCS").get_data(as_text=True)
     assert "Gợi ý tham khảo — Hội đồng Thi đua - Khen thưởng quyết định" in page
-    assert f"{count} người trong danh sách “Lao động tiên tiến” × 15 % = {quota} (làm tròn xuống)" in page
+    assert (
+        f"{count} người trong danh sách “Lao động tiên tiến” × 15 % = {quota} (làm tròn xuống)"
+        in page
+    )
     assert "Giả định" in page  # the quota is marked as an assumption to verify
     assert page.count("Trong danh sách gợi ý") == quota
     assert page.count("Đủ điều kiện, ngoài chỉ tiêu") == count - quota
@@ -173,8 +187,16 @@ def test_the_shortlist_shows_every_check_and_the_quota_with_its_rounding(
     assert "chỉ thứ tự tên phân biệt" in page
     ldtt = client.get("/credits/shortlist?title=LDTT").get_data(as_text=True)
     assert "Không giới hạn chỉ tiêu" in ldtt
-    assert "Điểm học tập của kỳ: trạng thái Đạt hoặc Vượt" in ldtt and "0 điểm, trạng thái Đạt" in ldtt
+    assert (
+        "Điểm học tập của kỳ: trạng thái Đạt hoặc Vượt" in ldtt and "0 điểm, trạng thái Đạt" in ldtt
+    )
     assert client.get("/credits/shortlist?title=NOPE").status_code == 404
+    client.post("/language", data={"locale": "en", "next": "/"})
+    english = client.get("/credits/shortlist?title=CSTDCS").get_data(as_text=True)
+    assert "Advisory suggestion — the Emulation and Commendation Council decides" in english
+    assert (
+        f"{count} inside the list for “Advanced worker” × 15 % = {quota} (rounded down)" in english
+    )
 
 
 def test_missing_inputs_fail_their_checks_and_collectives_follow(
@@ -237,13 +259,44 @@ def test_a_title_rule_change_is_audited_and_never_rewrites_credit_entries(
         "quota_note": "Quyết định 12/QĐ-UBND",
         "reference": rule.reference,
     }
-    bad = client.post(f"/credits/manage/titles/{rule.id}", data={**form, "checks": "credits_met\nno_such"})
+    bad = client.post(
+        f"/credits/manage/titles/{rule.id}", data={**form, "checks": "credits_met\nno_such"}
+    )
     assert bad.status_code == 200 and "Dòng 2" in bad.get_data(as_text=True)
+    no_base = client.post(
+        f"/credits/manage/titles/{rule.id}",
+        data={**form, "quota_base": "title", "base_title": "XYZ"},
+    )
+    assert "không có danh hiệu nào khác mang mã XYZ" in no_base.get_data(as_text=True)
     assert client.post(f"/credits/manage/titles/{rule.id}", data=form).status_code == 302
     assert [(e.id, e.awarded_value, e.rule_id) for e in ledger(db, hoa.id)] == before
     assert db.scalar(sa.select(sa.func.count()).select_from(CreditEntry)) == len(before)
-    event = db.scalar(sa.select(AuditEvent).where(AuditEvent.action == "credits.title_rule_changed"))
+    event = db.scalar(
+        sa.select(AuditEvent).where(AuditEvent.action == "credits.title_rule_changed")
+    )
     assert event.details["changes"]["quota_percent"] == {"old": "15.00", "new": "20"}
     assert event.details["changes"]["rounding"] == {"old": "down", "new": "up"}
-    page = client.get(f"/credits/shortlist?title=CSTDCS&unit={hoa.org_unit_id}").get_data(as_text=True)
+    page = client.get(f"/credits/shortlist?title=CSTDCS&unit={hoa.org_unit_id}").get_data(
+        as_text=True
+    )
     assert "1 người đủ điều kiện × 20 % = 1 (làm tròn lên)" in page
+
+
+def test_a_bad_line_is_refused_in_vietnamese_and_nothing_is_saved(
+    client, login, open_period, two_units, create_learner, db
+):
+    _top, mine, _other, _hr = two_units
+    hoa, an = create_learner("Lò Thị Hoa", unit=mine), create_learner("Nguyễn Văn An", unit=mine)
+    login("hr-a")
+    for initiatives, message in (
+        ("abc", "Không phải là số nguyên hợp lệ."),
+        ("-1", "Giá trị phải từ 0 đến 99."),
+    ):
+        refused = client.post(
+            "/credits/appraisals",
+            data=rows_form((an, 0, "good", "none", "0"), (hoa, 0, "good", "none", initiatives)),
+        )
+        assert refused.status_code == 400 and message in refused.get_data(as_text=True)
+    wrong_level = client.post("/credits/appraisals", data=rows_form((hoa, 0, "superb", "none", "")))
+    assert wrong_level.status_code == 400
+    assert db.scalar(sa.select(sa.func.count()).select_from(Appraisal)) == 0

@@ -190,10 +190,17 @@ def test_share_rating_at_least():
 
 def test_every_registered_kind_has_a_test_above():
     tested = {
-        "rating_at_least", "no_discipline_at_or_above", "credits_met", "hired_months_at_least",
-        "initiatives_at_least", "holds_title", "share_with_title_above",
-        "share_with_title_at_least", "members_with_title_at_least",
-        "no_member_discipline_at_or_above", "share_rating_at_least",
+        "rating_at_least",
+        "no_discipline_at_or_above",
+        "credits_met",
+        "hired_months_at_least",
+        "initiatives_at_least",
+        "holds_title",
+        "share_with_title_above",
+        "share_with_title_at_least",
+        "members_with_title_at_least",
+        "no_member_discipline_at_or_above",
+        "share_rating_at_least",
     }
     assert set(CHECKS) == tested
 
@@ -208,9 +215,15 @@ def test_every_registered_kind_has_a_test_above():
         ([{"kind": "rating_at_least", "level": "brilliant"}], TitleKind.INDIVIDUAL),
         ([{"kind": "rating_at_least"}], TitleKind.INDIVIDUAL),
         ([{"kind": "rating_at_least", "level": "good", "extra": 1}], TitleKind.INDIVIDUAL),
-        ([{"kind": "share_with_title_above", "title": "LDTT", "share": "0.5"}], TitleKind.INDIVIDUAL),
+        (
+            [{"kind": "share_with_title_above", "title": "LDTT", "share": "0.5"}],
+            TitleKind.INDIVIDUAL,
+        ),
         ([{"kind": "credits_met"}], TitleKind.COLLECTIVE),
-        ([{"kind": "share_with_title_above", "title": "LDTT", "share": "1.5"}], TitleKind.COLLECTIVE),
+        (
+            [{"kind": "share_with_title_above", "title": "LDTT", "share": "1.5"}],
+            TitleKind.COLLECTIVE,
+        ),
         ([{"kind": "hired_months_at_least", "months": "-1"}], TitleKind.INDIVIDUAL),
         (["rating_at_least"], TitleKind.INDIVIDUAL),
     ],
@@ -260,11 +273,28 @@ def test_the_tie_break_is_credits_then_rating_then_vietnamese_name():
 
 
 def test_vietnamese_name_order():
-    names = ["Lê Thị Ánh", "Đỗ Văn An", "Trần Ân", "Vũ Thị Ăn", "Hồ Dung", "Bùi Đức", "Lê Hạ", "Lê Hà"]
+    names = [
+        "Lê Thị Ánh",
+        "Đỗ Văn An",
+        "Trần Ân",
+        "Vũ Thị Ăn",
+        "Hồ Dung",
+        "Bùi Đức",
+        "Lê Hạ",
+        "Lê Hà",
+    ]
     ordered = sorted(names, key=vietnamese_name_key)
     # a < ă < â; d < đ; a tone-less name before its toned twins; Hà before Hạ.
-    assert ordered == ["Đỗ Văn An", "Lê Thị Ánh", "Vũ Thị Ăn", "Trần Ân", "Hồ Dung", "Bùi Đức",
-                       "Lê Hà", "Lê Hạ"]
+    assert ordered == [
+        "Đỗ Văn An",
+        "Lê Thị Ánh",
+        "Vũ Thị Ăn",
+        "Trần Ân",
+        "Hồ Dung",
+        "Bùi Đức",
+        "Lê Hà",
+        "Lê Hạ",
+    ]
 
 
 def test_a_quota_on_another_titles_list_and_the_tie_at_the_line():
