@@ -71,6 +71,9 @@ def save_appraisal(
         )
     current = latest_revision(learner.id, period.id)
     revision = current.revision if current else 0
+    old = AppraisalValues.of(current)
+    if old == values:
+        return None  # what the form asks is already in force (a double submit, too)
     if based_on_revision is not None and based_on_revision != revision:
         raise AppraisalError(
             _(
@@ -78,9 +81,6 @@ def save_appraisal(
                 name=learner.full_name,
             )
         )
-    old = AppraisalValues.of(current)
-    if old == values:
-        return None
     row = Appraisal(
         learner_id=learner.id,
         period_id=period.id,

@@ -108,6 +108,10 @@ def test_hr_enters_inputs_for_their_subtree_only_each_change_kept_and_audited(
         == 302
     )
     assert db.scalar(sa.select(sa.func.count()).select_from(Appraisal)) == 2
+    # A double submit of the second form (filled from revision 1): already in force, no error.
+    twice = client.post("/credits/appraisals", data=rows_form((hoa, 1, "excellent", "none", "2")))
+    assert twice.status_code == 302
+    assert db.scalar(sa.select(sa.func.count()).select_from(Appraisal)) == 2
 
     # Another unit's person, slipped into the form: refused, nothing saved.
     refused = client.post(
