@@ -31,6 +31,8 @@ BUILT_IN_MESSAGES = (
     N_("Invalid Choice: could not coerce."),
     N_("Not a valid date value."),
     N_("Invalid email address."),
+    N_("Not a valid integer value."),
+    N_("Number must be between %(min)s and %(max)s."),
     N_("The CSRF token is missing."),
     N_("The CSRF token is invalid."),
     N_("The CSRF token has expired."),

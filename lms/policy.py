@@ -91,6 +91,10 @@ _RULES: dict[str, Callable[[Principal, Any], bool]] = {
     "credits.view_standings": lambda p, obj: p.is_hr or p.is_admin,
     # Periods, criteria, rules and targets of the emulation credits.
     "credits.manage": lambda p, obj: p.is_admin,
+    # Annual rating, discipline and initiatives for the advisory shortlist: HR of their
+    # subtrees, admins of everyone; ``obj`` (when given) is the learner.
+    "credits.appraise": lambda p, obj: (p.is_hr or p.is_admin) if obj is None
+    else covers_learner(p, obj),
     # ``obj`` is a learner: admins see everyone, HR only their subtrees.
     "learner.view_records": lambda p, obj: obj is not None and covers_learner(p, obj),
     # ``obj`` is a certificate: downloads of its PDF and credential.

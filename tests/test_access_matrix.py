@@ -71,7 +71,12 @@ ACCESS = {
     "lms.credits.mine": ("GET", "/credits", SIGNED_IN),
     # HR see the standings of their own subtrees only (tests/credits/test_standings.py).
     "lms.credits.standings": ("GET", "/credits/standings", {"hr", "admin"}),
+    # HR enter and read the shortlist's inputs for their own subtree only
+    # (tests/credits/test_shortlist_pages.py).
+    "lms.credits.appraisals": ("GET", "/credits/appraisals", {"hr", "admin"}),
+    "lms.credits.shortlist": ("GET", "/credits/shortlist", {"hr", "admin"}),
     "lms.credits.manage": ("GET", "/credits/manage", ADMIN),
+    "lms.credits.edit_title_rule": ("GET", "/credits/manage/titles/{title_rule}", ADMIN),
     "lms.credits.edit_period": ("GET", "/credits/manage/periods/{period}", ADMIN),
     "lms.credits.edit_criterion": ("GET", "/credits/manage/criteria/{criterion}", ADMIN),
     "lms.credits.edit_rule": ("GET", "/credits/manage/rules/{rule}", ADMIN),
@@ -168,12 +173,13 @@ def world(create_unit, create_learner, create_course, app_context, db):
         import sqlalchemy as sa
 
         from lms.credits.defaults import seed_defaults
-        from lms.credits.models import CreditRule, Criterion, Target
+        from lms.credits.models import CreditRule, Criterion, Target, TitleRule
 
         period = seed_defaults(2026) and db.scalar(sa.text("SELECT id FROM lms_credit_periods"))
         credits = {"period": period, "criterion": db.scalar(sa.select(Criterion.id).limit(1)),
                    "rule": db.scalar(sa.select(CreditRule.id).limit(1)),
-                   "target": db.scalar(sa.select(Target.id).limit(1))}
+                   "target": db.scalar(sa.select(Target.id).limit(1)),
+                   "title_rule": db.scalar(sa.select(TitleRule.id).limit(1))}
         db.commit()
     with app_context():  # enrolled, each with an attempt, so these routes answer
         quiz = quiz_of_course(course.id)
@@ -259,7 +265,7 @@ def test_access(app, client, login, world, endpoint, role):
                           code=world["code"], course=world["course"],
                           attempt=world["attempts"].get(role, world["attempts"]["learner"]),
                           period=world["period"], criterion=world["criterion"], rule=world["rule"],
-                          target=world["target"],
+                          target=world["target"], title_rule=world["title_rule"],
                           certificate=world["certificates"].get(role, world["certificates"]["learner"])[0],
                           verification=world["verification"], archive=world["archive"],
                           export=world["export"], token=world["token"])

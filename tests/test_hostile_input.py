@@ -32,9 +32,14 @@ QUERY_PARAMETERS = ("q", "page", "next", "lang", "topic", "unit", "course", "act
                     "id", "code", "course_id", "learner_id", "attempt_id", "position", "path",
                     "go", "locale", "sort", "limit", "offset", "serial", "name", "until",
                     # the export filters (lms/exports/forms.py) and the read API's cursor
-                    "date_from", "date_to", "period", "status", "category", "format", "since", "refresh")
+                    "date_from", "date_to", "period", "status", "category", "format", "since", "refresh",
+                    # the advisory shortlist's title (lms/credits/shortlist_views.py)
+                    "title")
 #: Form fields some views read without a form class.
-EXTRA_FORM_FIELDS = ("answer", "go", "active", "confirm", "lang")
+EXTRA_FORM_FIELDS = ("answer", "go", "active", "confirm", "lang",
+                     # one line of the appraisal page's list of forms (credits AppraisalPageForm)
+                     "rows-0-learner_id", "rows-0-revision", "rows-0-rating", "rows-0-discipline",
+                     "rows-0-initiatives")
 ROLES = ("anonymous", "learner", "author", "hr", "admin")
 
 
@@ -99,11 +104,12 @@ def hostile_world(create_unit, create_learner, create_course, app_context, db):
         import sqlalchemy as sa
 
         from lms.credits.defaults import seed_defaults
-        from lms.credits.models import CreditRule, Criterion, EmulationPeriod, Target
+        from lms.credits.models import CreditRule, Criterion, EmulationPeriod, Target, TitleRule
 
         seed_defaults(2026)
         credits = {name: db.scalar(sa.select(model.id).limit(1)) for name, model in (
-            ("period", EmulationPeriod), ("criterion", Criterion), ("rule", CreditRule), ("target", Target))}
+            ("period", EmulationPeriod), ("criterion", Criterion), ("rule", CreditRule), ("target", Target),
+            ("title_rule", TitleRule))}
         db.commit()
     from tests.test_access_matrix import _archive, _certificates
 

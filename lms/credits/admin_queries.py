@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from lms.credits.models import CreditRule, Criterion, EmulationPeriod, Target
+from lms.credits.models import CreditRule, Criterion, EmulationPeriod, Target, TitleRule
 from lms.db import get_session
 
 
@@ -25,5 +25,10 @@ def overview_data() -> dict:
             sa.select(Target)
             .options(selectinload(Target.mandatory_courses), selectinload(Target.period))
             .order_by(Target.period_id, Target.id)
+        ).all(),
+        "title_rules": session.scalars(
+            sa.select(TitleRule)
+            .options(selectinload(TitleRule.period))
+            .order_by(TitleRule.period_id, TitleRule.position, TitleRule.code)
         ).all(),
     }

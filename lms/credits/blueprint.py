@@ -2,13 +2,15 @@
 
 from flask import Blueprint
 
-from lms.credits import admin_views, views
+from lms.credits import admin_views, shortlist_views, views
 
 credits_blueprint = Blueprint("credits", __name__, url_prefix="/credits")
 _route = credits_blueprint.add_url_rule
 
 _route("", "mine", views.my_credits)
 _route("/standings", "standings", views.standings)
+_route("/appraisals", "appraisals", shortlist_views.appraisals, methods=["GET", "POST"])
+_route("/shortlist", "shortlist", shortlist_views.shortlist)
 _route("/manage", "manage", admin_views.overview)
 _route(
     "/manage/periods/<lms_id:period_id>",
@@ -29,5 +31,11 @@ _route(
     "/manage/targets/<lms_id:target_id>",
     "edit_target",
     admin_views.edit_target,
+    methods=["GET", "POST"],
+)
+_route(
+    "/manage/titles/<lms_id:title_rule_id>",
+    "edit_title_rule",
+    shortlist_views.edit_title_rule,
     methods=["GET", "POST"],
 )

@@ -22,8 +22,10 @@ from lms.credits.models import (
     EmulationPeriod,
     Target,
     TargetCourse,
+    TitleRule,
     ValueKind,
 )
+from lms.credits.shortlist_rules import QuotaBase, Rounding, TitleKind, parse_checks
 from lms.db import get_session
 
 DEFAULTS_FILE = Path(__file__).with_name("defaults.yaml")
@@ -118,5 +120,40 @@ def seed_defaults(year: int) -> list[str]:
         )
         session.add(target)
         created.append(f"target {period.code}")
+    created += _seed_titles(data.get("titles", []), period)
     session.flush()
+    return created
+
+
+def title_rule_from(item: dict, period: EmulationPeriod, position: int) -> TitleRule:
+    """A ``titles:`` item of the defaults file as a row; bad checks raise CheckError."""
+    applies_to = TitleKind(item["applies_to"])
+    parse_checks(item.get("checks", []), applies_to)  # refuses what the page could not run
+    return TitleRule(
+        period_id=period.id,
+        code=item["code"],
+        name_vi=item["name"]["vi"],
+        name_en=item["name"]["en"],
+        applies_to=applies_to,
+        position=position,
+        checks=list(item.get("checks", [])),
+        quota_percent=_decimal(item.get("quota")),
+        rounding=Rounding(item.get("rounding", "down")),
+        quota_base=QuotaBase(item.get("quota_base", "eligible")),
+        base_title=item.get("base_title"),
+        quota_note=item.get("quota_note", ""),
+        reference=item["reference"],
+    )
+
+
+def _seed_titles(items: list, period: EmulationPeriod) -> list[str]:
+    session, created = get_session(), []
+    existing = set(
+        session.scalars(sa.select(TitleRule.code).where(TitleRule.period_id == period.id))
+    )
+    for position, item in enumerate(items, start=1):
+        if item["code"] in existing:
+            continue
+        session.add(title_rule_from(item, period, position))
+        created.append(f"title {item['code']}")
     return created

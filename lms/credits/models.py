@@ -14,6 +14,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from lms.credits.shortlist_rules import Discipline, QuotaBase, Rating, Rounding, TitleKind
 from lms.db import Base, enum_column, utcnow
 from lms.i18n import localized_attr
 
@@ -280,3 +281,90 @@ class CreditEntry(Base):
     period: Mapped[EmulationPeriod] = relationship()
     criterion: Mapped[Criterion] = relationship()
     rule: Mapped[CreditRule] = relationship()
+
+
+# --- the advisory shortlist ---------------------------------------------------------------
+
+
+class Appraisal(Base):
+    """What HR entered for a person and a period: the annual rating, discipline and the
+    number of recognised initiatives (sáng kiến được công nhận).
+
+    Append-only: a change is a new row with the next ``revision``; the highest revision
+    is the one in force, the earlier ones are its history (and each change is audited,
+    ``credits.appraisal_changed``, with the old and new values). Two HR officers saving
+    the same person at once write the same revision: the unique key lets one win and the
+    other is told to reload.
+    """
+
+    __tablename__ = "lms_credit_appraisals"
+    __table_args__ = (
+        sa.UniqueConstraint("learner_id", "period_id", "revision"),
+        sa.CheckConstraint(
+            "initiatives IS NULL OR initiatives >= 0", name="initiatives_not_negative"
+        ),
+        sa.CheckConstraint("revision >= 1", name="revision_from_one"),
+        sa.Index("ix_lms_credit_appraisals_period_learner", "period_id", "learner_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(sa.ForeignKey("lms_learners.id", ondelete="RESTRICT"))
+    period_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("lms_credit_periods.id", ondelete="RESTRICT")
+    )
+    revision: Mapped[int]
+    rating: Mapped[Rating | None] = mapped_column(enum_column(Rating))
+    discipline: Mapped[Discipline | None] = mapped_column(enum_column(Discipline))
+    initiatives: Mapped[int | None]
+    actor_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("lms_learners.id", ondelete="SET NULL")
+    )
+    recorded_dt: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class TitleRule(Base):
+    """An emulation title of a period and what the advisory shortlist checks for it.
+
+    ``checks`` is a list of ``{"kind": …, **params}`` from the registry of pure checks
+    (``lms.credits.shortlist_rules.CHECKS``); ``quota_percent`` (None: no quota) is taken
+    of ``quota_base`` (those eligible, those inside ``base_title``'s list, or everyone
+    considered) and rounded by ``rounding``. Nothing here writes to the ledger.
+    """
+
+    __tablename__ = "lms_credit_title_rules"
+    __table_args__ = (
+        sa.UniqueConstraint("period_id", "code"),
+        sa.CheckConstraint(
+            "quota_percent IS NULL OR (quota_percent >= 0 AND quota_percent <= 100)",
+            name="quota_percent_0_to_100",
+        ),
+        sa.CheckConstraint(
+            "quota_base <> 'title' OR base_title IS NOT NULL", name="title_base_names_a_title"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("lms_credit_periods.id", ondelete="RESTRICT"), index=True
+    )
+    code: Mapped[str] = mapped_column(sa.String(32))
+    name_vi: Mapped[str] = mapped_column(sa.String(200))
+    name_en: Mapped[str] = mapped_column(sa.String(200))
+    applies_to: Mapped[TitleKind] = mapped_column(enum_column(TitleKind))
+    #: Worked out in this order: a title whose checks name another comes after it.
+    position: Mapped[int] = mapped_column(default=0)
+    checks: Mapped[list] = mapped_column(sa.JSON, default=list)
+    quota_percent: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 2))
+    rounding: Mapped[Rounding] = mapped_column(enum_column(Rounding), default=Rounding.DOWN)
+    quota_base: Mapped[QuotaBase] = mapped_column(
+        enum_column(QuotaBase), default=QuotaBase.ELIGIBLE
+    )
+    base_title: Mapped[str | None] = mapped_column(sa.String(32))
+    #: Why the quota is what it is, e.g. "giả định — cần đối chiếu quy định của tỉnh".
+    quota_note: Mapped[str] = mapped_column(sa.String(300), default="")
+    reference: Mapped[str] = mapped_column(sa.String(300), default="")
+
+    period: Mapped[EmulationPeriod] = relationship()
+
+    def name(self, locale: str) -> str:
+        return localized_attr(self, "name", locale)

@@ -51,6 +51,9 @@ class PersonRow:
     status: str | None
     counted: bool
     rank: int = 0
+    #: What the advisory shortlist also reads (``lms.credits.shortlist_queries``).
+    hired_on: dt.date | None = None
+    is_active: bool = True
 
 
 @dataclass
@@ -260,6 +263,8 @@ def standings(
                 total,
                 status,
                 bool(counted),
+                hired_on=row.hired_on,
+                is_active=bool(row.is_active),
             )
         )
     _rank_people(people)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 def init_app(app, state) -> None:
     from lms import signals
-    from lms.credits import cli, operations
+    from lms.credits import audit_actions, cli, operations
     from lms.credits.blueprint import credits_blueprint
     from lms.credits.datasets import register_datasets
     from lms.credits.mandatory import TargetMandatoryCourses
@@ -35,6 +35,17 @@ def init_app(app, state) -> None:
             current=("lms.credits.edit_",),
         ),
     )
+    state.nav_links.register(
+        "credits.shortlist",
+        NavLink(
+            "lms.credits.shortlist",
+            _l("Emulation shortlist"),
+            permission="credits.view_standings",
+            section="manage",
+            current=("lms.credits.appraisals",),
+        ),
+    )
+    audit_actions.register(state)
     state.home_sections.register("credits", home_section)
     state.course_page_panels.register("credits", course_panel)
     state.mandatory_courses.register("credits", TargetMandatoryCourses())

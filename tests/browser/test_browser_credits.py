@@ -67,3 +67,35 @@ def test_hr_sees_the_unit_standings_chart(page, live_app, live_server, sign_in):
     for size in WIDTHS:
         page.set_viewport_size(size)
         assert serious_violations(page) == []
+
+
+def test_hr_enters_inputs_and_reads_the_advisory_shortlist(page, live_server, sign_in, tmp_path):
+    sign_in("nhansu")
+    page.goto(f"{live_server}/credits/appraisals")
+    page.get_by_label("Xếp loại cuối năm của Lò Thị Hoa").select_option("excellent")
+    page.get_by_label("Kỷ luật của Lò Thị Hoa").select_option("none")
+    page.get_by_label("Số sáng kiến được công nhận của Lò Thị Hoa").fill("1")
+    page.get_by_role("button", name="Lưu thay đổi").click()
+    page.wait_for_load_state()
+    assert "Đã lưu: 1 dòng thay đổi." in page.content()
+    assert page.get_by_label("Xếp loại cuối năm của Lò Thị Hoa").input_value() == "excellent"
+    for size in WIDTHS:
+        page.set_viewport_size(size)
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        assert serious_violations(page) == []
+    page.set_viewport_size(WIDTHS[0])
+    page.screenshot(path=str(tmp_path / "appraisals-360.png"), full_page=True)
+    page.goto(f"{live_server}/credits/standings")
+    page.get_by_role("link", name="Gợi ý danh hiệu thi đua").first.click()
+    page.wait_for_url(re.compile(r"/credits/shortlist"))
+    text = page.locator("main").inner_text()
+    assert "Gợi ý tham khảo — Hội đồng Thi đua - Khen thưởng quyết định" in text
+    assert "Lò Thị Hoa" in text and "Đáp ứng" in text and "Chưa đáp ứng" in text
+    page.goto(f"{live_server}/credits/shortlist?title=CSTDCS")
+    assert "× 15 % = " in page.locator("#shortlist-quota").inner_text()
+    for size in WIDTHS:
+        page.set_viewport_size(size)
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        assert serious_violations(page) == []
+    page.set_viewport_size(WIDTHS[0])
+    page.screenshot(path=str(tmp_path / "shortlist-360.png"), full_page=True)

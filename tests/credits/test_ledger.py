@@ -240,7 +240,7 @@ def _committed_setup(app, database, *, cap=None, completions=1):
         g.pop("_lms_session")
 
     def cleanup():
-        from lms.credits.models import CreditRule, Criterion, Target, TargetCourse
+        from lms.credits.models import CreditRule, Criterion, Target, TargetCourse, TitleRule
 
         with database.write_session() as session:
             session.execute(sa.delete(CreditEntry).where(CreditEntry.learner_id == learner_id))
@@ -250,7 +250,7 @@ def _committed_setup(app, database, *, cap=None, completions=1):
             )
             session.execute(sa.delete(Course).where(Course.code.like("RC%")))
             session.execute(sa.delete(Learner).where(Learner.id == learner_id))
-            for model in (TargetCourse, Target, CreditRule, Criterion, EmulationPeriod):
+            for model in (TitleRule, TargetCourse, Target, CreditRule, Criterion, EmulationPeriod):
                 session.execute(sa.delete(model))
             session.commit()
 

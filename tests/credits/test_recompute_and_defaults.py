@@ -14,6 +14,7 @@ from lms.credits.models import (
     EmulationPeriod,
     EntryKind,
     Target,
+    TitleRule,
 )
 from tests.courses.test_completion_history import pass_quiz
 from tests.credits.conftest import ledger
@@ -44,10 +45,21 @@ def test_seed_defaults_is_idempotent_and_ships_what_the_issue_lists(app, db):
             Decimal("0.5"),
             Decimal("0.7"),
         )
+        titles = db.scalars(
+            sa.select(TitleRule).where(TitleRule.period_id == period.id).order_by(TitleRule.position)
+        ).all()
+        assert [t.code for t in titles] == ["LDTT", "CSTDCS", "TTLDTT", "TTLDXS"]
+        cstdcs = titles[1]
+        assert (cstdcs.quota_percent, cstdcs.rounding.value, cstdcs.base_title) == (
+            Decimal("15"),
+            "down",
+            "LDTT",
+        )
+        assert "Giả định" in cstdcs.quota_note and all("06/2022/QH15" in t.reference for t in titles)
     finally:  # the CLI commits for real
         from lms.credits.models import TargetCourse
 
-        for model in (TargetCourse, Target, CreditRule, Criterion, EmulationPeriod):
+        for model in (TitleRule, TargetCourse, Target, CreditRule, Criterion, EmulationPeriod):
             db.execute(sa.delete(model))
         db.commit()
 
