@@ -27,7 +27,9 @@ class SubmissionForm(LmsForm):
         _l("Course title, as on the evidence"),
         validators=[DataRequired(), max_length(300), visible_text])
     periods = IntegerField(_l("Periods (tiết)"), validators=[InputRequired()])
-    completed_on = DayField(_l("Completed on"), validators=[DataRequired()])
+    # InputRequired, not DataRequired: the latter would replace the day parser's own
+    # message ("Tháng 2 năm 2025 không có ngày 31.") with "required".
+    completed_on = DayField(_l("Completed on"), validators=[InputRequired()])
     evidence = FileField(
         _l("Evidence: the certificate or confirmation (PDF, PNG or JPEG)"),
         validators=[FileRequired(_l("Choose the evidence file."))])
