@@ -153,7 +153,8 @@ def _evidence_response(submission, data: bytes) -> Response:
     disposition = "inline" if extension else "attachment"
     name = f"minh-chung-{submission.id}.{extension or 'bin'}"
     response = Response(data, mimetype=content_type)
-    response.headers["Content-Disposition"] = f"{disposition}; filename=\"{name}\"; filename*=UTF-8''{quote(name)}"
+    response.headers["Content-Disposition"] = (
+        f"{disposition}; filename=\"{name}\"; filename*=UTF-8''{quote(name)}")
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     # Opened on its own, the file runs nothing and loads nothing else.
