@@ -82,9 +82,12 @@ def certificate_of_completion(completion_id: int) -> Certificate | None:
                                 .where(Certificate.completion_id == completion_id))
 
 
-def on_course_completed(sender, *, completion, learner, **_extra) -> None:
+def on_course_completed(sender, *, completion, learner, course=None, **_extra) -> None:
     """``course_completed`` receiver: runs in the completion's transaction, writes rows
-    only (the PDF is rendered by the outbox task after commit)."""
+    only (the PDF is rendered by the outbox task after commit). A course taken elsewhere
+    (an HR-verified external completion) gets none: its certificate is the provider's."""
+    if (course or completion.course).is_external:
+        return
     issue_certificate(completion, learner)
 
 

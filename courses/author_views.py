@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from courses import legal_refs, pack_operations
 from courses.forms import TOPIC_LABELS, PackUploadForm
-from courses.models import Course
+from courses.models import Course, Topic
 from courses.pack_files import PackFilesError, read_zip
 from courses.pack_validation import validate_pack
 from courses.queries import course_version_or_404, lesson_html
@@ -23,7 +23,9 @@ from lms.i18n import _
 
 @require("content.author")
 def list_courses():
-    courses = get_session().scalars(sa.select(Course).order_by(Course.code, Course.version.desc())).all()
+    # Courses taken elsewhere (Topic.EXTERNAL) are records of verified evidence, not content.
+    courses = get_session().scalars(sa.select(Course).where(Course.topic != Topic.EXTERNAL)
+                                    .order_by(Course.code, Course.version.desc())).all()
     return render_template("lms/courses/author_courses.html", courses=courses,
                            review_due={course.id: _review_due(course) for course in courses},
                            button_form=ButtonForm(), topic_labels=TOPIC_LABELS)

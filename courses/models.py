@@ -18,6 +18,11 @@ class Topic(enum.StrEnum):
     CLOUD = "cloud"
     CYBERSECURITY = "cybersecurity"
     E_GOVERNMENT = "e-government"  # online public services, VNeID, e-documents (DVC01)
+    #: A course taken outside the LMS (a Bình dân học vụ số confirmation, a class at the
+    #: provincial political school), recorded when HR verifies its evidence
+    #: (lms.credits.external). Never a pack's topic: such a course has no lessons, is never
+    #: published and issues no certificate of ours.
+    EXTERNAL = "external"
 
 
 class Course(Base):
@@ -73,6 +78,11 @@ class Course(Base):
 
     def title(self, locale: str) -> str:
         return localized_attr(self, "title", locale)
+
+    @property
+    def is_external(self) -> bool:
+        """A course taken elsewhere (``Topic.EXTERNAL``), not one of the LMS's packs."""
+        return self.topic == Topic.EXTERNAL
 
     def summary(self, locale: str) -> str:
         return localized_attr(self, "summary", locale)

@@ -202,7 +202,8 @@ def complete_course_if_done(enrollment: Enrollment, learner) -> CourseCompletion
         return None
     session = get_session()
     completion = _completion_as_of(day, enrollment, learner, decision.score_percent,
-                                   cycle=previous.cycle + 1 if previous else 1)
+                                   cycle=previous.cycle + 1 if previous else 1,
+                                   stated=decision.stated)
     try:
         with session.begin_nested():
             session.add(completion)
@@ -226,15 +227,27 @@ def on_quiz_submitted(sender, *, learner_id: int, course_id: int, **_extra) -> N
 
 
 def _completion_as_of(day: dt.date, enrollment: Enrollment, learner, score: float | None, *,
-                      cycle: int) -> CourseCompletion:
+                      cycle: int, stated: requirements.StatedCompletion | None = None
+                      ) -> CourseCompletion:
     """The completion row with the snapshot of ``day``: the learner's unit from the
-    membership history, the version's periods and titles, and when it expires."""
+    membership history, the version's periods and titles, and when it expires.
+
+    A course done elsewhere (``stated`` by a sufficient requirement) is dated the day it
+    was completed — the start of that day where the organisation is, so its calendar
+    date is that day — and keeps the periods and title that were verified; the unit is
+    the one of that day, like any other completion's.
+    """
     course = enrollment.course
+    periods, title_vi, title_en = course.periods, course.title_vi, course.title_en
+    completed_dt = utcnow()
+    if stated is not None:
+        day, completed_dt = stated.completed_on, start_of_day(stated.completed_on)
+        periods, title_vi, title_en = stated.periods, stated.title_vi, stated.title_en
     unit = unit_of_learner_on(learner.id, day)
     return CourseCompletion(
         learner_id=learner.id, course_code=enrollment.course_code, cycle=cycle,
-        course_id=course.id, course_version=course.version, periods=course.periods,
-        title_vi=course.title_vi, title_en=course.title_en, score_percent=score,
+        course_id=course.id, course_version=course.version, periods=periods,
+        title_vi=title_vi, title_en=title_en, score_percent=score, completed_dt=completed_dt,
         expires_on=add_months(day, course.valid_for_months) if course.valid_for_months else None,
         org_unit_id=unit.id if unit else None, org_unit_code=unit.code if unit else None,
         org_unit_name_vi=unit.name_vi if unit else None,

@@ -192,9 +192,11 @@ def _read_course(text: str, errors: list[PackError], *, has_quiz: bool = True) -
     if not isinstance(code, str) or not COURSE_CODE.match(code):
         fail(("code",), _("The course code must be 2–32 capital letters, digits or '-'."))
     topic = data.get("topic")
-    if not isinstance(topic, str) or topic not in {t.value for t in Topic}:
+    # "external" marks courses taken outside the LMS (courses.models.Topic): not a pack's.
+    pack_topics = [t.value for t in Topic if t is not Topic.EXTERNAL]
+    if not isinstance(topic, str) or topic not in pack_topics:
         fail(("topic",), _("Unknown topic \"%(topic)s\"; use one of: %(topics)s.",
-                           topic=topic, topics=", ".join(t.value for t in Topic)))
+                           topic=topic, topics=", ".join(pack_topics)))
     title = _localised_field(data, "title", fail, max_length=MAX_TITLE_LENGTH)
     summary = _localised_field(data, "summary", fail)
     numbers = {}

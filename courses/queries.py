@@ -67,11 +67,12 @@ def current_cycle_start(learner_id: int, code: str) -> dt.datetime | None:
 
 
 def course_version_or_404(course_id: int) -> Course:
-    """A course version by id, for authors' pages (drafts included)."""
+    """A course version by id, for authors' pages (drafts included; never a course taken
+    elsewhere, which has no content to edit or publish)."""
     from flask import abort
 
     course = get_session().get(Course, course_id)
-    if course is None:
+    if course is None or course.is_external:
         abort(404)
     return course
 

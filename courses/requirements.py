@@ -8,15 +8,20 @@ lesson needs is enforced when the lesson is marked done, ``courses.learning_time
 it is part of that requirement); ``quizzes`` registers "the final quiz passed" and
 sends ``quiz_submitted``, on which ``courses`` decides again.
 
-Room for a verified external completion (DESIGN.md: ``ExternalCompletion``, e.g. a
-Bình dân học vụ số confirmation verified by HR): a feature registers a requirement with
-``sufficient = True`` whose check is met when HR has verified the confirmation for this
-learner and course. A met sufficient requirement completes the course on its own,
-whatever the others say; the feature then calls ``courses.operations.
-complete_course_if_done`` after the verification (or sends a signal courses listens to).
+A verified external completion (``lms.credits.external``: a Bình dân học vụ số
+confirmation, a class at the provincial political school, checked by HR) is a
+requirement with ``sufficient = True`` whose check is met when HR has verified the
+evidence for this learner and course. A met sufficient requirement completes the course
+on its own, whatever the others say; the feature calls ``courses.operations.
+complete_course_if_done`` after the verification. Such a course was done elsewhere, on
+another day and with its own number of periods: the requirement says so in its
+outcome (:class:`StatedCompletion`), and the completion's snapshot is taken from it —
+the unit of *that* day, the periods and the title HR verified — not from today and the
+catalogue row.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
@@ -27,12 +32,26 @@ from lms.db import get_session
 
 
 @dataclass(frozen=True)
+class StatedCompletion:
+    """What a sufficient requirement vouches for about a course done outside the LMS: the
+    day it was completed, its periods (số tiết) and its title, as HR verified them."""
+
+    completed_on: dt.date
+    periods: int
+    title_vi: str
+    title_en: str
+
+
+@dataclass(frozen=True)
 class Outcome:
     """One requirement's answer for one enrolment."""
 
     met: bool
     #: The score (percent) this requirement gives the completion, e.g. the best quiz score.
     score_percent: float | None = None
+    #: A met sufficient requirement's facts of a completion made elsewhere (None: the
+    #: completion is today's, with the version's periods and titles).
+    stated: StatedCompletion | None = None
 
 
 class CompletionRequirement(Protocol):
@@ -66,6 +85,8 @@ class Decision:
     score_percent: float | None = None
     #: Names of the requirements not met yet, in registration order.
     unmet: list[str] = field(default_factory=list)
+    #: The facts a met sufficient requirement stated (:class:`StatedCompletion`).
+    stated: StatedCompletion | None = None
 
 
 class AllLessonsDone:
@@ -75,7 +96,8 @@ class AllLessonsDone:
     renews: ClassVar[bool] = False
 
     def applies(self, course: Course) -> bool:
-        return True
+        # A course taken elsewhere has no lessons: "all 0 done" must not complete it.
+        return not course.is_external
 
     def check(self, enrollment: Enrollment, since=None) -> Outcome:
         total = get_session().scalar(sa.select(sa.func.count()).select_from(Lesson)
@@ -88,7 +110,7 @@ def decide(enrollment: Enrollment, requirements: Any, *, since=None) -> Decision
 
     Complete when a sufficient requirement is met, or when every other requirement is
     met (a course with no applicable requirement is never completed by accident: "all
-    lessons done" always applies). ``since`` asks for a new cycle of a recurring course:
+    lessons done" applies to every course of the LMS's own). ``since`` asks for a new cycle of a recurring course:
     then at least one renewing requirement must apply, met at or after ``since``.
     """
     course = enrollment.course
@@ -100,7 +122,7 @@ def decide(enrollment: Enrollment, requirements: Any, *, since=None) -> Decision
         renewed = renewed or (getattr(requirement, "renews", False) and outcome.met)
         if getattr(requirement, "sufficient", False):
             if outcome.met:
-                return Decision(True, outcome.score_percent)
+                return Decision(True, outcome.score_percent, stated=outcome.stated)
             continue  # an unverified external completion blocks nothing
         any_applied = True
         if not outcome.met:

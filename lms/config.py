@@ -98,6 +98,13 @@ DEFAULTS: dict[str, object] = {
     "LMS_PASSWORD_HASH_METHOD": "scrypt",
     #: Largest accepted upload (learner import files, content packs), in bytes.
     "LMS_MAX_UPLOAD_BYTES": 5 * 1024 * 1024,
+    #: Largest evidence file of an external completion (a scanned or photographed
+    #: certificate, a PDF from the provider), in bytes; at most LMS_MAX_UPLOAD_BYTES.
+    #: 4 MB holds a phone photo of a page; a bigger one is refused with a translated error.
+    "LMS_EXTERNAL_EVIDENCE_MAX_BYTES": 4 * 1024 * 1024,
+    #: YAML list of the external providers and courses learners choose from
+    #: (lms/credits/external/providers.yaml has the format); None: the shipped defaults.
+    "LMS_EXTERNAL_PROVIDERS_FILE": None,
     #: Most rows one learner import may hold; bigger files must be split.
     "LMS_IMPORT_MAX_ROWS": 20000,
     #: Seconds after a quiz deadline during which answers are still accepted (network lag).
@@ -233,6 +240,12 @@ def validate(app: Flask) -> None:
             f"LMS_DEFAULT_LOCALE {config['LMS_DEFAULT_LOCALE']!r} is not in LMS_LOCALES {locales!r}"
         )
     _validate_learning_time(config)
+    evidence = config["LMS_EXTERNAL_EVIDENCE_MAX_BYTES"]
+    if (not isinstance(evidence, int) or isinstance(evidence, bool)
+            or not 0 < evidence <= config["LMS_MAX_UPLOAD_BYTES"]):
+        raise ConfigurationError(
+            "LMS_EXTERNAL_EVIDENCE_MAX_BYTES must be a whole number of bytes from 1 to "
+            f"LMS_MAX_UPLOAD_BYTES ({config['LMS_MAX_UPLOAD_BYTES']}): {evidence!r}")
     unsupported = set(locales) - {"vi", "en"}
     if unsupported:
         raise ConfigurationError(f"LMS_LOCALES has languages without a catalog: {sorted(unsupported)}")

@@ -69,6 +69,26 @@ def _owns_export(principal: Principal, record) -> bool:
     return record is not None and (principal.is_admin or record.actor_id == principal.learner.id)
 
 
+def _may_submit_external_for(principal: Principal, learner) -> bool:
+    # Oneself, or (HR, admins) a learner of one's subtrees.
+    return learner is not None and (_is_self(principal, learner) or covers_learner(principal, learner))
+
+
+def _may_view_external(principal: Principal, submission) -> bool:
+    # Its learner, or HR whose subtree holds the learner today, or an admin.
+    return submission is not None and (submission.learner_id == principal.learner.id
+                                       or covers_learner(principal, submission.learner))
+
+
+def _may_decide_external(principal: Principal, submission) -> bool:
+    # HR of the learner's unit (or an admin), and never about oneself — not even an HR
+    # officer or admin — nor about what one entered oneself: verifying is a second pair
+    # of eyes on the evidence.
+    return (submission is not None and covers_learner(principal, submission.learner)
+            and submission.learner_id != principal.learner.id
+            and submission.submitted_by_id != principal.learner.id)
+
+
 def _owns_attempt(principal: Principal, attempt) -> bool:
     return attempt is not None and attempt.learner_id == principal.learner.id
 
@@ -95,6 +115,14 @@ _RULES: dict[str, Callable[[Principal, Any], bool]] = {
     # subtrees, admins of everyone; ``obj`` (when given) is the learner.
     "credits.appraise": lambda p, obj: (p.is_hr or p.is_admin) if obj is None
     else covers_learner(p, obj),
+    # External completions: ``obj`` is the learner it is for (oneself, or one of an HR
+    # officer's subtrees) …
+    "external.submit_for": _may_submit_external_for,
+    # … the queue of HR and admins (queries scope it to their subtrees) …
+    "external.review": lambda p, obj: p.is_hr or p.is_admin,
+    # … and ``obj`` a submission: its page and evidence file; verifying or rejecting it.
+    "external.view": _may_view_external,
+    "external.decide": _may_decide_external,
     # ``obj`` is a learner: admins see everyone, HR only their subtrees.
     "learner.view_records": lambda p, obj: obj is not None and covers_learner(p, obj),
     # ``obj`` is a certificate: downloads of its PDF and credential.

@@ -81,6 +81,18 @@ ACCESS = {
     "lms.credits.edit_criterion": ("GET", "/credits/manage/criteria/{criterion}", ADMIN),
     "lms.credits.edit_rule": ("GET", "/credits/manage/rules/{rule}", ADMIN),
     "lms.credits.edit_target": ("GET", "/credits/manage/targets/{target}", ADMIN),
+    "lms.credits.external.mine": ("GET", "/credits/external", SIGNED_IN),
+    "lms.credits.external.submit": ("GET", "/credits/external/new", SIGNED_IN),
+    # HR see the submissions of their own subtrees only (tests/credits/test_external_pages.py).
+    "lms.credits.external.review": ("GET", "/credits/external/review", {"hr", "admin"}),
+    # {external} is the visitor's own submission; anyone else's outside HR's units is a 404.
+    "lms.credits.external.detail": ("GET", "/credits/external/{external}", SIGNED_IN),
+    "lms.credits.external.evidence": ("GET", "/credits/external/{external}/evidence", SIGNED_IN),
+    # {external_other}: a learner's submission in HR's unit (one's own may never be decided).
+    "lms.credits.external.verify": ("POST", "/credits/external/{external_other}/verify",
+                                    {"hr", "admin"}),
+    "lms.credits.external.reject": ("POST", "/credits/external/{external_other}/reject",
+                                    {"hr", "admin"}),
     "lms.certificates.mine": ("GET", "/my-certificates", SIGNED_IN),
     # {certificate} is the visitor's own; anyone else's is a 404 (tests/certificates).
     "lms.certificates.download": ("GET", "/certificates/{certificate}/pdf", SIGNED_IN),
@@ -189,11 +201,30 @@ def world(create_unit, create_learner, create_course, app_context, db):
         db.commit()
         certificates = _certificates(db, people, course)
     export, token = _export_and_token(app_context, db, people["hr"], unit)
+    externals = {role: _external(db, person) for role, person in people.items()}
     return {"people": people, "unit": unit.id, "learner": target.id,
             "grant": target.role_grants[0].id, "code": course.code, "course": course.id,
             "attempts": attempts, **credits, "certificates": certificates,
             "verification": next(iter(certificates.values()))[1],
-            "archive": _archive(db, people["hr"], unit), "export": export, "token": token}
+            "archive": _archive(db, people["hr"], unit), "export": export, "token": token,
+            "externals": externals, "external_other": _external(db, target)}
+
+
+def _external(db, person) -> int:
+    """A pending external completion of ``person`` (a real PNG as its evidence)."""
+    import datetime as dt
+
+    from lms.credits.external.models import ExternalCompletion
+    from tests.conftest import TINY_PNG
+
+    submission = ExternalCompletion(
+        learner_id=person.id, submitted_by_id=person.id, source_code="other",
+        provider_name="Trung tâm Tin học", course_title="Tin học văn phòng", periods=4,
+        completed_on=dt.date(2026, 3, 2), evidence_name="anh.png", evidence_type="image/png",
+        evidence_size=len(TINY_PNG), evidence_sha256="0" * 64, evidence_data=TINY_PNG)
+    db.add(submission)
+    db.commit()
+    return submission.id
 
 
 def _archive(db, requester, unit) -> int:
@@ -268,7 +299,9 @@ def test_access(app, client, login, world, endpoint, role):
                           target=world["target"], title_rule=world["title_rule"],
                           certificate=world["certificates"].get(role, world["certificates"]["learner"])[0],
                           verification=world["verification"], archive=world["archive"],
-                          export=world["export"], token=world["token"])
+                          export=world["export"], token=world["token"],
+                          external=world["externals"].get(role, world["externals"]["learner"]),
+                          external_other=world["external_other"])
     if role != "anonymous":
         assert login(f"m-{role}").status_code == 302
     response = client.open(url, method=method)

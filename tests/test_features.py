@@ -70,7 +70,8 @@ def test_the_default_list_runs_every_shipped_feature(tmp_path, engine):
     assert state.features == list(features.FEATURES) == ["courses", "quizzes", "lms.credits",
                                                          "certificates", "lms.reports",
                                                          "lms.exports"]
-    assert state.completion_requirements.names() == ["lessons", "final_quiz"]
+    # The credits feature adds "a verified external completion" (lms/credits/external).
+    assert state.completion_requirements.names() == ["lessons", "final_quiz", "external"]
     assert state.pack_parts.names() == ["quiz.yaml"]
     help_text = flask_app.test_cli_runner().invoke(args=["lms", "--help"]).output
     assert "import-gift" in help_text and "close-overdue" in help_text

@@ -111,14 +111,18 @@ def hostile_world(create_unit, create_learner, create_course, app_context, db):
             ("period", EmulationPeriod), ("criterion", Criterion), ("rule", CreditRule), ("target", Target),
             ("title_rule", TitleRule))}
         db.commit()
-    from tests.test_access_matrix import _archive, _certificates
+    from tests.test_access_matrix import _archive, _certificates, _external
 
     certificates = _certificates(db, people, course)
     archive = _archive(db, people["hr"], unit)
+    # A learner's and an author's own external completion; HR and the admin get the
+    # target's, which they may open and decide (so verify and reject meet the hostile input).
+    externals = {role: _external(db, people[role]) for role in ("learner", "author")}
+    externals["hr"] = externals["admin"] = externals["anonymous"] = _external(db, target)
     return {"unit": unit.id, "learner": target.id, "grant": target.role_grants[0].id,
             "code": course.code, "course": course.id, "attempts": attempts, "credits": credits,
             "certificates": {role: certificate_id for role, (certificate_id, _code)
-                             in certificates.items()}, "archive": archive}
+                             in certificates.items()}, "archive": archive, "externals": externals}
 
 
 def _valid_path_values(world, role) -> dict[str, str]:
@@ -128,6 +132,7 @@ def _valid_path_values(world, role) -> dict[str, str]:
               "attempt_id": world["attempts"].get(role, world["attempts"]["learner"]),
               "certificate_id": world["certificates"].get(role, world["certificates"]["learner"]),
               "archive_id": world["archive"],
+              "submission_id": world["externals"][role],
               "path": "media/pic.png", "filename": "lms.css", "unknown": "no-such-page",
               **{f"{name}_id": value for name, value in world["credits"].items()},
               "name": "completions", "staff_code": "H-0001", "record_id": 1, "token_id": 1}

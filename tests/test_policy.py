@@ -58,6 +58,28 @@ def test_records_rule_follows_the_unit_path():
     assert not can(principal(6), "learner.view_records", inside)
 
 
+def test_external_completions_are_decided_by_hr_of_the_unit_never_about_oneself():
+    from lms.credits.external.models import ExternalCompletion
+
+    museum = OrgUnit(path="/1/2/")
+    hr = principal(5, Role.HR, hr_paths=["/1/2/"])
+    other_hr = principal(6, Role.HR, hr_paths=["/1/3/"])
+
+    def submission(learner_id, submitted_by_id=None):
+        return ExternalCompletion(learner_id=learner_id, submitted_by_id=submitted_by_id or learner_id,
+                                  learner=Learner(id=learner_id, org_unit=museum))
+
+    theirs, own, entered_by_hr = submission(10), submission(5), submission(10, submitted_by_id=5)
+    assert can(hr, "external.decide", theirs) and can(ADMIN, "external.decide", theirs)
+    assert not can(other_hr, "external.decide", theirs) and not can(other_hr, "external.view", theirs)
+    assert not can(hr, "external.decide", own) and can(hr, "external.view", own)  # even as HR
+    assert not can(hr, "external.decide", entered_by_hr)  # someone else checks it
+    assert not can(principal(1, Role.ADMIN), "external.decide", submission(1))  # nor an admin
+    assert not can(principal(10), "external.decide", theirs) and can(principal(10), "external.view", theirs)
+    assert can(hr, "external.submit_for", theirs.learner) and not can(other_hr, "external.submit_for", theirs.learner)
+    assert can(principal(10), "external.submit_for", theirs.learner)  # oneself
+
+
 def test_every_action_refuses_the_anonymous_visitor():
     for action in ACTIONS:
         assert not can(ANONYMOUS, action, None), action

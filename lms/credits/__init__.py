@@ -13,7 +13,8 @@ REQUIRES: tuple[str, ...] = ("courses",)
 
 
 def load_models() -> None:
-    import lms.credits.models  # noqa: F401  (the import defines the tables)
+    import lms.credits.external.models  # noqa: F401  (the imports define the tables)
+    import lms.credits.models  # noqa: F401
 
 
 def init_app(app, state) -> None:

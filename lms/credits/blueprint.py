@@ -3,8 +3,10 @@
 from flask import Blueprint
 
 from lms.credits import admin_views, shortlist_views, views
+from lms.credits.external.blueprint import external_blueprint
 
 credits_blueprint = Blueprint("credits", __name__, url_prefix="/credits")
+credits_blueprint.register_blueprint(external_blueprint)
 _route = credits_blueprint.add_url_rule
 
 _route("", "mine", views.my_credits)

@@ -91,7 +91,7 @@ def seed_defaults(year: int) -> list[str]:
                 monthly_cap=item.get("monthly_cap"),
                 on_time_bonus=_decimal(item.get("on_time_bonus", "0")),
                 valid_from=period.starts_on,
-                reference=data["rule_reference"],
+                reference=item.get("reference", data["rule_reference"]),
             )
         )
         created.append(f"rule {item['code']}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 def init_app(app, state) -> None:
     from lms import signals
-    from lms.credits import audit_actions, cli, operations
+    from lms.credits import audit_actions, cli, external, operations
     from lms.credits.blueprint import credits_blueprint
     from lms.credits.datasets import register_datasets
     from lms.credits.mandatory import TargetMandatoryCourses
@@ -19,7 +19,9 @@ def init_app(app, state) -> None:
     signals.course_completed.connect(operations.on_course_completed, sender=app)
     signals.certificate_revoked.connect(operations.on_certificate_revoked, sender=app)
     state.blueprint.register_blueprint(credits_blueprint)
-    state.nav_links.register("credits.mine", NavLink("lms.credits.mine", _l("My credits")))
+    state.nav_links.register("credits.mine", NavLink(
+        "lms.credits.mine", _l("My credits"),
+        current=("lms.credits.external.mine", "lms.credits.external.submit")))
     state.nav_links.register(
         "credits.standings",
         NavLink("lms.credits.standings", _l("Standings"), permission="credits.view_standings",
@@ -46,6 +48,7 @@ def init_app(app, state) -> None:
         ),
     )
     audit_actions.register(state)
+    external.init_app(app, state)
     state.home_sections.register("credits", home_section)
     state.course_page_panels.register("credits", course_panel)
     state.mandatory_courses.register("credits", TargetMandatoryCourses())
