@@ -100,8 +100,9 @@ DEFAULTS: dict[str, object] = {
     "LMS_MAX_UPLOAD_BYTES": 5 * 1024 * 1024,
     #: Largest evidence file of an external completion (a scanned or photographed
     #: certificate, a PDF from the provider), in bytes; at most LMS_MAX_UPLOAD_BYTES.
-    #: 4 MB holds a phone photo of a page; a bigger one is refused with a translated error.
-    "LMS_EXTERNAL_EVIDENCE_MAX_BYTES": 4 * 1024 * 1024,
+    #: None: 4 MB (a phone photo of a page), or LMS_MAX_UPLOAD_BYTES if a site set that
+    #: lower. A bigger file is refused with a translated error.
+    "LMS_EXTERNAL_EVIDENCE_MAX_BYTES": None,
     #: YAML list of the external providers and courses learners choose from
     #: (lms/credits/external/providers.yaml has the format); None: the shipped defaults.
     "LMS_EXTERNAL_PROVIDERS_FILE": None,
@@ -241,8 +242,8 @@ def validate(app: Flask) -> None:
         )
     _validate_learning_time(config)
     evidence = config["LMS_EXTERNAL_EVIDENCE_MAX_BYTES"]
-    if (not isinstance(evidence, int) or isinstance(evidence, bool)
-            or not 0 < evidence <= config["LMS_MAX_UPLOAD_BYTES"]):
+    if evidence is not None and (not isinstance(evidence, int) or isinstance(evidence, bool)
+                                 or not 0 < evidence <= config["LMS_MAX_UPLOAD_BYTES"]):
         raise ConfigurationError(
             "LMS_EXTERNAL_EVIDENCE_MAX_BYTES must be a whole number of bytes from 1 to "
             f"LMS_MAX_UPLOAD_BYTES ({config['LMS_MAX_UPLOAD_BYTES']}): {evidence!r}")
@@ -283,6 +284,18 @@ def loading_for_a_command() -> bool:
 
 def _is_number(value) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+#: The evidence limit when LMS_EXTERNAL_EVIDENCE_MAX_BYTES is None.
+DEFAULT_EVIDENCE_MAX_BYTES = 4 * 1024 * 1024
+
+
+def evidence_max_bytes(config) -> int:
+    """The largest evidence file accepted (LMS_EXTERNAL_EVIDENCE_MAX_BYTES, see DEFAULTS)."""
+    configured = config["LMS_EXTERNAL_EVIDENCE_MAX_BYTES"]
+    if configured is not None:
+        return configured
+    return min(DEFAULT_EVIDENCE_MAX_BYTES, config["LMS_MAX_UPLOAD_BYTES"])
 
 
 def _validate_learning_time(config) -> None:

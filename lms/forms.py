@@ -30,7 +30,6 @@ BUILT_IN_MESSAGES = (
     N_("Not a valid choice."),
     N_("Invalid Choice: could not coerce."),
     N_("Not a valid date value."),
-    N_("Not a valid integer value."),
     N_("Invalid email address."),
     N_("Not a valid integer value."),
     N_("Number must be between %(min)s and %(max)s."),

@@ -139,7 +139,11 @@ def test_the_default_limit_is_a_few_megabytes_and_said_in_words(app, signed_in):
 
     # (Not uploaded here: Werkzeug's test client leaves the temporary file of a body that
     # large open, which the warnings-as-errors setting turns into a failure.)
-    assert app.config["LMS_EXTERNAL_EVIDENCE_MAX_BYTES"] == 4 * 1024 * 1024
+    from lms.config import evidence_max_bytes
+
+    assert evidence_max_bytes(app.config) == 4 * 1024 * 1024
+    # A site that lowers the upload limit lowers the evidence limit with it.
+    assert evidence_max_bytes({**app.config, "LMS_MAX_UPLOAD_BYTES": 10_000}) == 10_000
     assert size_text(4 * 1024 * 1024) == "4 MB" and size_text(1536 * 1024) == "1,5 MB"
     assert "Một tệp, tối đa 4 MB." in signed_in.get("/credits/external/new").get_data(as_text=True)
 
@@ -160,7 +164,7 @@ def test_the_limit_cannot_exceed_the_upload_limit(tmp_path, engine):
 @pytest.mark.parametrize("fields, message", [
     ({"periods": "0"}, "Nhập số tiết là số nguyên từ 1 đến 40."),
     ({"periods": "41"}, "Nhập số tiết là số nguyên từ 1 đến 40."),  # the listed course's bound
-    ({"periods": "ba"}, "Giá trị không phải là số nguyên hợp lệ."),
+    ({"periods": "ba"}, "Giá trị không phải là số nguyên hợp lệ"),
     ({"source": "other", "periods": "121"}, "Nhập số tiết là số nguyên từ 1 đến 120."),
     ({"source": "other"}, "Hãy ghi tên đơn vị tổ chức khóa học không có trong danh sách."),
     ({"completed_on": "31/02/2025"}, "Tháng 2 năm 2025 không có ngày 31."),

@@ -293,7 +293,7 @@ def test_a_bad_line_is_refused_in_vietnamese_and_nothing_is_saved(
     hoa, an = create_learner("Lò Thị Hoa", unit=mine), create_learner("Nguyễn Văn An", unit=mine)
     login("hr-a")
     for initiatives, message in (
-        ("abc", "Không phải là số nguyên hợp lệ."),
+        ("abc", "Giá trị không phải là số nguyên hợp lệ"),
         ("-1", "Giá trị phải từ 0 đến 99."),
     ):
         refused = client.post(

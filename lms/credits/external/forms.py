@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from lms.accounts.text_rules import visible_text
+from lms.config import evidence_max_bytes
 from lms.credits.external import providers
 from lms.credits.external.evidence import EvidenceError, read_evidence
 from lms.forms import DayField, LmsForm, max_length
@@ -61,7 +62,7 @@ class SubmissionForm(LmsForm):
             raise ValidationError(_("The completion date cannot be in the future."))
 
     def validate_evidence(self, field) -> None:
-        limit = current_app.config["LMS_EXTERNAL_EVIDENCE_MAX_BYTES"]
+        limit = evidence_max_bytes(current_app.config)
         try:
             self.checked_evidence = read_evidence(field.data.stream, limit)
         except EvidenceError as error:

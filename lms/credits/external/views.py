@@ -13,6 +13,7 @@ from lms.accounts.models import Learner
 from lms.accounts.text_rules import REFUSED_CATEGORIES
 from lms.auth.access import load_or_404, require
 from lms.auth.principal import current_principal
+from lms.config import evidence_max_bytes
 from lms.credits.external import operations, providers, queries
 from lms.credits.external.evidence import TYPES
 from lms.credits.external.forms import RejectForm, SubmissionForm, size_text as _size
@@ -48,7 +49,7 @@ def submit():
             return redirect(url_for(".detail", submission_id=submission.id))
     status = 400 if request.method == "POST" else 200
     return render_template("lms/credits/external/submit.html", form=form, evidence_limit=_size(
-        current_app.config["LMS_EXTERNAL_EVIDENCE_MAX_BYTES"])), status
+        evidence_max_bytes(current_app.config))), status
 
 
 def _learner_of(form, principal) -> Learner | None:
