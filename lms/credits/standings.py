@@ -228,9 +228,11 @@ def standings(
         if period.new_member_months
         else None
     )
-    # The target and its mandatory courses per (unit, category): a few hundred pairs, not
-    # one lookup per person.
+    # The target's terms per (unit, category): a few hundred pairs, not one lookup (and no
+    # ORM attribute read) per person. Who has done all of a target's mandatory courses is
+    # one set per distinct list of courses, so each person costs a set lookup.
     terms: dict[tuple[int, str | None], tuple] = {}
+    done_all: dict[tuple[str, ...], set[int] | None] = {}
     people = []
     for row in members:
         category = row.category.value if row.category else None
@@ -239,18 +241,21 @@ def standings(
             target = queries.pick_target(
                 targets, target_paths, units[row.org_unit_id].path, category
             )
+            mandatory = tuple(sorted(c.course_code for c in target.mandatory_courses)) if target else ()
+            if mandatory not in done_all:
+                done_all[mandatory] = _done_every(done, mandatory)
             terms[key] = (
-                target,
-                [c.course_code for c in target.mandatory_courses] if target else [],
+                target is not None,
+                target.min_credits if target else None,
+                target.exceeding_credits if target else None,
+                done_all[mandatory],
             )
-        target, mandatory = terms[key]
+        has_target, min_credits, exceeding_credits, finished = terms[key]
         total = totals.get(row.id) or ZERO
         status = None
-        if target is not None:
-            mandatory_ok = all((row.id, code) in done for code in mandatory)
-            status = credit_rules.target_status(
-                total, target.min_credits, target.exceeding_credits, mandatory_ok
-            )
+        if has_target:
+            mandatory_ok = finished is None or row.id in finished
+            status = credit_rules.target_status(total, min_credits, exceeding_credits, mandatory_ok)
         counted = row.is_active and not (
             newest_hire and row.hired_on and row.hired_on > newest_hire
         )
@@ -274,6 +279,16 @@ def standings(
     if months:
         result.month_rows = _months(period, unit_ids)
     return result
+
+
+def _done_every(done: set[tuple[int, str]], codes: tuple[str, ...]) -> set[int] | None:
+    """The learners with a completion of each of ``codes`` (None: no course asked)."""
+    if not codes:
+        return None
+    by_code: dict[str, set[int]] = defaultdict(set)
+    for learner_id, code in done:
+        by_code[code].add(learner_id)
+    return set.intersection(*(by_code[code] for code in codes))
 
 
 def _mandatory_done(core, period, members_in, codes) -> set[tuple[int, str]]:

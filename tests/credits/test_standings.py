@@ -1,6 +1,7 @@
 """Standings on a generated org tree equal a brute-force computation in Python
 (hypothesis), membership taken from history: credits stay with the unit of the
-completion date, denominators are the members on the cut-off, recent hires left out."""
+completion date, denominators are the members on the cut-off, recent hires left out,
+and a person meets the target only with every mandatory course of it completed."""
 
 from __future__ import annotations
 
@@ -27,10 +28,12 @@ from lms.credits.models import (
     EmulationPeriod,
     EntryKind,
     Target,
+    TargetCourse,
 )
 
 START, CUTOFF, END = dt.date(2030, 1, 1), dt.date(2030, 11, 30), dt.date(2030, 12, 31)
 DAYS = st.integers(0, (END - START).days)
+MANDATORY = st.sets(st.sampled_from(["MAN01", "MAN02"]), max_size=2)
 
 
 @st.composite
@@ -45,8 +48,10 @@ def worlds(draw):
         move = draw(st.none() | st.tuples(DAYS, st.integers(0, units - 1)))
         hired = draw(st.none() | st.dates(dt.date(2020, 1, 1), END))
         entries = draw(st.lists(st.tuples(DAYS, st.integers(0, 4)), max_size=4))
-        people.append({"first": first, "move": move, "hired": hired, "entries": entries})
-    return {"parents": parents, "people": people, "minimum": draw(st.integers(2, 6))}
+        people.append({"first": first, "move": move, "hired": hired, "entries": entries,
+                       "done": draw(MANDATORY)})
+    return {"parents": parents, "people": people, "minimum": draw(st.integers(2, 6)),
+            "mandatory": draw(MANDATORY)}
 
 
 def unit_on(person, day: dt.date) -> int:
@@ -69,7 +74,7 @@ def brute_force(world):
         unit = unit_on(person, CUTOFF)
         if person["hired"] is None or person["hired"] <= six_months_before:
             counted[unit] += 1
-            meeting[unit] += total >= world["minimum"]
+            meeting[unit] += total >= world["minimum"] and world["mandatory"] <= person["done"]
     rows = []
     for index in counted:
         if counted[index]:
@@ -139,9 +144,17 @@ def build(db, world):
         search_text="x",
         pack_sha256="0" * 64,
     )
-    db.add_all(
-        [rule, course, Target(period_id=period.id, scope_key="*:*", min_credits=world["minimum"])]
-    )
+    target = Target(period_id=period.id, scope_key="*:*", min_credits=world["minimum"])
+    db.add_all([rule, course, target])
+    db.flush()
+    mandatory = {}
+    for code in ("MAN01", "MAN02"):
+        mandatory[code] = Course(code=code, version=1, topic=Topic.CYBERSECURITY, title_vi=code,
+                                 title_en=code, summary_vi="x", summary_en="x", periods=1,
+                                 minutes=45, pass_mark=50, search_text="x", pack_sha256="0" * 64)
+        db.add(mandatory[code])
+    db.add_all([TargetCourse(target_id=target.id, course_code=code, due_on=END)
+                for code in sorted(world["mandatory"])])
     db.flush()
     for number, person in enumerate(world["people"]):
         learner = Learner(
@@ -166,6 +179,12 @@ def build(db, world):
                 )
             )
         learner.org_unit_id = units[spans[-1][0]].id
+        for code in sorted(person["done"]):  # mandatory courses, credited nothing here
+            db.add(CourseCompletion(
+                learner_id=learner.id, course_code=code, cycle=1, course_id=mandatory[code].id,
+                course_version=1, periods=0, title_vi=code, title_en=code,
+                completed_dt=dt.datetime.combine(START + dt.timedelta(days=40), dt.time(5), dt.UTC),
+                org_unit_id=units[unit_on(person, START + dt.timedelta(days=40))].id))
         for cycle, (day, value) in enumerate(person["entries"], start=1):
             earned = START + dt.timedelta(days=day)
             unit = units[unit_on(person, earned)]
@@ -234,7 +253,9 @@ def test_a_transfer_mid_period_leaves_the_credits_with_the_old_unit(app, db, app
     world = {
         "parents": [None, 0, 0],
         "minimum": 3,
-        "people": [{"first": 1, "move": (100, 2), "hired": None, "entries": [(10, 2), (200, 1)]}],
+        "mandatory": {"MAN01"},
+        "people": [{"first": 1, "move": (100, 2), "hired": None, "entries": [(10, 2), (200, 1)],
+                    "done": {"MAN01"}}],
     }
     with app_context(), app.test_request_context("/"):
         nested = db.begin_nested()
