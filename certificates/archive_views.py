@@ -14,6 +14,8 @@ from lms.accounts.models import OrgUnit
 from lms.audit.operations import record_event
 from lms.auth.access import load_or_404, require
 from lms.auth.principal import current_principal
+from lms import reporting_periods
+from lms.dates import today
 from lms.db import get_session
 from lms.tasks import outbox
 
@@ -32,32 +34,31 @@ def _units_in_scope(principal) -> list[OrgUnit]:
 def request_archive():
     principal = current_principal()
     form = ArchiveForm()
+    form.use_periods(reporting_periods.all_periods(), today())
     units = _units_in_scope(principal)
     form.unit.choices = [(unit.id, "— " * unit.depth + unit.name_vi) for unit in units]
     if not form.validate_on_submit():
         return render_template("lms/certificates/archive_form.html", form=form), \
             400 if form.is_submitted() else 200
     unit = next(unit for unit in units if unit.id == form.unit.data)
-    ids = get_session().scalars(archives.selection(unit, form.date_from.data, form.date_to.data)).all()
+    date_from, date_to = form.span()
+    ids = get_session().scalars(archives.selection(unit, date_from, date_to)).all()
     record_event("certificates.archive_requested", actor=principal.learner, object_type="org_unit",
-                 object_id=unit.id, details={"from": form.date_from.data.isoformat(),
-                                             "to": form.date_to.data.isoformat(), "count": len(ids)})
+                 object_id=unit.id, details={"from": date_from.isoformat(),
+                                             "to": date_to.isoformat(), "count": len(ids)})
     if len(ids) <= current_app.config["LMS_CERTIFICATE_ZIP_QUEUE_THRESHOLD"]:
         content = archives.build_zip(ids)
         return send_file(io.BytesIO(content), mimetype="application/zip", as_attachment=True,
-                         download_name=_zip_name(unit, form))
+                         download_name=_zip_name(unit, date_from, date_to))
     archive = CertificateArchive(requested_by_id=principal.learner.id, org_unit_id=unit.id,
-                                 date_from=form.date_from.data, date_to=form.date_to.data,
-                                 total=len(ids))
+                                 date_from=date_from, date_to=date_to, total=len(ids))
     get_session().add(archive)
     get_session().flush()
     outbox.enqueue(ARCHIVE_TASK, archive_id=archive.id)
     return redirect(url_for("lms.certificates.archive", archive_id=archive.id))
 
 
-def _zip_name(unit, form_or_archive) -> str:
-    date_from = getattr(form_or_archive.date_from, "data", form_or_archive.date_from)
-    date_to = getattr(form_or_archive.date_to, "data", form_or_archive.date_to)
+def _zip_name(unit, date_from, date_to) -> str:
     return f"Giấy chứng nhận {unit.code} {date_from:%d-%m-%Y} – {date_to:%d-%m-%Y}.zip"
 
 
@@ -79,6 +80,7 @@ def download_archive(archive_id: int):
         return redirect(url_for("lms.certificates.archive", archive_id=archive.id))
     unit = get_session().get(OrgUnit, archive.org_unit_id)
     response = send_file(io.BytesIO(archive.content), mimetype="application/zip",
-                         as_attachment=True, download_name=_zip_name(unit, archive))
+                         as_attachment=True, download_name=_zip_name(unit, archive.date_from,
+                                                                  archive.date_to))
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -41,3 +41,17 @@ def files_of(certificate: Certificate) -> list[CertificateFile]:
     return list(get_session().scalars(
         sa.select(CertificateFile).where(CertificateFile.certificate_id == certificate.id)
         .options(sa.orm.defer(CertificateFile.content)).order_by(CertificateFile.id)))
+
+
+def served_file(certificate_id: int, locale: str, *, with_content: bool):
+    """The current file of a certificate in ``locale`` for a download, as one row of plain
+    columns (no ORM object: nothing to track, nothing to expire), or None. The bytes are
+    read only ``with_content``: a browser asking "still the same?" gets its 304 from the
+    hash and the date alone, without the database handing over the PDF."""
+    columns = [CertificateFile.sha256, CertificateFile.size, CertificateFile.created_dt,
+               CertificateFile.storage_name]
+    if with_content:
+        columns.append(CertificateFile.content)
+    return get_session().execute(sa.select(*columns).where(
+        CertificateFile.certificate_id == certificate_id, CertificateFile.locale == locale,
+        CertificateFile.superseded_dt.is_(None))).one_or_none()

@@ -34,8 +34,15 @@ def write(name: str, data: bytes) -> None:
         raise
 
 
-def read(name: str) -> bytes:
-    path = directory() / name if directory() else None
+def path_of(name: str) -> Path:
+    """Where the stored file ``name`` is; MissingFile when it is not there. A download
+    streams from this path rather than reading the whole file into memory first."""
+    folder = directory()
+    path = folder / name if folder else None
     if path is None or not path.is_file():
         raise MissingFile(f"certificate file {name} is not in LMS_CERTIFICATE_DIRECTORY")
-    return path.read_bytes()
+    return path
+
+
+def read(name: str) -> bytes:
+    return path_of(name).read_bytes()

@@ -55,6 +55,9 @@ class LMSState:
     course_page_panels: Registry = field(default_factory=lambda: Registry("course-page panel"))
     #: Sources of the courses a person must take, with due dates (``lms.mandatory``).
     mandatory_courses: Registry = field(default_factory=lambda: Registry("mandatory-course source"))
+    #: Sources of named reporting periods (``lms.reporting_periods``), e.g. credits'
+    #: emulation periods offered on HR's certificate ZIP form.
+    reporting_periods: Registry = field(default_factory=lambda: Registry("reporting-period source"))
     #: The parent ``lms`` blueprint of this app; features nest theirs in it.
     blueprint: Any = None
     #: This app's ``flask lms`` command group; features add theirs (``lms.cli.add_command``).

@@ -10,6 +10,7 @@ def init_app(app, state) -> None:
     from lms.credits.blueprint import credits_blueprint
     from lms.credits.datasets import register_datasets
     from lms.credits.mandatory import TargetMandatoryCourses
+    from lms.credits.reporting_periods import EmulationReportingPeriods
     from lms.i18n import _l
     from lms.navigation import NavLink
 
@@ -52,6 +53,7 @@ def init_app(app, state) -> None:
     state.home_sections.register("credits", home_section)
     state.course_page_panels.register("credits", course_panel)
     state.mandatory_courses.register("credits", TargetMandatoryCourses())
+    state.reporting_periods.register("credits", EmulationReportingPeriods())
     register_datasets(state)
 
 

@@ -70,8 +70,8 @@ def test_files_can_live_in_a_shared_directory(app, client, login, db, learner, c
     stored = db.scalar(sa.select(CertificateFile).where(CertificateFile.certificate_id == certificate.id))
     assert stored.content is None and (folder / stored.storage_name).is_file()
     login("huong")
-    response = client.get(_url(certificate))
-    assert hashlib.sha256(response.data).hexdigest() == stored.sha256
+    with client.get(_url(certificate)) as response:  # streamed from the file: close it
+        assert hashlib.sha256(response.data).hexdigest() == stored.sha256
 
 
 def test_another_learner_gets_404_and_hr_only_within_their_subtree(
@@ -108,3 +108,38 @@ def test_the_course_page_links_a_completion_to_its_certificate(client, login, le
     login("huong")
     page = client.get(f"/courses/{course.code}").get_data(as_text=True)
     assert certificate.serial in page and 'href="/my-certificates"' in page
+
+
+def test_a_conditional_request_never_reads_the_pdf_bytes(app, client, login, db, learner, course,
+                                                         complete):
+    certificate = complete(learner, course)
+    stored = db.scalar(sa.select(CertificateFile).where(CertificateFile.certificate_id == certificate.id))
+    login("huong")
+    statements = []
+    engine = app.extensions["lms"].database.engine
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", seen)
+    try:
+        same = client.get(_url(certificate), headers={"If-None-Match": f'"{stored.sha256}"'})
+        file_reads = [s for s in statements if "lms_certificate_files" in s]
+        statements.clear()
+        changed = client.get(_url(certificate), headers={"If-None-Match": '"something-else"'})
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", seen)
+    assert same.status_code == 304 and same.data == b""
+    assert same.headers["ETag"] == f'"{stored.sha256}"'
+    assert same.headers["Cache-Control"] == "private, no-cache"
+    assert len(file_reads) == 1 and "content" not in file_reads[0].split("FROM")[0]
+    assert changed.status_code == 200 and changed.data == stored.content
+
+
+def test_a_range_request_gets_the_part_asked_for(client, login, db, learner, course, complete):
+    certificate = complete(learner, course)
+    stored = db.scalar(sa.select(CertificateFile).where(CertificateFile.certificate_id == certificate.id))
+    login("huong")
+    response = client.get(_url(certificate), headers={"Range": "bytes=0-99"})
+    assert response.status_code == 206 and response.data == stored.content[:100]
+    assert response.headers["Content-Range"] == f"bytes 0-99/{stored.size}"
