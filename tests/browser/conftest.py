@@ -63,7 +63,8 @@ def _seed() -> None:
     operations.create_account(learner, "hocvien", PASSWORD)
     # Each browser test signs in as its own person: language choices and progress of
     # one test must not leak into another.
-    for number, username in enumerate(("docgia", "thisinh", "tuhoc", "diemhoc", "ngoai"), start=2):
+    for number, username in enumerate(("docgia", "thisinh", "tuhoc", "diemhoc", "ngoai", "trangchu"),
+                                      start=2):
         person = operations.create_learner(full_name=f"Học Viên {number}", staff_code=f"NV0{number}",
                                            org_unit=museum)
         operations.create_account(person, username, PASSWORD)

@@ -88,7 +88,7 @@ def test_hr_goes_from_the_home_figures_to_who_has_not_completed(page, live_app, 
 
 
 def test_the_learner_home_shows_what_to_do_next(page, live_server, sign_in):
-    sign_in("hocvien")
+    sign_in("trangchu")  # their own person: "hocvien" may have chosen English in another test
     page.goto(f"{live_server}/")
     mandatory = page.locator("section", has=page.locator("#lms-mandatory-heading"))
     expect(mandatory).to_contain_text("hạn hoàn thành 30/06/")
