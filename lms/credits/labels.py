@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lms.credits import rules
-from lms.i18n import _l, localized
+from lms.i18n import _l, format_score, localized
 
 #: Chưa đạt / Đạt / Vượt.
 STATUS_LABELS = {rules.NOT_MET: _l("Not met"), rules.MET: _l("Met"), rules.EXCEEDED: _l("Exceeded")}
@@ -22,7 +22,9 @@ LEVEL_LABELS = {
 
 
 def percent(share) -> str:
-    """0.6667 → "66,7 %"; None → "—"."""
+    """A share as the reader's language writes it (``lms.i18n.format_score``): 0.6667 →
+    "66,6 %" in Vietnamese, "66.6%" in English, cut rather than rounded so a share just
+    under a threshold never reads as reaching it; None → "—"."""
     if share is None:
         return "—"
-    return f"{share * 100:.1f}".replace(".", ",") + " %"
+    return format_score(share * 100)

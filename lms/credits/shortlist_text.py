@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from lms.credits.labels import STATUS_LABELS
+from lms.credits.labels import STATUS_LABELS, percent
 from lms.credits.rules import format_credits
 from lms.credits.shortlist_rules import (
     CheckResult,
@@ -21,7 +21,7 @@ from lms.credits.shortlist_rules import (
     TitleKind,
     TitleList,
 )
-from lms.i18n import _, _l, format_day
+from lms.i18n import _, _l, format_day, format_score
 
 RATING_LABELS = {
     Rating.EXCELLENT: _l("Excellent completion of duties"),
@@ -51,16 +51,13 @@ QUOTA_BASE_LABELS = {
 
 
 def share_text(share) -> str:
-    """0.5 → "50 %"; 0.6667 → "66,7 %" (None: "—")."""
-    if share is None:
-        return "—"
-    value = (Decimal(share) * 100).quantize(Decimal("0.1"))
-    return format_credits(value) + " %"
+    """0.5 → "50 %", 0.6667 → "66,6 %" (``lms.credits.labels.percent``; None: "—")."""
+    return percent(share)
 
 
-def percent_text(percent: Decimal) -> str:
-    """A quota percentage as stored (15.00 → "15 %")."""
-    return format_credits(Decimal(percent)) + " %"
+def percent_text(percent_value: Decimal) -> str:
+    """A quota percentage as stored, in the reader's language (15.00 → "15 %", "15%")."""
+    return format_score(Decimal(percent_value))
 
 
 def _rating(level) -> str:

@@ -92,7 +92,7 @@ def test_hr_enters_inputs_and_reads_the_advisory_shortlist(page, live_server, si
     assert "Gợi ý tham khảo — Hội đồng Thi đua - Khen thưởng quyết định" in text
     assert "Lò Thị Hoa" in text and "Đáp ứng" in text and "Chưa đáp ứng" in text
     page.goto(f"{live_server}/credits/shortlist?title=CSTDCS")
-    assert "× 15 % = " in page.locator("#shortlist-quota").inner_text()
+    assert "× 15\u00a0% = " in page.locator("#shortlist-quota").inner_text()
     for size in WIDTHS:
         page.set_viewport_size(size)
         assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0

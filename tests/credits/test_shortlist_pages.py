@@ -176,7 +176,7 @@ def test_the_shortlist_shows_every_check_and_the_quota_with_its_rounding(
     page = client.get("/credits/shortlist?title=CSTDCS").get_data(as_text=True)
     assert "Gợi ý tham khảo — Hội đồng Thi đua - Khen thưởng quyết định" in page
     assert (
-        f"{count} người trong danh sách “Lao động tiên tiến” × 15 % = {quota} (làm tròn xuống)"
+        f"{count} người trong danh sách “Lao động tiên tiến” × 15\u00a0% = {quota} (làm tròn xuống)"
         in page
     )
     assert "Giả định" in page  # the quota is marked as an assumption to verify
@@ -199,7 +199,7 @@ def test_the_shortlist_shows_every_check_and_the_quota_with_its_rounding(
     english = client.get("/credits/shortlist?title=CSTDCS").get_data(as_text=True)
     assert "Advisory suggestion — the Emulation and Commendation Council decides" in english
     assert (
-        f"{count} inside the list for “Advanced worker” × 15 % = {quota} (rounded down)" in english
+        f"{count} inside the list for “Advanced worker” × 15% = {quota} (rounded down)" in english
     )
 
 
@@ -216,7 +216,7 @@ def test_missing_inputs_fail_their_checks_and_collectives_follow(
     assert "Xếp loại: chưa nhập" in page and "Kỷ luật: chưa nhập" in page
     collective = client.get("/credits/shortlist?title=TTLDTT").get_data(as_text=True)
     # 1 of 3 members is LĐTT (not more than 50 %), and two members' discipline is missing
-    assert "1 trên 3 thành viên được tính (33,3 %)" in collective
+    assert "1 trên 3 thành viên được tính (33,3\u00a0%)" in collective
     assert "chưa nhập kỷ luật của 2 thành viên" in collective
     assert "Chưa đủ điều kiện" in collective and unrated.full_name not in collective
 
@@ -283,7 +283,7 @@ def test_a_title_rule_change_is_audited_and_never_rewrites_credit_entries(
     page = client.get(f"/credits/shortlist?title=CSTDCS&unit={hoa.org_unit_id}").get_data(
         as_text=True
     )
-    assert "1 người đủ điều kiện × 20 % = 1 (làm tròn lên)" in page
+    assert "1 người đủ điều kiện × 20\u00a0% = 1 (làm tròn lên)" in page
 
 
 def test_a_bad_line_is_refused_in_vietnamese_and_nothing_is_saved(
