@@ -183,7 +183,7 @@ def _standings_rows(session, filters, scope) -> list:
     paths = None if scope.everything else scope.unit_paths
     rows = []
     for root in roots:
-        rows.extend(standings(period, root, scope_paths=paths).units)
+        rows.extend(standings(period, root, scope_paths=paths, people_page=1).units)
     return rows
 
 

@@ -117,21 +117,32 @@ def target_for(period_id: int, unit: OrgUnit | None, category: str | None) -> Ta
 
 
 def pick_target(targets, paths: dict[int, str], unit_path: str | None, category: str | None):
-    """:func:`target_for` without the database (also used per person by the standings)."""
-    best, best_key = None, None
-    for target in targets:
+    """:func:`target_for` without the database: the first of :func:`targets_by_specificity`
+    that applies to the unit and category (the standings say the same in SQL)."""
+    for target in targets_by_specificity(targets, paths):
         if target.category is not None and target.category != category:
             continue
-        depth = 0
-        if target.org_unit_id is not None:
-            path = paths.get(target.org_unit_id)
-            if unit_path is None or path is None or not unit_path.startswith(path):
-                continue
-            depth = path.count("/")
-        key = (depth, target.category is not None, -target.id)
-        if best_key is None or key > best_key:
-            best, best_key = target, key
-    return best
+        if target.org_unit_id is not None and (
+            unit_path is None or not unit_path.startswith(paths[target.org_unit_id])
+        ):
+            continue
+        return target
+    return None
+
+
+def targets_by_specificity(targets, paths: dict[int, str]) -> list:
+    """The targets that can apply, the most specific first: the deepest unit, then one
+    naming a category over one for every category, then the oldest. A target whose unit
+    is unknown (``paths`` lacks it) applies to nobody."""
+    usable = [t for t in targets if t.org_unit_id is None or t.org_unit_id in paths]
+    return sorted(
+        usable,
+        key=lambda t: (
+            -(paths[t.org_unit_id].count("/") if t.org_unit_id is not None else 0),
+            t.category is None,
+            t.id,
+        ),
+    )
 
 
 def mandatory_due(target: Target | None) -> dict[str, dt.date]:

@@ -16,6 +16,13 @@ Ranking and tie-breaks:
 - units: the share of members meeting the target, then credits per member (so a small
   unit is not outweighed by a big one), then more members counted, then unit code; a
   unit with nobody counted comes last, without a share.
+
+How it is computed: one statement over the members of the subtree (a CTE with each
+person's credits, whether they count, and their status against their own target, the
+target picked in SQL as :func:`lms.credits.queries.pick_target` picks it), grouped for the
+unit numbers and the ranks, and ordered for the one page of people shown. Python builds
+only the rows of that page (``bench/standings.py`` measures it against a plain
+aggregate).
 """
 
 from __future__ import annotations
@@ -30,10 +37,11 @@ from sqlalchemy.orm import selectinload
 
 from courses.models import CourseCompletion
 from lms.accounts.models import Learner, OrgUnit, OrgUnitMembership
+from lms.accounts.queries import given_name_key as given_name_sql
 from lms.accounts.queries import org_units_in_tree_order, subtree_unit_ids_on
 from lms.credits import queries
 from lms.credits import rules as credit_rules
-from lms.credits.models import CreditEntry, EmulationPeriod, EntryKind, Target
+from lms.credits.models import Credits, CreditEntry, EmulationPeriod, EntryKind, Target
 from lms.dates import add_months, start_of_day
 from lms.db import get_session
 
@@ -93,16 +101,17 @@ class Standings:
     units: list[UnitRow] = field(default_factory=list)
     #: (label, value) of completions credited per month, in month order.
     month_rows: list[tuple[str, Decimal]] = field(default_factory=list)
+    #: Everyone ranked (``people`` may hold one page of them).
+    people_total: int = 0
+    people_page: int = 1
+    page_size: int = 50
+
+    @property
+    def people_pages(self) -> int:
+        return max((self.people_total + self.page_size - 1) // self.page_size, 1)
 
     def unit_chart_rows(self) -> list[tuple[str, Decimal]]:
         return [(row.unit.code, row.credits) for row in self.units]
-
-
-def given_name_key(search_name: str) -> tuple[str, str]:
-    """Vietnamese HR order: given name (the last word), then the full name, both read
-    from the diacritics-free ``search_name``."""
-    words = search_name.rsplit(" ", 1)
-    return (words[-1], search_name)
 
 
 # --- scope ------------------------------------------------------------------------------
@@ -143,6 +152,10 @@ def membership_day(period: EmulationPeriod, today: dt.date | None) -> dt.date:
     )
 
 
+#: People per page of the standings (the page ranks everyone, and shows this many).
+PEOPLE_PAGE_SIZE = 50
+
+
 def standings(
     period: EmulationPeriod,
     root: OrgUnit,
@@ -150,10 +163,13 @@ def standings(
     scope_paths: tuple[str, ...] | None = None,
     today: dt.date | None = None,
     months: bool = True,
+    people_page: int | None = None,
+    page_size: int = PEOPLE_PAGE_SIZE,
 ) -> Standings:
     """People and units of ``root``'s subtree as it was on the period's cut-off (or
     today, before it). ``scope_paths`` (HR) keeps only units inside those subtrees of
-    today's tree."""
+    today's tree. ``people_page`` (from 1) keeps one page of the ranked people (the
+    page); None keeps everyone (the shortlist)."""
     session = get_session()
     day = membership_day(period, today)
     tree = subtree_unit_ids_on(root.id, day)
@@ -166,48 +182,8 @@ def standings(
             )
         )
     units = {unit.id: unit for unit in session.scalars(unit_query)}
-    unit_ids = list(units)
-    if not unit_ids:
+    if not units:
         return Standings(period)
-    # The bulk reads run as Core statements on the session's connection: plain rows, none
-    # of the ORM's per-row work (3× faster on 30,000 people, bench/standings.py).
-    core = session.connection()
-    members = core.execute(
-        sa.select(
-            Learner.id,
-            Learner.full_name,
-            Learner.search_name,
-            Learner.category,
-            Learner.hired_on,
-            Learner.is_active,
-            OrgUnitMembership.org_unit_id,
-        )
-        .join(OrgUnitMembership, OrgUnitMembership.learner_id == Learner.id)
-        .where(
-            OrgUnitMembership.org_unit_id.in_(unit_ids),
-            OrgUnitMembership.valid_from <= day,
-            sa.or_(OrgUnitMembership.valid_to.is_(None), OrgUnitMembership.valid_to > day),
-        )
-    ).all()
-    members_in = sa.select(OrgUnitMembership.learner_id).where(
-        OrgUnitMembership.org_unit_id.in_(unit_ids),
-        OrgUnitMembership.valid_from <= day,
-        sa.or_(OrgUnitMembership.valid_to.is_(None), OrgUnitMembership.valid_to > day),
-    )
-    totals = dict(
-        core.execute(
-            sa.select(CreditEntry.learner_id, sa.func.sum(CreditEntry.awarded_value))
-            .where(CreditEntry.period_id == period.id, CreditEntry.learner_id.in_(members_in))
-            .group_by(CreditEntry.learner_id)
-        ).all()
-    )
-    unit_credits = dict(
-        core.execute(
-            sa.select(CreditEntry.org_unit_id, sa.func.sum(CreditEntry.awarded_value))
-            .where(CreditEntry.period_id == period.id, CreditEntry.org_unit_id.in_(unit_ids))
-            .group_by(CreditEntry.org_unit_id)
-        ).all()
-    )
     targets = session.scalars(
         sa.select(Target)
         .where(Target.period_id == period.id)
@@ -220,116 +196,243 @@ def standings(
             )
         ).all()
     )
-    done = _mandatory_done(
-        core, period, members_in, {c.course_code for t in targets for c in t.mandatory_courses}
+    people = _people_statement(
+        period,
+        units,
+        day,
+        targets,
+        target_paths,
+        whole_tree=root.parent_id is None and scope_paths is None,
     )
+    # Everything below is set-based: the database counts members and those meeting
+    # the target per unit, and ranks people; Python only builds the rows shown.
+    core = session.connection()
+    unit_counts, by_total, shown = _count_and_rank(core, people, people_page, page_size)
+    ahead, more = {}, 0
+    for total in sorted(by_total, reverse=True):
+        ahead[total] = more
+        more += by_total[total]
+    unit_credits = dict(
+        core.execute(
+            sa.select(CreditEntry.org_unit_id, sa.func.sum(CreditEntry.awarded_value))
+            .where(CreditEntry.period_id == period.id, CreditEntry.org_unit_id.in_(list(units)))
+            .group_by(CreditEntry.org_unit_id)
+        ).all()
+    )
+    result = Standings(
+        period,
+        units=_unit_rows(units, unit_counts, unit_credits, targets, target_paths),
+        people_total=sum(counts[2] for counts in unit_counts.values()),
+        people_page=people_page or 1,
+        page_size=page_size,
+    )
+    if people_page is not None and people_page > result.people_pages:
+        # A page past the end shows the last one (a second query, on this rare path only).
+        result.people_page = result.people_pages
+        _counts, _totals, shown = _count_and_rank(core, people, result.people_page, page_size)
+    result.people = [
+        PersonRow(
+            row.learner_id,
+            row.full_name,
+            row.search_name,
+            units[row.org_unit_id],
+            row.total,
+            row.status,
+            bool(row.counted),
+            rank=ahead[row.total] + 1,  # equal credits share a rank: 1 + how many have more
+            hired_on=row.hired_on,
+            is_active=bool(row.is_active),
+        )
+        for row in shown
+    ]
+    if months:
+        result.month_rows = _months(period, list(units))
+    return result
+
+
+def _people_statement(period, units, day, targets, target_paths, *, whole_tree: bool):
+    """A CTE of every member of ``units`` on ``day``: credits of the period (to the cent),
+    whether they count in the shares, and their status against their own target.
+
+    The target is :func:`queries.pick_target` said in SQL: the first of
+    :func:`queries.targets_by_specificity` whose unit subtree and category fit the
+    member, as one CASE over the few targets of the period."""
+    on_day = sa.and_(
+        OrgUnitMembership.org_unit_id.in_(list(units)),
+        OrgUnitMembership.valid_from <= day,
+        sa.or_(OrgUnitMembership.valid_to.is_(None), OrgUnitMembership.valid_to > day),
+    )
+    members_in = sa.select(OrgUnitMembership.learner_id).where(on_day)
+    # Each member's credits of the period. For a whole tree, one ordered pass over the
+    # period's ledger; for a subtree, only its members' entries (a seek each), so a
+    # department's page does not cost the province's.
+    in_ledger = CreditEntry.period_id == period.id
+    if not whole_tree:
+        in_ledger = sa.and_(in_ledger, CreditEntry.learner_id.in_(members_in))
+    totals = (
+        sa.select(
+            CreditEntry.learner_id.label("learner_id"),
+            sa.func.sum(CreditEntry.awarded_value).label("total"),
+        )
+        .where(in_ledger)
+        .group_by(CreditEntry.learner_id)
+        .cte("totals")
+    )
+    query = (
+        sa.select(
+            Learner.id.label("learner_id"),
+            Learner.full_name.label("full_name"),
+            Learner.search_name.label("search_name"),
+            Learner.hired_on.label("hired_on"),
+            Learner.is_active.label("is_active"),
+            OrgUnitMembership.org_unit_id.label("org_unit_id"),
+        )
+        .join(OrgUnitMembership, OrgUnitMembership.learner_id == Learner.id)
+        .outerjoin(totals, totals.c.learner_id == Learner.id)
+        .where(on_day)
+    )
+    # Rounded to the cent in SQL: SQLite sums REALs, and 0.7 + 0.1 must equal 0.8 both
+    # for the target and for a shared rank.
+    total = sa.type_coerce(sa.func.round(sa.func.coalesce(totals.c.total, 0), 2), Credits)
+    finished: dict[tuple[str, ...], sa.ColumnElement] = {}
+    branches = []
+    ordered = queries.targets_by_specificity(targets, target_paths)
+    if any(t.org_unit_id is not None for t in ordered):
+        query = query.join(OrgUnit, OrgUnit.id == OrgUnitMembership.org_unit_id)
+    for target in ordered:
+        fits = []
+        if target.category is not None:
+            fits.append(sa.type_coerce(Learner.category, sa.String) == target.category)
+        if target.org_unit_id is not None:
+            fits.append(OrgUnit.path.startswith(target_paths[target.org_unit_id], autoescape=True))
+        codes = tuple(sorted(c.course_code for c in target.mandatory_courses))
+        if codes and codes not in finished:
+            done = _done_every(period, members_in, codes).cte(f"done_{len(finished) + 1}")
+            query = query.outerjoin(done, done.c.learner_id == Learner.id)
+            finished[codes] = done.c.learner_id.is_not(None)
+        shortfall = total < target.min_credits
+        if codes:
+            shortfall = sa.or_(shortfall, sa.not_(finished[codes]))
+        status = sa.case(
+            (shortfall, credit_rules.NOT_MET),
+            *(
+                ((total >= target.exceeding_credits, credit_rules.EXCEEDED),)
+                if target.exceeding_credits is not None
+                else ()
+            ),
+            else_=credit_rules.MET,
+        )
+        branches.append((sa.and_(sa.true(), *fits), status))
     newest_hire = (
         add_months(period.cutoff_on, -period.new_member_months)
         if period.new_member_months
         else None
     )
-    # The target's terms per (unit, category): a few hundred pairs, not one lookup (and no
-    # ORM attribute read) per person. Who has done all of a target's mandatory courses is
-    # one set per distinct list of courses, so each person costs a set lookup.
-    terms: dict[tuple[int, str | None], tuple] = {}
-    done_all: dict[tuple[str, ...], set[int] | None] = {}
-    people = []
-    for row in members:
-        category = row.category.value if row.category else None
-        key = (row.org_unit_id, category)
-        if key not in terms:
-            target = queries.pick_target(
-                targets, target_paths, units[row.org_unit_id].path, category
-            )
-            mandatory = tuple(sorted(c.course_code for c in target.mandatory_courses)) if target else ()
-            if mandatory not in done_all:
-                done_all[mandatory] = _done_every(done, mandatory)
-            terms[key] = (
-                target is not None,
-                target.min_credits if target else None,
-                target.exceeding_credits if target else None,
-                done_all[mandatory],
-            )
-        has_target, min_credits, exceeding_credits, finished = terms[key]
-        total = totals.get(row.id) or ZERO
-        status = None
-        if has_target:
-            mandatory_ok = finished is None or row.id in finished
-            status = credit_rules.target_status(total, min_credits, exceeding_credits, mandatory_ok)
-        counted = row.is_active and not (
-            newest_hire and row.hired_on and row.hired_on > newest_hire
+    counted = (
+        sa.and_(
+            Learner.is_active,
+            sa.not_(sa.and_(Learner.hired_on.is_not(None), Learner.hired_on > newest_hire)),
         )
-        people.append(
-            PersonRow(
-                row.id,
-                row.full_name,
-                row.search_name,
-                units[row.org_unit_id],
-                total,
-                status,
-                bool(counted),
-                hired_on=row.hired_on,
-                is_active=bool(row.is_active),
-            )
-        )
-    _rank_people(people)
-    result = Standings(
-        period, people=people, units=_unit_rows(units, people, unit_credits, targets, target_paths)
+        if newest_hire
+        else Learner.is_active
     )
-    if months:
-        result.month_rows = _months(period, unit_ids)
-    return result
+    return query.add_columns(
+        total.label("total"),
+        sa.case((counted, 1), else_=0).label("counted"),
+        (sa.case(*branches, else_=sa.null()) if branches else sa.null()).label("status"),
+    ).cte("people")
 
 
-def _done_every(done: set[tuple[int, str]], codes: tuple[str, ...]) -> set[int] | None:
-    """The learners with a completion of each of ``codes`` (None: no course asked)."""
-    if not codes:
-        return None
-    by_code: dict[str, set[int]] = defaultdict(set)
-    for learner_id, code in done:
-        by_code[code].add(learner_id)
-    return set.intersection(*(by_code[code] for code in codes))
-
-
-def _mandatory_done(core, period, members_in, codes) -> set[tuple[int, str]]:
-    if not codes:
-        return set()
-    return set(
-        core.execute(
-            sa.select(CourseCompletion.learner_id, CourseCompletion.course_code)
-            .distinct()
-            .where(
-                CourseCompletion.learner_id.in_(members_in),
-                CourseCompletion.course_code.in_(codes),
-                CourseCompletion.completed_dt >= start_of_day(period.starts_on),
-                CourseCompletion.completed_dt < start_of_day(period.ends_on + dt.timedelta(days=1)),
-            )
-        ).all()
+def _done_every(period, members_in, codes: tuple[str, ...]) -> sa.Select:
+    """The learners with a completion in the period of each of ``codes``."""
+    return (
+        sa.select(CourseCompletion.learner_id.label("learner_id"))
+        .where(
+            CourseCompletion.learner_id.in_(members_in),
+            CourseCompletion.course_code.in_(codes),
+            CourseCompletion.completed_dt >= start_of_day(period.starts_on),
+            CourseCompletion.completed_dt < start_of_day(period.ends_on + dt.timedelta(days=1)),
+        )
+        .group_by(CourseCompletion.learner_id)
+        .having(sa.func.count(sa.distinct(CourseCompletion.course_code)) == len(codes))
     )
 
 
-def _rank_people(people: list[PersonRow]) -> None:
-    people.sort(key=lambda row: (-row.total, *given_name_key(row.search_name), row.learner_id))
-    for position, row in enumerate(people, start=1):
-        row.rank = (
-            people[position - 2].rank
-            if position > 1 and people[position - 2].total == row.total
-            else position
-        )
+def _count_and_rank(core, people, page: int | None, size: int):
+    """One statement over the members (the database works the CTE out once):
+
+    - part 0, grouped by unit and credits: per unit, those counted in the shares, those
+      meeting the target and everyone; and how many people have each total (the ranks);
+    - part 1, the people in order (credits, then given name, full name and id): one
+      page of them, or all when ``page`` is None.
+
+    Returns ({unit id: [counted, meeting, everyone]}, {total: people}, the people rows)."""
+    given = given_name_sql(people.c.search_name).label("given")
+    meets = sa.and_(
+        people.c.counted == 1, people.c.status.in_((credit_rules.MET, credit_rules.EXCEEDED))
+    )
+    counts = sa.select(
+        sa.literal(0).label("part"),
+        people.c.org_unit_id,
+        people.c.total,
+        sa.func.sum(people.c.counted).label("counted"),
+        sa.func.sum(sa.case((meets, 1), else_=0)).label("meeting"),
+        sa.func.count().label("everyone"),
+        # typed NULLs: PostgreSQL matches the two parts' columns by type
+        _none(sa.Integer, "learner_id"),
+        _none(sa.String, "full_name"),
+        _none(sa.String, "search_name"),
+        _none(sa.String, "given"),
+        _none(sa.Date, "hired_on"),
+        _none(sa.Boolean, "is_active"),
+        _none(sa.String, "status"),
+    ).group_by(people.c.org_unit_id, people.c.total)
+    ordered = sa.select(
+        sa.literal(1).label("part"),
+        people.c.org_unit_id,
+        people.c.total,
+        people.c.counted,
+        _none(sa.BigInteger, "meeting"),
+        _none(sa.BigInteger, "everyone"),
+        people.c.learner_id,
+        people.c.full_name,
+        people.c.search_name,
+        given,
+        people.c.hired_on,
+        people.c.is_active,
+        people.c.status,
+    ).order_by(people.c.total.desc(), given, people.c.search_name, people.c.learner_id)
+    if page is not None:
+        ordered = ordered.limit(size).offset((page - 1) * size)
+    both = sa.union_all(counts, sa.select(ordered.subquery())).subquery()
+    statement = sa.select(both).order_by(
+        both.c.part, both.c.total.desc(), both.c.given, both.c.search_name, both.c.learner_id
+    )
+    unit_counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    by_total: dict[Decimal, int] = defaultdict(int)
+    shown = []
+    for row in core.execute(statement):
+        if row.part == 1:
+            shown.append(row)
+            continue
+        numbers = unit_counts[row.org_unit_id]
+        numbers[0] += row.counted
+        numbers[1] += row.meeting
+        numbers[2] += row.everyone
+        by_total[row.total] += row.everyone
+    return unit_counts, by_total, shown
 
 
-def _unit_rows(units, people, unit_credits, targets, target_paths) -> list[UnitRow]:
-    counted, meeting = defaultdict(int), defaultdict(int)
-    for row in people:
-        if row.counted:
-            counted[row.unit.id] += 1
-            if row.status in (credit_rules.MET, credit_rules.EXCEEDED):
-                meeting[row.unit.id] += 1
+def _none(kind, name: str):
+    return sa.cast(sa.null(), kind).label(name)
+
+
+def _unit_rows(units, unit_counts, unit_credits, targets, target_paths) -> list[UnitRow]:
     rows = [
         UnitRow(
             unit,
-            counted[unit.id],
-            meeting[unit.id],
+            int(unit_counts.get(unit.id, (0, 0, 0))[0] or 0),
+            int(unit_counts.get(unit.id, (0, 0, 0))[1] or 0),
             unit_credits.get(unit.id) or ZERO,
             queries.pick_target(targets, target_paths, unit.path, None),
         )

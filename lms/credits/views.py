@@ -11,6 +11,7 @@ from lms.credits import standings as standing_queries
 from lms.credits.labels import LEVEL_LABELS, STATUS_LABELS, percent, reason_text
 from lms.credits.rules import format_credits
 from lms.dates import today
+from lms.forms import page_argument
 from lms.i18n import _
 
 
@@ -59,7 +60,9 @@ def standings():
             periods=queries.all_periods(),
         )
     scope = None if principal.is_admin else tuple(principal.hr_unit_paths)
-    table = standing_queries.standings(period, root, scope_paths=scope, today=today())
+    table = standing_queries.standings(
+        period, root, scope_paths=scope, today=today(), people_page=page_argument()
+    )
     return render_template(
         "lms/credits/standings.html",
         period=period,

@@ -75,6 +75,31 @@ def test_hr_sees_only_their_subtree_in_the_standings(
     assert client.get("/credits/standings?unit=abc").status_code == 404
 
 
+def test_the_standings_page_shows_people_a_page_at_a_time(
+    client, login, seeded, create_unit, create_learner, db
+):
+    """Everyone is ranked, the page shows 50 of them with a pager that keeps the unit and
+    period, and a page past the end shows the last one."""
+    unit = create_unit("DONG")
+    for number in range(55):
+        create_learner(f"Người Thứ {number:02d}", unit=unit)
+    create_learner("Quản Trị", username="admin-s", roles=[Role.ADMIN])
+    seeded.cutoff_on = seeded.ends_on
+    db.commit()
+    login("admin-s")
+    first = client.get(f"/credits/standings?unit={unit.id}").get_data(as_text=True)
+    assert "Người thứ 1–50 trong tổng số 55 người." in first
+    assert first.count("Người Thứ ") == 50
+    assert f"unit={unit.id}" in first and "page=2" in first and 'rel="next"' in first
+    second = client.get(f"/credits/standings?unit={unit.id}&page=2").get_data(as_text=True)
+    assert "Người thứ 51–55 trong tổng số 55 người." in second
+    assert second.count("Người Thứ ") == 5 and 'rel="prev"' in second
+    # given-name order: "Thứ 00" … "Thứ 54" all share the given name; the full name decides
+    assert "Người Thứ 54" in second and "Người Thứ 49" in first
+    beyond = client.get(f"/credits/standings?unit={unit.id}&page=9").get_data(as_text=True)
+    assert "Người thứ 51–55 trong tổng số 55 người." in beyond
+
+
 def test_an_admin_rule_change_is_audited_and_never_rewrites_past_entries(
     app, client, login, signed_in, seeded, hoa, course, create_learner, db, app_context
 ):

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from courses.models import Course, CourseCompletion, Topic
 from lms.accounts.models import (
     Learner,
+    LearnerCategory,
     MembershipSource,
     OrgUnit,
     OrgUnitMembership,
@@ -269,3 +270,62 @@ def test_a_transfer_mid_period_leaves_the_credits_with_the_old_unit(app, db, app
             ] == "G2"
         finally:
             nested.rollback()
+
+
+CATEGORIES = st.sampled_from([None, "can_bo", "cong_chuc", "vien_chuc", "nguoi_lao_dong"])
+
+
+@settings(max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(world=worlds(), categories=st.lists(CATEGORIES, min_size=8, max_size=8))
+def test_each_person_is_judged_by_their_own_target(app, db, app_context, world, categories):
+    """With targets for a subtree, a category, and both, the status the standings give
+    each person (in SQL) is the one their own target gives in Python
+    (``queries.pick_target`` and ``rules.target_status``), and the pages of people put
+    together are the whole ranked list."""
+    from lms.credits import queries
+    from lms.credits.rules import target_status
+    from lms.credits.standings import standings
+
+    with app_context(), app.test_request_context("/"):
+        nested = db.begin_nested()
+        try:
+            units, period = build(db, world)
+            learners = db.query(Learner).filter(Learner.search_name.like("nguoi %")).all()
+            for learner in learners:
+                drawn = categories[int(learner.search_name.split()[1])]
+                learner.category = LearnerCategory(drawn) if drawn else None
+            sub = units[1]
+            extra = [
+                Target(period_id=period.id, org_unit_id=sub.id, scope_key=f"{sub.id}:*",
+                       min_credits=1, exceeding_credits=3),
+                Target(period_id=period.id, category="cong_chuc", scope_key="*:cong_chuc",
+                       min_credits=Decimal("5.5")),
+                Target(period_id=period.id, org_unit_id=sub.id, category="vien_chuc",
+                       scope_key=f"{sub.id}:vien_chuc", min_credits=0, exceeding_credits=2),
+            ]
+            db.add_all(extra)
+            db.flush()
+            db.add(TargetCourse(target_id=extra[0].id, course_code="MAN02", due_on=END))
+            db.flush()
+            done = {f"nguoi {number}": person["done"] for number, person in enumerate(world["people"])}
+            table = standings(period, units[0])
+            by_id = {learner.id: learner for learner in learners}
+            for row in table.people:
+                learner = by_id[row.learner_id]
+                category = learner.category.value if learner.category else None
+                target = queries.target_for(period.id, row.unit, category)
+                codes = {course.course_code for course in target.mandatory_courses}
+                expected = target_status(row.total, target.min_credits, target.exceeding_credits,
+                                         codes <= done[row.search_name])
+                assert row.status == expected, (row.full_name, category, row.unit.code)
+            pages = []
+            for number in range(1, max(-(-len(table.people) // 3), 1) + 1):
+                part = standings(period, units[0], people_page=number, page_size=3)
+                assert part.people_total == len(table.people)
+                pages.extend(part.people)
+            assert [(r.learner_id, r.rank) for r in pages] == [
+                (r.learner_id, r.rank) for r in table.people
+            ]
+        finally:
+            nested.rollback()
+            db.expunge_all()  # objects loaded inside the savepoint would clash next time
