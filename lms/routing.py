@@ -12,6 +12,7 @@ from flask import Flask, redirect, request, url_for
 from werkzeug.routing import IntegerConverter
 
 from lms import compression, config, i18n
+from lms.forms import csrf_hidden_field
 from lms.db import MAX_ID, committing
 from lms.extension import LMSState
 from lms.templating import STATIC_DIR, TemplatedBlueprint
@@ -97,9 +98,9 @@ def _hash_static_names(endpoint: str, values: dict) -> None:
     """``url_for("lms.static", filename="lms.css")`` names the file by its content
     (``lms.assets``): templates write plain names, browsers cache each version a year."""
     if endpoint == "lms.static" and "filename" in values:
-        from lms.assets import hashed_name
+        from lms.assets import recent_hashed_name
 
-        values["filename"] = hashed_name(STATIC_DIR, values["filename"])
+        values["filename"] = recent_hashed_name(STATIC_DIR, values["filename"])
 
 
 def register_blueprints(app: Flask, state: LMSState) -> None:
@@ -231,9 +232,11 @@ def _template_context() -> dict:
         "format_number": i18n.format_number,
         "localized": i18n.localized,
         "csrf_field": _csrf_field,
+        "lms_csrf_field": csrf_hidden_field,
         "lms_nav_links": lambda section: [
             link for link in current_app.extensions["lms"].nav_links.values()
             if link.section == section and (link.permission is None or can(principal, link.permission))],
+        # Kept for hosts' template overrides; the LMS's own header uses lms_csrf_field.
         "lms_language_form": _language_form,
         "lms_logout_form": _logout_form,
     }
