@@ -233,13 +233,28 @@ def _template_context() -> dict:
         "localized": i18n.localized,
         "csrf_field": _csrf_field,
         "lms_csrf_field": csrf_hidden_field,
-        "lms_nav_links": lambda section: [
-            link for link in current_app.extensions["lms"].nav_links.values()
-            if link.section == section and (link.permission is None or can(principal, link.permission))],
+        "lms_nav_links": lambda section: _nav_links(principal, section),
         # Kept for hosts' template overrides; the LMS's own header uses lms_csrf_field.
         "lms_language_form": _language_form,
         "lms_logout_form": _logout_form,
     }
+
+
+def _nav_links(principal, section: str) -> list:
+    """The menu links ``principal`` may follow in ``section``, worked out once per request:
+    the header writes the menu twice (phone and wide screen), and every template of a
+    page (the home page's sections too) gets this context."""
+    from flask import current_app, g
+
+    from lms.policy import can
+
+    memo = g.setdefault("lms_nav_links", {})
+    learner = principal.learner
+    key = (learner.id if learner is not None else None, principal.roles, principal.hr_unit_paths, section)
+    if key not in memo:
+        memo[key] = [link for link in current_app.extensions["lms"].nav_links.values()
+                     if link.section == section and (link.permission is None or can(principal, link.permission))]
+    return memo[key]
 
 
 def _csrf_field(form):
