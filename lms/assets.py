@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -48,6 +49,27 @@ def hashed_name(folder: Path, filename: str) -> str:
     if not dot or "/" in suffix:
         return f"{filename}.{digest}"
     return f"{stem}.{digest}.{suffix}"
+
+
+#: Seconds a built name is reused before the file is looked at again: pages name three
+#: files each, and a stat and a path resolve per name cost more than the rest of the
+#: URL; an edited file still gets its new name within this delay, without a restart.
+RECHECK_SECONDS = 2.0
+_recent: dict[tuple[Path, str], tuple[float, str]] = {}
+
+
+def recent_hashed_name(folder: Path, filename: str) -> str:
+    """:func:`hashed_name`, remembered for :data:`RECHECK_SECONDS` (the URL builder's)."""
+    key = (folder, filename)
+    now = time.monotonic()
+    seen = _recent.get(key)
+    if seen is not None and now - seen[0] < RECHECK_SECONDS:
+        return seen[1]
+    name = hashed_name(folder, filename)
+    if len(_recent) > 256:  # templates name a handful of files; never let it grow
+        _recent.clear()
+    _recent[key] = (now, name)
+    return name
 
 
 def split_hashed_name(folder: Path, requested: str) -> tuple[str, bool]:

@@ -231,12 +231,27 @@ def write_during_read_request() -> Iterator[Session]:
         raise
     finally:
         session.close()
+        g.pop("_lms_read_memo", None)  # what it remembered was read before this write
         if outer is None:
             g.pop("_lms_session", None)
         else:
             g._lms_session = outer
             outer.commit()
             outer.expire_all()
+
+
+def once_per_read_request(key, compute):
+    """``compute()`` once per GET (HEAD …) request for ``key``, then the same value: two
+    sections of a page asking the same question (the learner home's courses and credits
+    both need the learner's credits progress) run its statements once. In a writing
+    request, and outside requests, it is computed each time, since a write may change
+    the answer; :func:`write_during_read_request` forgets what was remembered."""
+    if not is_read_request():
+        return compute()
+    memo = g.setdefault("_lms_read_memo", {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def is_read_request() -> bool:

@@ -8,7 +8,9 @@ strings read outside a form go through :func:`page_argument`.
 from __future__ import annotations
 
 from flask import current_app
+from markupsafe import Markup
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 from flask_wtf.file import FileSize
 from wtforms import DateField
 from wtforms.validators import Length
@@ -63,6 +65,19 @@ class LmsForm(FlaskForm):
 class ButtonForm(LmsForm):
     """A POST with nothing but the CSRF token: enrol, mark done, publish, deactivate,
     revoke, start or submit an attempt, sign out … The one form of its kind."""
+
+
+def csrf_hidden_field() -> Markup:
+    """The CSRF hidden input of a form that holds nothing else (sign out, the language
+    switch on every page), without building and rendering a WTForms form: the same
+    token (Flask-WTF's ``generate_csrf``, cached per request, checked on POST by the
+    form the view builds), the same markup as the form's field rendered without an id,
+    nothing when CSRF is off (as the form would have no such field)."""
+    config = current_app.config
+    if not config.get("WTF_CSRF_ENABLED", True):
+        return Markup("")
+    return Markup('<input name="%s" type="hidden" value="%s">') % (
+        config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), generate_csrf())
 
 
 def upload_size(form, field) -> None:

@@ -12,6 +12,7 @@ from flask import Flask, redirect, request, url_for
 from werkzeug.routing import IntegerConverter
 
 from lms import compression, config, i18n
+from lms.forms import csrf_hidden_field
 from lms.db import MAX_ID, committing
 from lms.extension import LMSState
 from lms.templating import STATIC_DIR, TemplatedBlueprint
@@ -97,9 +98,9 @@ def _hash_static_names(endpoint: str, values: dict) -> None:
     """``url_for("lms.static", filename="lms.css")`` names the file by its content
     (``lms.assets``): templates write plain names, browsers cache each version a year."""
     if endpoint == "lms.static" and "filename" in values:
-        from lms.assets import hashed_name
+        from lms.assets import recent_hashed_name
 
-        values["filename"] = hashed_name(STATIC_DIR, values["filename"])
+        values["filename"] = recent_hashed_name(STATIC_DIR, values["filename"])
 
 
 def register_blueprints(app: Flask, state: LMSState) -> None:
@@ -231,12 +232,29 @@ def _template_context() -> dict:
         "format_number": i18n.format_number,
         "localized": i18n.localized,
         "csrf_field": _csrf_field,
-        "lms_nav_links": lambda section: [
-            link for link in current_app.extensions["lms"].nav_links.values()
-            if link.section == section and (link.permission is None or can(principal, link.permission))],
+        "lms_csrf_field": csrf_hidden_field,
+        "lms_nav_links": lambda section: _nav_links(principal, section),
+        # Kept for hosts' template overrides; the LMS's own header uses lms_csrf_field.
         "lms_language_form": _language_form,
         "lms_logout_form": _logout_form,
     }
+
+
+def _nav_links(principal, section: str) -> list:
+    """The menu links ``principal`` may follow in ``section``, worked out once per request:
+    the header writes the menu twice (phone and wide screen), and every template of a
+    page (the home page's sections too) gets this context."""
+    from flask import current_app, g
+
+    from lms.policy import can
+
+    memo = g.setdefault("lms_nav_links", {})
+    learner = principal.learner
+    key = (learner.id if learner is not None else None, principal.roles, principal.hr_unit_paths, section)
+    if key not in memo:
+        memo[key] = [link for link in current_app.extensions["lms"].nav_links.values()
+                     if link.section == section and (link.permission is None or can(principal, link.permission))]
+    return memo[key]
 
 
 def _csrf_field(form):

@@ -113,3 +113,16 @@ def test_hash_follows_the_bytes(tmp_path):
     assert first != second and first.startswith("site.") and first.endswith(".css")
     assert hashed_name(tmp_path, "missing.css") == "missing.css"
     assert hashed_name(tmp_path, "../etc/passwd") == "../etc/passwd"
+
+
+def test_the_url_builder_sees_an_edited_file_after_the_recheck_delay(tmp_path, monkeypatch):
+    from lms import assets
+
+    (tmp_path / "site.css").write_text("a{}", encoding="utf-8")
+    clock = [1000.0]
+    monkeypatch.setattr(assets.time, "monotonic", lambda: clock[0])
+    first = assets.recent_hashed_name(tmp_path, "site.css")
+    (tmp_path / "site.css").write_text("b{color:red}", encoding="utf-8")
+    assert assets.recent_hashed_name(tmp_path, "site.css") == first  # remembered, no stat
+    clock[0] += assets.RECHECK_SECONDS
+    assert assets.recent_hashed_name(tmp_path, "site.css") == hashed_name(tmp_path, "site.css") != first

@@ -72,11 +72,16 @@ def _load_principal() -> Principal:
 
 
 def principal_for(learner: Learner) -> Principal:
-    rows = get_session().execute(
-        sa.select(RoleGrant.role, OrgUnit.path)
-        .outerjoin(OrgUnit, OrgUnit.id == RoleGrant.org_unit_id)
-        .where(RoleGrant.learner_id == learner.id)
-    ).all()
-    roles = frozenset(row.role for row in rows)
-    hr_paths = tuple(sorted(row.path for row in rows if row.role == Role.HR and row.path))
+    preloaded = g.pop("lms_signed_in_roles", None)  # used once: a later call reads afresh
+    if preloaded is not None and preloaded[0] == learner.id:
+        # Read with the session row, in the same statement (lms.auth.user_sessions).
+        rows = preloaded[1]
+    else:
+        rows = get_session().execute(
+            sa.select(RoleGrant.role, OrgUnit.path)
+            .outerjoin(OrgUnit, OrgUnit.id == RoleGrant.org_unit_id)
+            .where(RoleGrant.learner_id == learner.id)
+        ).all()
+    roles = frozenset(role for role, _ in rows)
+    hr_paths = tuple(sorted(path for role, path in rows if role == Role.HR and path))
     return Principal(learner=learner, roles=roles, hr_unit_paths=hr_paths)

@@ -13,7 +13,7 @@ from courses.models import Course
 from lms.credits import queries
 from lms.credits import rules as credit_rules
 from lms.credits.models import CreditEntry, Criterion, EmulationPeriod, Target
-from lms.db import get_session
+from lms.db import get_session, once_per_read_request
 
 ZERO = Decimal("0")
 
@@ -73,7 +73,13 @@ def current_titles(codes) -> dict[str, dict[str, str]]:
 
 def learner_progress(learner, period: EmulationPeriod, today: dt.date) -> Progress:
     """Credits per criterion, the status against the learner's target (their unit and
-    category today) and their mandatory courses with due dates."""
+    category today) and their mandatory courses with due dates; computed once per page
+    (the home page's credits section and its mandatory courses both ask)."""
+    return once_per_read_request(("credits.progress", learner.id, period.id, today),
+                                 lambda: _learner_progress(learner, period, today))
+
+
+def _learner_progress(learner, period: EmulationPeriod, today: dt.date) -> Progress:
     from lms.dates import local_date
 
     target = queries.target_for(

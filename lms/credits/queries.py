@@ -22,7 +22,7 @@ from lms.credits.models import (
     EntryKind,
     Target,
 )
-from lms.db import get_session
+from lms.db import get_session, once_per_read_request
 
 
 def period_by_code(code: str) -> EmulationPeriod | None:
@@ -30,13 +30,14 @@ def period_by_code(code: str) -> EmulationPeriod | None:
 
 
 def period_on(day: dt.date) -> EmulationPeriod | None:
-    """The period ``day`` falls in (the latest-starting one if an admin made them overlap)."""
-    return get_session().scalar(
+    """The period ``day`` falls in (the latest-starting one if an admin made them overlap);
+    asked once per page."""
+    return once_per_read_request(("credits.period_on", day), lambda: get_session().scalar(
         sa.select(EmulationPeriod)
         .where(EmulationPeriod.starts_on <= day, EmulationPeriod.ends_on >= day)
         .order_by(EmulationPeriod.starts_on.desc(), EmulationPeriod.id.desc())
         .limit(1)
-    )
+    ))
 
 
 def all_periods() -> list[EmulationPeriod]:
