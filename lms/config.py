@@ -151,6 +151,11 @@ DEFAULTS: dict[str, object] = {
     "LMS_CREDENTIAL_SHEET_MINUTES": 15,
     #: Rows per page in admin lists.
     "LMS_PAGE_SIZE": 50,
+    #: Seconds the HR list's counts per unit and the admin list's total are kept before
+    #: they are counted again (lms.pagination.CountCache): counting reads everyone in
+    #: scope, a page does not.
+    #: New people, enrolments and completions are counted at once whatever this is.
+    "LMS_LIST_COUNT_SECONDS": 60,
 }
 
 #: Flask settings the LMS relies on, applied only when the app has not set them.

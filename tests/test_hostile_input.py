@@ -34,7 +34,9 @@ QUERY_PARAMETERS = ("q", "page", "next", "lang", "topic", "unit", "course", "act
                     # the export filters (lms/exports/forms.py) and the read API's cursor
                     "date_from", "date_to", "period", "status", "category", "format", "since", "refresh",
                     # the advisory shortlist's title (lms/credits/shortlist_views.py)
-                    "title")
+                    "title",
+                    # the keyset lists' cursors (lms.pagination.decode_cursor)
+                    "after", "before")
 #: Form fields some views read without a form class.
 EXTRA_FORM_FIELDS = ("answer", "go", "active", "confirm", "lang",
                      # one line of the appraisal page's list of forms (credits AppraisalPageForm)

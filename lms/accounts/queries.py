@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from lms.accounts.models import Learner, OrgUnit, OrgUnitMembership, OrgUnitParentPeriod, RoleGrant
 from lms.db import get_session
 from lms.i18n import strip_diacritics
-from lms.pagination import Page, paginate
+from lms.pagination import KeysetPage, Page, count_cache, keyset_page, paginate
 
 
 def given_name_key(name: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
@@ -24,8 +24,10 @@ def given_name_key(name: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
 def vietnamese_name_order() -> tuple[sa.ColumnElement, ...]:
     """ORDER BY terms of HR lists (DOMAIN.md): given name, then the full name (family name
     first), then the id so no row is on two pages. Read from the diacritics-free
-    ``search_name``: "Bình" sorts with "binh", "Đức" with "duc"."""
-    return (given_name_key(Learner.search_name), Learner.search_name, Learner.id)
+    ``search_name``: "Bình" sorts with "binh", "Đức" with "duc". The given name is the
+    stored ``given_name_key`` (the value of :func:`given_name_key`), so the index
+    ``ix_lms_learners_name_order`` holds this order."""
+    return (Learner.given_name_key, Learner.search_name, Learner.id)
 
 
 def org_units_in_tree_order(*, include_closed: bool = True) -> list[OrgUnit]:
@@ -47,6 +49,42 @@ def org_unit_by_code(code: str) -> OrgUnit | None:
 def search_learners(text: str | None, org_unit: OrgUnit | None, *, include_subunits: bool = True,
                     active_only: bool = False, page: int = 1, page_size: int = 50) -> Page:
     """One page of the learners matching a name or staff code, diacritics and case ignored."""
+    return paginate(_search_query(text, org_unit, include_subunits, active_only), page, page_size,
+                    order_by=(Learner.search_name, Learner.id),
+                    options=(selectinload(Learner.org_unit), selectinload(Learner.user)))
+
+
+#: The admin list's cursor: (search name, id).
+SEARCH_CURSOR_TYPES = (str, int)
+
+
+def search_learners_keyset(text: str | None, org_unit: OrgUnit | None, page_size: int, *,
+                           after: tuple | None = None, before: tuple | None = None) -> KeysetPage:
+    """:func:`search_learners` as keyset pages: in (search name, id) order, read from the
+    ``ix_lms_learners_search_order`` index, no count, so a page costs the same at any
+    size of the table."""
+    return keyset_page(_search_query(text, org_unit, True, False), page_size,
+                       order_by=(Learner.search_name, Learner.id),
+                       key_of=lambda learner: (learner.search_name, learner.id),
+                       after=after, before=before,
+                       options=(selectinload(Learner.org_unit), selectinload(Learner.user)))
+
+
+def count_search(text: str | None, org_unit: OrgUnit | None, seconds: float) -> int:
+    """How many learners :func:`search_learners_keyset` finds, counted once per search for
+    ``seconds`` (a count reads every match, a page does not). A new learner (a higher id)
+    is counted at once; an edit that changes a match within ``seconds``."""
+    session = get_session()
+    key = ("admin.search", text, org_unit.id if org_unit else None,
+           session.scalar(sa.select(sa.func.max(Learner.id))))
+    query = _search_query(text, org_unit, True, False)
+    count, _counted_at = count_cache().get(key, seconds, lambda: session.scalar(
+        sa.select(sa.func.count()).select_from(query.subquery())) or 0)
+    return count
+
+
+def _search_query(text: str | None, org_unit: OrgUnit | None, include_subunits: bool,
+                  active_only: bool) -> sa.Select:
     query = sa.select(Learner)
     if text:
         needle = strip_diacritics(text)
@@ -62,8 +100,7 @@ def search_learners(text: str | None, org_unit: OrgUnit | None, *, include_subun
             query = query.where(Learner.org_unit_id == org_unit.id)
     if active_only:
         query = query.where(Learner.is_active.is_(True))
-    return paginate(query, page, page_size, order_by=(Learner.search_name, Learner.id),
-                    options=(selectinload(Learner.org_unit), selectinload(Learner.user)))
+    return query
 
 
 def grants_of(learner: Learner) -> list[RoleGrant]:

@@ -21,8 +21,8 @@ from lms.accounts.queries import vietnamese_name_order
 from lms.auth.principal import Principal
 from lms.dates import start_of_day
 from lms.db import get_session
-from lms.i18n import strip_diacritics
-from lms.pagination import Page, paginate
+from lms.i18n import localized_attr, strip_diacritics
+from lms.pagination import KeysetPage, count_cache, keyset_page
 from lms.policy import learner_scope
 from quizzes.models import Attempt, Quiz
 
@@ -46,8 +46,23 @@ class ListFilters:
 
 
 @dataclass(frozen=True)
+class UnitLabel:
+    """What the counts table shows of a unit: plain values, so counts kept between
+    requests (:func:`cached_counts_per_unit`) hold no database object."""
+
+    id: int
+    code: str
+    path: str
+    name_vi: str
+    name_en: str
+
+    def name(self, locale: str | None = None) -> str:
+        return localized_attr(self, "name", locale)
+
+
+@dataclass(frozen=True)
 class UnitCount:
-    unit: OrgUnit | None  # None: admins see people without a unit too
+    unit: UnitLabel | None  # None: admins see people without a unit too
     people: int
     completed: int
     in_progress: int
@@ -69,40 +84,59 @@ def _status(filters: ListFilters, day: dt.date) -> sa.ColumnElement[str]:
                    else_="not_started")
 
 
+def _conditions(principal: Principal, filters: ListFilters) -> list[sa.ColumnElement[bool]]:
+    """The scope and the filters but the status, as conditions on :class:`Learner`."""
+    conditions = [learner_scope(principal)]
+    if filters.text:
+        needle = strip_diacritics(filters.text)
+        conditions.append(sa.or_(Learner.search_name.contains(needle, autoescape=True),
+                                 sa.func.lower(Learner.staff_code).contains(needle, autoescape=True)))
+    if filters.unit is not None:
+        subtree = sa.select(OrgUnit.id).where(OrgUnit.path.startswith(filters.unit.path, autoescape=True))
+        conditions.append(Learner.org_unit_id.in_(subtree.scalar_subquery()))
+    return conditions
+
+
+def _status_condition(status: sa.ColumnElement[str], filters: ListFilters):
+    if filters.status == NOT_COMPLETED:
+        return status != "completed"
+    if filters.status in STATUSES:
+        return status == filters.status
+    return None
+
+
 def _people(principal: Principal, filters: ListFilters, day: dt.date) -> sa.Subquery:
     """(learner_id, org_unit_id, status) of every person in scope matching the filters."""
     query = (sa.select(Learner.id.label("learner_id"), Learner.org_unit_id.label("org_unit_id"),
                        _status(filters, day).label("status"))
-             .where(learner_scope(principal)))
-    if filters.text:
-        needle = strip_diacritics(filters.text)
-        query = query.where(sa.or_(Learner.search_name.contains(needle, autoescape=True),
-                                   sa.func.lower(Learner.staff_code).contains(needle, autoescape=True)))
-    if filters.unit is not None:
-        subtree = sa.select(OrgUnit.id).where(OrgUnit.path.startswith(filters.unit.path, autoescape=True))
-        query = query.where(Learner.org_unit_id.in_(subtree.scalar_subquery()))
+             .where(*_conditions(principal, filters)))
     people = query.subquery()
-    if filters.status == NOT_COMPLETED:
-        return sa.select(people).where(people.c.status != "completed").subquery()
-    if filters.status in STATUSES:
-        return sa.select(people).where(people.c.status == filters.status).subquery()
-    return people
+    wanted = _status_condition(people.c.status, filters)
+    return people if wanted is None else sa.select(people).where(wanted).subquery()
 
 
-def learners_in_scope(principal: Principal, filters: ListFilters, day: dt.date, page: int,
-                      page_size: int) -> Page:
-    """Rows (learner, status, courses completed) of one page, by given name then family
-    name (Vietnamese order, in SQL)."""
-    people = _people(principal, filters, day)
+#: The HR list's cursor: the sort key of a row (given name, search name, id).
+CURSOR_TYPES = (str, str, int)
+
+
+def learners_in_scope(principal: Principal, filters: ListFilters, day: dt.date, page_size: int,
+                      *, after: tuple | None = None, before: tuple | None = None) -> KeysetPage:
+    """Rows (learner, status, courses completed) of one keyset page, by given name then
+    family name (Vietnamese order, read from the ``ix_lms_learners_name_order`` index):
+    one statement whose cost is that of a page, not of the list. The status and the
+    courses completed are worked out for the rows read, not for everyone."""
+    status = _status(filters, day)
     # Courses, not completion rows: a yearly course renewed twice is still one course.
-    completed = (sa.select(CourseCompletion.learner_id,
-                           sa.func.count(sa.distinct(CourseCompletion.course_code)).label("completed"))
-                 .group_by(CourseCompletion.learner_id).subquery())
-    query = (sa.select(Learner, people.c.status, sa.func.coalesce(completed.c.completed, 0))
-             .join(people, people.c.learner_id == Learner.id)
-             .outerjoin(completed, completed.c.learner_id == Learner.id))
-    return paginate(query, page, page_size, order_by=vietnamese_name_order(),
-                    options=(selectinload(Learner.org_unit),), rows=True)
+    completed = (sa.select(sa.func.count(sa.distinct(CourseCompletion.course_code)))
+                 .where(CourseCompletion.learner_id == Learner.id).scalar_subquery())
+    query = sa.select(Learner, status, completed).where(*_conditions(principal, filters))
+    wanted = _status_condition(status, filters)
+    if wanted is not None:
+        query = query.where(wanted)
+    return keyset_page(query, page_size, order_by=vietnamese_name_order(),
+                       key_of=lambda row: (row[0].given_name_key, row[0].search_name, row[0].id),
+                       after=after, before=before, options=(selectinload(Learner.org_unit),),
+                       rows=True)
 
 
 def counts_per_unit(principal: Principal, filters: ListFilters, day: dt.date) -> list[UnitCount]:
@@ -116,14 +150,46 @@ def counts_per_unit(principal: Principal, filters: ListFilters, day: dt.date) ->
     rows = get_session().execute(
         sa.select(people.c.org_unit_id, sa.func.count(), *(count(s) for s in STATUSES))
         .group_by(people.c.org_unit_id)).all()
-    units = {unit.id: unit for unit in get_session().scalars(
-        sa.select(OrgUnit).where(OrgUnit.id.in_({row[0] for row in rows if row[0] is not None})))}
+    units = {row.id: UnitLabel(*row) for row in get_session().execute(
+        sa.select(OrgUnit.id, OrgUnit.code, OrgUnit.path, OrgUnit.name_vi, OrgUnit.name_en)
+        .where(OrgUnit.id.in_({row[0] for row in rows if row[0] is not None})))}
     counts = [UnitCount(units.get(unit_id), int(total), int(done or 0), int(started or 0), int(idle or 0))
               for unit_id, total, done, started, idle in rows]
     return sorted(counts, key=lambda c: _tree_key(c.unit))
 
 
-def _tree_key(unit: OrgUnit | None) -> list[int]:
+def _watermark() -> tuple:
+    """The highest id of each table the counts read: three index look-ups. A new person,
+    enrolment or completion changes it, so the cached counts are recounted at once."""
+    return tuple(get_session().execute(sa.select(
+        sa.select(sa.func.max(Learner.id)).scalar_subquery(),
+        sa.select(sa.func.max(Enrollment.id)).scalar_subquery(),
+        sa.select(sa.func.max(CourseCompletion.id)).scalar_subquery())).one())
+
+
+@dataclass(frozen=True)
+class CachedCounts:
+    units: list[UnitCount]
+    #: When they were counted (``time.time()``).
+    counted_at: float
+
+
+def cached_counts_per_unit(principal: Principal, filters: ListFilters, day: dt.date,
+                           seconds: float) -> CachedCounts:
+    """:func:`counts_per_unit`, counted once per scope, filters and day for ``seconds``
+    (every page of the list and every viewer with the same scope reuse them): counting
+    reads everyone in scope, the page does not. New rows are seen at once (watermark);
+    an edit (a move to another unit) within ``seconds``."""
+    scope = (principal.is_admin, tuple(sorted(principal.hr_unit_paths)) if principal.is_hr else ())
+    key = ("reports.counts", scope, filters.text, filters.unit.id if filters.unit else None,
+           filters.course_code, filters.status, filters.since, day, _watermark())
+
+    counts, counted_at = count_cache().get(key, seconds,
+                                           lambda: counts_per_unit(principal, filters, day))
+    return CachedCounts(counts, counted_at)
+
+
+def _tree_key(unit: OrgUnit | UnitLabel | None) -> list[int]:
     if unit is None:
         return [2**63]  # people without a unit after every unit
     return [int(part) for part in unit.path.strip("/").split("/")]

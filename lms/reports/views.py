@@ -1,6 +1,8 @@
 """HR report pages (load → authorize → act; every query scoped to the viewer)."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import current_app, render_template, request
 from wtforms.fields.choices import SelectChoice
 
@@ -11,8 +13,8 @@ from lms.audit.record_views import record_record_view
 from lms.auth.access import load_or_404, require
 from lms.auth.principal import current_principal
 from lms.dates import today
-from lms.forms import page_argument
-from lms.i18n import _, current_locale, format_minutes
+from lms.pagination import decode_cursor
+from lms.i18n import _, current_locale, format_minutes, format_moment
 from lms.reports import links, queries
 from lms.reports.forms import STATUS_LABELS, LearnerFilterForm
 
@@ -39,19 +41,23 @@ def learners():
     if not form.validate():
         # A bad value is named beside its field; no list is shown for filters that mean nothing.
         return render_template("lms/reports/learners.html", form=form, rows=[], counts=[], total=0,
-                               page=1, pages=1, shortcuts=[], status_labels=STATUS_LABELS,
+                               keyset=None, shortcuts=[], status_labels=STATUS_LABELS,
                                chosen_course=None), 400
     filters = queries.ListFilters(
         text=form.q.data or None, unit=units.get(form.unit.data), course_code=form.course.data or None,
         status=form.status.data or None, since=form.since.data)
-    page = page_argument()
-    result = queries.learners_in_scope(principal, filters, day, page,
-                                       current_app.config["LMS_PAGE_SIZE"])
+    result = queries.learners_in_scope(
+        principal, filters, day, current_app.config["LMS_PAGE_SIZE"],
+        after=decode_cursor(request.args.get("after"), queries.CURSOR_TYPES),
+        before=decode_cursor(request.args.get("before"), queries.CURSOR_TYPES))
+    counts = queries.cached_counts_per_unit(principal, filters, day,
+                                            current_app.config["LMS_LIST_COUNT_SECONDS"])
     shortcuts = [(courses[course.code], links.not_completed_url(course, form.unit.data))
                  for course in required if course.code in courses]
     return render_template("lms/reports/learners.html", form=form, rows=result.items,
-                           total=result.total, page=page, pages=result.pages,
-                           counts=queries.counts_per_unit(principal, filters, day),
+                           total=sum(row.people for row in counts.units), keyset=result,
+                           counts=counts.units,
+                           counted_at=format_moment(dt.datetime.fromtimestamp(counts.counted_at, dt.UTC)),
                            shortcuts=shortcuts, status_labels=STATUS_LABELS,
                            chosen_course=courses.get(filters.course_code))
 

@@ -13,7 +13,8 @@ from lms.audit.record_views import record_record_view
 from lms.auth.access import load_or_404, require
 from lms.auth.principal import current_principal
 from lms.db import get_session
-from lms.forms import ButtonForm, page_argument
+from lms.forms import ButtonForm
+from lms.pagination import decode_cursor
 from lms.i18n import _
 from lms.policy import can
 
@@ -24,12 +25,14 @@ def list_learners():
     form.unit.choices = [SelectChoice(0, _("All units"))] + unit_choices()[1:]
     valid = form.validate()  # a 5,000-character search shows its error, it is not run
     unit = get_session().get(OrgUnit, form.unit.data) if valid and form.unit.data else None
-    page = page_argument()
-    page_size = current_app.config["LMS_PAGE_SIZE"]
-    result = queries.search_learners(form.q.data if valid else None, unit,
-                                     page=page, page_size=page_size)
+    result = queries.search_learners_keyset(
+        form.q.data if valid else None, unit, current_app.config["LMS_PAGE_SIZE"],
+        after=decode_cursor(request.args.get("after"), queries.SEARCH_CURSOR_TYPES),
+        before=decode_cursor(request.args.get("before"), queries.SEARCH_CURSOR_TYPES))
+    total = queries.count_search(form.q.data if valid else None, unit,
+                                 current_app.config["LMS_LIST_COUNT_SECONDS"])
     return render_template("lms/admin/learners.html", form=form, learners=result.items,
-                           total=result.total, page=page, pages=result.pages)
+                           keyset=result, total=total)
 
 
 def _profile_fields(form: LearnerForm) -> dict:
