@@ -97,6 +97,10 @@ def prepare(data: bytes, content_type: str, *, max_path: int | None = None,
 def _resized(image: Image.Image, width: int, image_format: str) -> Variant:
     height = max(1, round(image.height * width / image.width))
     copy = _for_format(image, image_format).resize((width, height), Image.Resampling.LANCZOS)
+    if image.mode == "P" and image_format == "PNG":
+        # A drawing or screenshot stored with a palette stays one: in full colour its
+        # copy could weigh more than the original. Fast octree keeps the transparency.
+        copy = copy.quantize(256, method=Image.Quantize.FASTOCTREE)
     buffer = io.BytesIO()
     copy.save(buffer, format=image_format, **_SAVE_OPTIONS[image_format])
     return Variant(width, height, buffer.getvalue())
