@@ -17,6 +17,7 @@ from lms.auth.principal import current_principal
 from lms import reporting_periods
 from lms.dates import today
 from lms.db import get_session
+from lms.i18n import current_locale
 from lms.tasks import outbox
 
 ARCHIVE_TASK = "certificates.build_archive"
@@ -36,7 +37,8 @@ def request_archive():
     form = ArchiveForm()
     form.use_periods(reporting_periods.all_periods(), today())
     units = _units_in_scope(principal)
-    form.unit.choices = [(unit.id, "— " * unit.depth + unit.name_vi) for unit in units]
+    locale = current_locale()  # unit names in the page's language, as in every other list
+    form.unit.choices = [(unit.id, f"{'— ' * unit.depth}{unit.code} · {unit.name(locale)}") for unit in units]
     if not form.validate_on_submit():
         return render_template("lms/certificates/archive_form.html", form=form), \
             400 if form.is_submitted() else 200

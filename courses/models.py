@@ -120,7 +120,11 @@ class Lesson(Base):
 
 
 class CourseMedia(Base):
-    """An image of a pack, kept in the database so every app server can serve it."""
+    """An image of a pack, kept in the database so every app server can serve it.
+
+    Beside a pack's own files (``media/…``) are the phone-sized copies made at import,
+    under ``<width>w/media/…`` (courses.image_variants), served by the same route.
+    """
 
     __tablename__ = "lms_course_media"
     __table_args__ = (sa.UniqueConstraint("course_id", "path"),)
@@ -128,7 +132,7 @@ class CourseMedia(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(sa.ForeignKey("lms_courses.id", ondelete="CASCADE"),
                                            index=True)
-    #: Path inside the pack, e.g. ``media/phishing-mail.png``.
+    #: Path inside the pack, e.g. ``media/phishing-mail.png``; a copy's ``360w/media/…``.
     path: Mapped[str] = mapped_column(sa.String(200))
     content_type: Mapped[str] = mapped_column(sa.String(40))
     sha256: Mapped[str] = mapped_column(sa.String(64))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 import yaml
 
+from courses.image_variants import is_variant_path
 from courses.models import Course, CourseMedia
 from lms.db import get_session
 from lms.extension import get_state
@@ -35,7 +36,8 @@ def pack_files_of(course: Course) -> dict[str, bytes]:
             name = f"lessons/{lesson.number:02d}-{lesson.slug}.{lang}.md"
             files[name] = f"---\n{front}---\n{body}".encode()
     for media in get_session().scalars(sa.select(CourseMedia).where(CourseMedia.course_id == course.id)):
-        files[media.path] = media.data
+        if not is_variant_path(media.path):  # the copies made at import are no pack file
+            files[media.path] = media.data
     for name, part in get_state().pack_parts.items():  # the quiz, from its feature
         data = part.export(course)
         if data is not None:

@@ -9,14 +9,17 @@ from __future__ import annotations
 import hashlib
 import posixpath
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from flask import current_app
 
+from courses import image_variants
+from courses.image_variants import ImageSizes
 from courses.models import Course, CourseMedia, Lesson
 from courses.pack_files import IMAGE_TYPES
 from courses.pack_validation import Pack
-from courses.rendering import render_markdown
+from courses.rendering import ResolvedImage, render_markdown
 from lms import signals
 from lms.audit.operations import record_event
 from lms.db import get_session, utcnow
@@ -26,6 +29,10 @@ from lms.i18n import _, strip_diacritics
 #: Lesson HTML is stored with this in place of the media URL, which depends on where the
 #: LMS is mounted; views substitute the real URL (see courses.queries.lesson_html).
 MEDIA_URL_MARKER = "__lms_media__/"
+#: The ``src`` of an image with copies: the widest copy up to this (a phone at DPR 2),
+#: for the rare browser that ignores ``srcset``.
+FALLBACK_WIDTH = 720
+_PATH_LENGTH = CourseMedia.__table__.c.path.type.length
 
 
 class PackImportError(ValueError):
@@ -55,10 +62,11 @@ def import_pack(pack: Pack, *, publish: bool, actor=None) -> PackImportResult:
     if pack.version < newest:
         raise PackImportError(_("%(code)s already has version %(newest)d; a new version must be higher.",
                                 code=pack.code, newest=newest))
-    course = _create_course(pack)
+    images = _measure_images(pack)
+    course = _create_course(pack, images)
     session.add(course)
     session.flush()
-    _add_media(course, pack)
+    _add_media(course, pack, images)
     _add_parts(course, pack)
     record_event("content.pack_imported", actor=actor, object_type="course", object_id=course.id,
                  details={"code": pack.code, "version": pack.version})
@@ -68,11 +76,32 @@ def import_pack(pack: Pack, *, publish: bool, actor=None) -> PackImportResult:
     return PackImportResult(course, created=True)
 
 
-def _create_course(pack: Pack) -> Course:
-    media_names = set(pack.media)
+def _content_type(path: str) -> str:
+    return IMAGE_TYPES[posixpath.splitext(path)[1].lower()]
 
-    def resolve(src: str) -> str | None:
-        return MEDIA_URL_MARKER + src if src in media_names else None
+
+def _measure_images(pack: Pack) -> dict[str, ImageSizes | None]:
+    """Each media file's size and phone-sized copies (None: shown as it is)."""
+    return {path: image_variants.prepare(data, _content_type(path), path=path, max_path=_PATH_LENGTH)
+            for path, data in pack.media.items()}
+
+
+def _resolved(src: str, sizes: ImageSizes | None) -> str | ResolvedImage:
+    """The image as lesson HTML names it: a URL, or a URL with its size and copies."""
+    if sizes is None:
+        return MEDIA_URL_MARKER + src
+    # Quoted: a srcset URL may hold no space or comma, and pack names may ("ảnh 1.png").
+    copies = [(MEDIA_URL_MARKER + quote(image_variants.variant_path(variant.width, src)), variant.width)
+              for variant in sizes.variants]
+    fallback = [url for url, width in copies if width <= FALLBACK_WIDTH]
+    return ResolvedImage(src=fallback[-1] if fallback else MEDIA_URL_MARKER + src,
+                         width=sizes.width, height=sizes.height,
+                         candidates=(*copies, (MEDIA_URL_MARKER + quote(src), sizes.width)))
+
+
+def _create_course(pack: Pack, images: dict[str, ImageSizes | None]) -> Course:
+    def resolve(src: str) -> str | ResolvedImage | None:
+        return _resolved(src, images[src]) if src in images else None
 
     return Course(
         code=pack.code, version=pack.version, topic=pack.topic,
@@ -96,12 +125,17 @@ def _create_course(pack: Pack) -> Course:
     )
 
 
-def _add_media(course: Course, pack: Pack) -> None:
+def _add_media(course: Course, pack: Pack, images: dict[str, ImageSizes | None]) -> None:
+    """The pack's images, and beside each its copies (courses.image_variants)."""
     session = get_session()
     for path, data in sorted(pack.media.items()):
-        session.add(CourseMedia(course_id=course.id, path=path, data=data,
-                                sha256=hashlib.sha256(data).hexdigest(),
-                                content_type=IMAGE_TYPES[posixpath.splitext(path)[1].lower()]))
+        content_type = _content_type(path)
+        session.add(CourseMedia(course_id=course.id, path=path, data=data, content_type=content_type,
+                                sha256=hashlib.sha256(data).hexdigest()))
+        for variant in images[path].variants if images[path] else ():
+            session.add(CourseMedia(course_id=course.id, content_type=content_type,
+                                    path=image_variants.variant_path(variant.width, path),
+                                    data=variant.data, sha256=hashlib.sha256(variant.data).hexdigest()))
 
 
 def _add_parts(course: Course, pack: Pack) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from urllib.parse import unquote
 
 import nh3
@@ -23,7 +24,7 @@ ALLOWED_TAGS: frozenset[str] = frozenset({
 })
 ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
     "a": frozenset({"href", "title"}),
-    "img": frozenset({"src", "alt", "title", "width", "height", "loading"}),
+    "img": frozenset({"src", "alt", "title", "width", "height", "loading", "srcset", "sizes"}),
     "th": frozenset({"align", "scope"}), "td": frozenset({"align"}), "ol": frozenset({"start"}),
 }
 ALLOWED_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
@@ -45,6 +46,23 @@ _MEDIA_PREFIX = "media/"
 #: The info string of a lesson's self-check block (courses.self_check): never rendered as
 #: code; the lesson page draws its questions as forms.
 SELF_CHECK_INFO = "self-check"
+#: How wide a lesson image is shown, for the browser's choice among ``srcset``: the lesson
+#: column is at most 42rem, inside the page's 1rem padding (lms.css, ``.lms-lesson``).
+IMAGE_SIZES = "(max-width: 44rem) calc(100vw - 2rem), 42rem"
+_SRCSET_CANDIDATE = re.compile(r"(?P<url>[^\s,]+) (?P<width>[1-9][0-9]{0,4})w")
+_PIXELS = re.compile(r"[1-9][0-9]{0,4}")
+
+
+@dataclass(frozen=True)
+class ResolvedImage:
+    """Where a media image is served, with its displayed size and copies when known."""
+
+    src: str
+    width: int | None = None
+    height: int | None = None
+    #: (URL, width in px) of every size offered, the original's included; with fewer
+    #: than two the image gets no ``srcset``.
+    candidates: tuple[tuple[str, int], ...] = ()
 
 
 class _LessonMarkdown(MarkdownIt):
@@ -187,19 +205,31 @@ def _adjust_block(token: Token) -> None:
             token.attrSet("scope", "col")
 
 
-def _resolve_image(token: Token, resolve_media: Callable[[str], str | None]) -> Token:
-    """Point a media image at its served URL, or replace it by its alt text."""
+MediaResolver = Callable[[str], "str | ResolvedImage | None"]
+
+
+def _resolve_image(token: Token, resolve_media: MediaResolver) -> Token:
+    """Point a media image at its served URL (and its smaller copies), or replace it by
+    its alt text."""
     path = media_path(str(token.attrGet("src") or ""))
-    url = resolve_media(path) if path is not None else None
-    if url is None:  # keep the words, lose the picture
+    resolved = resolve_media(path) if path is not None else None
+    if resolved is None:  # keep the words, lose the picture
         alt = _PARSER.renderer.renderInlineAsText(token.children or [], _PARSER.options, {})
         return Token("text", "", 0, content=alt)
-    token.attrSet("src", url)
+    if isinstance(resolved, str):
+        resolved = ResolvedImage(resolved)
+    token.attrSet("src", resolved.src)
+    if len(resolved.candidates) > 1:
+        token.attrSet("srcset", ", ".join(f"{url} {width}w" for url, width in resolved.candidates))
+        token.attrSet("sizes", IMAGE_SIZES)
+    if resolved.width and resolved.height:  # the browser keeps the room: no layout shift
+        token.attrSet("width", str(resolved.width))
+        token.attrSet("height", str(resolved.height))
     token.attrSet("loading", "lazy")  # lessons are read on slow phones
     return token
 
 
-def _safe_inline(children: list[Token], resolve_media: Callable[[str], str | None]) -> list[Token]:
+def _safe_inline(children: list[Token], resolve_media: MediaResolver) -> list[Token]:
     """Drop unsafe links (keeping their text) and resolve or drop images."""
     kept: list[Token] = []
     dropping = False  # CommonMark links never nest, so one flag pairs open with close
@@ -219,8 +249,21 @@ def _filter_attribute(tag: str, name: str, value: str) -> str | None:
     """nh3 callback: second check on URLs and on enumerated attribute values."""
     if name in ("href", "src"):
         return value if is_safe_href(value) else None
+    if name == "srcset":
+        return value if _is_safe_srcset(value) else None
+    if name == "sizes":
+        return value if value == IMAGE_SIZES else None
+    if name in ("width", "height"):
+        return value if _PIXELS.fullmatch(value) else None
     allowed = _ALLOWED_VALUES.get(name)
     return value if allowed is None or value in allowed else None
+
+
+def _is_safe_srcset(value: str) -> bool:
+    """Only ``URL NNNw`` candidates with URLs ``is_safe_href`` accepts (nh3 leaves srcset alone)."""
+    candidates = value.split(", ")
+    return all((match := _SRCSET_CANDIDATE.fullmatch(candidate)) is not None
+               and is_safe_href(match.group("url")) for candidate in candidates)
 
 
 def sanitise_html(html: str) -> str:
@@ -236,11 +279,12 @@ def sanitise_html(html: str) -> str:
     )
 
 
-def render_markdown(source: str, resolve_media: Callable[[str], str | None]) -> str:
+def render_markdown(source: str, resolve_media: MediaResolver) -> str:
     """Render lesson Markdown to sanitised HTML.
 
-    `resolve_media` maps a pack path such as "media/x.png" to the URL it is served at,
-    or None when the file does not exist; unresolved images are replaced by their alt text.
+    `resolve_media` maps a pack path such as "media/x.png" to the URL it is served at (a
+    string, or a ResolvedImage with its size and smaller copies), or None when the file
+    does not exist; unresolved images are replaced by their alt text.
     """
     tokens = [token for token in _PARSER.parse(source) if not _is_self_check(token)]
     for token in tokens:

@@ -288,20 +288,27 @@ def _export_and_token(app_context, db, hr, unit):
         return record.id, token.id
 
 
+def url_of(world, endpoint: str, role: str) -> str:
+    """The endpoint's URL in ACCESS with its placeholders filled for ``role`` (whose own
+    attempt, certificate and submission it names). Also used by tests/test_select_language.py."""
+    return ACCESS[endpoint][1].format(
+        unit=world["unit"], learner=world["learner"], grant=world["grant"],
+        code=world["code"], course=world["course"],
+        attempt=world["attempts"].get(role, world["attempts"]["learner"]),
+        period=world["period"], criterion=world["criterion"], rule=world["rule"],
+        target=world["target"], title_rule=world["title_rule"],
+        certificate=world["certificates"].get(role, world["certificates"]["learner"])[0],
+        verification=world["verification"], archive=world["archive"],
+        export=world["export"], token=world["token"],
+        external=world["externals"].get(role, world["externals"]["learner"]),
+        external_other=world["external_other"])
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("endpoint", sorted(ACCESS))
 def test_access(app, client, login, world, endpoint, role):
-    method, template, allowed = ACCESS[endpoint]
-    url = template.format(unit=world["unit"], learner=world["learner"], grant=world["grant"],
-                          code=world["code"], course=world["course"],
-                          attempt=world["attempts"].get(role, world["attempts"]["learner"]),
-                          period=world["period"], criterion=world["criterion"], rule=world["rule"],
-                          target=world["target"], title_rule=world["title_rule"],
-                          certificate=world["certificates"].get(role, world["certificates"]["learner"])[0],
-                          verification=world["verification"], archive=world["archive"],
-                          export=world["export"], token=world["token"],
-                          external=world["externals"].get(role, world["externals"]["learner"]),
-                          external_other=world["external_other"])
+    method, _template, allowed = ACCESS[endpoint]
+    url = url_of(world, endpoint, role)
     if role != "anonymous":
         assert login(f"m-{role}").status_code == 302
     response = client.open(url, method=method)

@@ -13,7 +13,7 @@ from lms.credits.forms import CriterionForm, PeriodForm, RuleForm, TargetForm
 from lms.credits.models import CreditRule, Criterion, EmulationPeriod, Target, ValueKind
 from lms.credits.rules import format_credits
 from lms.dates import today
-from lms.i18n import _, nfc
+from lms.i18n import _, current_locale, nfc
 
 
 @require("credits.manage")
@@ -83,7 +83,7 @@ def edit_rule(rule_id: int):
     rule = load_or_404(CreditRule, rule_id)
     form = RuleForm(obj=rule, value_kind=rule.value_kind.value)
     form.criterion_id.choices = [
-        SelectChoice(c.id, f"{c.code} · {c.name_vi}") for c in queries.criteria()
+        SelectChoice(c.id, f"{c.code} · {c.name(current_locale())}") for c in queries.criteria()
     ]
     if form.validate_on_submit():
         kind = ValueKind(form.value_kind.data)

@@ -9,12 +9,15 @@ from flask import (abort, current_app, redirect, render_template, request,
                    send_file, url_for)
 from wtforms.fields.choices import SelectChoice
 
+from courses.forms import TOPIC_LABELS
 from courses.models import Topic
+from lms.admin.forms import CATEGORY_LABELS
 from lms.auth.access import load_or_404, require
 from lms.auth.principal import current_principal
 from lms.datasets import Dataset, ExportFilters
 from lms.db import get_session, utcnow
 from lms.exports import operations, queries
+from lms.exports.completions import CATEGORY_FILTERS
 from lms.exports.filters import only_honoured, scope_of
 from lms.exports.formats import file_name
 from lms.exports.forms import CheckExportForm, ExportFilterForm, ExportRunForm
@@ -26,7 +29,9 @@ from lms.forms import page_argument
 from lms.i18n import _, _l, current_locale, localized
 from lms.tasks.outbox import enqueue
 
-_CATEGORIES = (("CB", "CB"), ("CC", "CC"), ("VC", "VC"), ("NLD", "NLĐ"))
+#: The topic filter names topics as the catalogue does, plus the courses HR verified
+#: from elsewhere (lms.credits.external), which only exports list.
+_TOPICS = {**TOPIC_LABELS, Topic.EXTERNAL: _l("Courses taken elsewhere")}
 
 
 def _dataset(name: str) -> Dataset:
@@ -41,10 +46,11 @@ def _prepare(form, dataset: Dataset, scope) -> None:
     form.unit.choices = [SelectChoice(0, _("All my units") if not scope.everything else _("All units"))] + [
         SelectChoice(unit.id, f"{'— ' * unit.depth}{unit.code} · {unit.name(current_locale())}")
         for unit in queries.units_in_scope(scope)]
-    form.topic.choices = every + [SelectChoice(topic.value, topic.value) for topic in Topic]
+    form.topic.choices = every + [SelectChoice(topic.value, label) for topic, label in _TOPICS.items()]
     form.status.choices = every + [SelectChoice(value, localized(labels))
                                    for value, labels in dataset.statuses]
-    form.category.choices = every + [SelectChoice(code, label) for code, label in _CATEGORIES]
+    form.category.choices = every + [SelectChoice(code, CATEGORY_LABELS[category])
+                                     for code, category in CATEGORY_FILTERS.items()]
     formats = get_state().export_formats
     form.format.choices = [SelectChoice(name, formats.get(name).label) for name in formats
                            if dataset.statements is not None or not formats.get(name).needs_statements]
