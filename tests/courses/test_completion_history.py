@@ -357,5 +357,5 @@ def test_hr_list_counts_a_renewed_course_once(signed_in, import_files, learner, 
 
     admin = Principal(learner=learner, roles=frozenset({Role.ADMIN}))
     with app_context():
-        page = learners_in_scope(admin, ListFilters(), today(), 1, 50)
+        page = learners_in_scope(admin, ListFilters(), today(), 50)
     assert [(person.id, completed) for person, _status, completed in page.items] == [(learner.id, 1)]
