@@ -95,26 +95,34 @@ def _insert(connection, batch):
 
 
 def child_csv(path: str, output: str) -> dict:
-    """In a child: the LMS's CSV export of every row to ``output``."""
-    from zoneinfo import ZoneInfo
-
+    """In a child: the LMS's CSV export of every row to ``output``, the way a request or
+    the CLI makes it: a recorded export, hashed as produced and sealed at the end."""
     from lms.datasets import ExportFilters, ExportScope
-    from lms.exports.formats import Counter
+    from lms.db import get_session, unit_of_work
+    from lms.exports import operations
+    from lms.exports.models import ExportRecord
+    from lms.exports.producing import produce_chunks
 
     app = app_for(f"sqlite:///{path}")
     state = app.extensions["lms"]
     dataset = state.export_datasets.get("completions")
-    start = time.perf_counter()
-    with app.app_context(), open(output, "wb") as file:
-        session = state.database.new_session(for_write=False)
-        counter = Counter()
-        rows = dataset.rows(session, ExportFilters(), ExportScope(everything=True), "vi")
-        for chunk in state.export_formats.get("csv").produce(
-                dataset, rows, "vi", counter, zone=ZoneInfo("Asia/Ho_Chi_Minh")):
-            file.write(chunk)
-        session.close()
-    seconds = time.perf_counter() - start
-    return {"rows": counter.rows, "seconds": seconds,
+    filters, scope = ExportFilters(), ExportScope(everything=True)
+    with app.app_context():
+        with unit_of_work():
+            record = operations.start_export(dataset, "csv", filters, scope, "vi", actor=None,
+                                             actor_label="bench", channel="cli",
+                                             rows_expected=None, queued=False)
+        record_id = record.id
+        start = time.perf_counter()
+        with open(output, "wb") as file:
+            for chunk in produce_chunks(record_id, dataset, state.export_formats.get("csv"),
+                                        filters, scope, "vi"):
+                file.write(chunk)
+        seconds = time.perf_counter() - start
+        get_session().expire_all()  # sealed in a transaction of its own
+        sealed = get_session().get(ExportRecord, record_id)
+        rows, state_name = sealed.row_count, sealed.state
+    return {"rows": rows, "seconds": seconds, "state": state_name,
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
