@@ -93,6 +93,14 @@ class Summary:
     unit_column: str
     person_column: str | None = None
     sum_columns: tuple[str, ...] = ()
+    #: Optional: the unit's code beside its name (units of one name stay apart).
+    unit_code_column: str | None = None
+    #: Optional: a column whose every value gets a count column (completions per course).
+    count_by_column: str | None = None
+    #: Optional: what a row is, per language ("Số lượt hoàn thành"); default "rows".
+    rows_header: Mapping[str, str] | None = None
+    #: Whether a last line totals every unit.
+    totals: bool = False
 
 
 RowsFunction = Callable[[Session, ExportFilters, ExportScope, str], Iterator[tuple[Any, ...]]]

@@ -90,6 +90,9 @@ SUMMARY_TEXTS = {
     "title": {"vi": "Tổng hợp theo đơn vị", "en": "Summary by unit"},
     "rows": {"vi": "Số bản ghi", "en": "Rows"},
     "people": {"vi": "Số người", "en": "People"},
+    "total": {"vi": "Tổng cộng", "en": "Total"},
+    #: The header of a count column, ``{}`` being the counted value (a course code).
+    "count": {"vi": "Số lượt {}", "en": "{} count"},
 }
 
 
@@ -97,18 +100,29 @@ def summary_layout(dataset: Dataset, locale: str) -> SummaryLayout | None:
     spec = dataset.summary
     if spec is None:
         return None
-    unit_header = dataset.columns[dataset.index_of(spec.unit_column)].header
-    headers = [localized(unit_header, locale), localized(SUMMARY_TEXTS["rows"], locale)]
+
+    def header(key: str) -> str:
+        return localized(dataset.columns[dataset.index_of(key)].header, locale)
+
+    headers = [header(spec.unit_column)]
+    if spec.unit_code_column:
+        headers.append(header(spec.unit_code_column))
+    headers.append(localized(spec.rows_header or SUMMARY_TEXTS["rows"], locale))
     if spec.person_column:
         headers.append(localized(SUMMARY_TEXTS["people"], locale))
-    headers += [localized(dataset.columns[dataset.index_of(key)].header, locale)
-                for key in spec.sum_columns]
+    headers += [header(key) for key in spec.sum_columns]
+
+    def index(key: str | None) -> int | None:
+        return dataset.index_of(key) if key else None
+
     return SummaryLayout(
         title=localized(SUMMARY_TEXTS["title"], locale),
-        unit_index=dataset.index_of(spec.unit_column),
-        person_index=dataset.index_of(spec.person_column) if spec.person_column else None,
+        unit_index=dataset.index_of(spec.unit_column), person_index=index(spec.person_column),
         sum_indexes=tuple(dataset.index_of(key) for key in spec.sum_columns),
-        headers=tuple(headers))
+        headers=tuple(headers), code_index=index(spec.unit_code_column),
+        count_by_index=index(spec.count_by_column),
+        count_header=localized(SUMMARY_TEXTS["count"], locale).replace("{}", "{0}"),
+        total_label=localized(SUMMARY_TEXTS["total"], locale) if spec.totals else None)
 
 
 def _xlsx(dataset: Dataset, rows: Iterable, locale: str, counter: Counter, *, zone,
