@@ -333,8 +333,8 @@ def csv_lines(session: Session, filters: ExportFilters, scope: ExportScope, loca
         sql_csv.SqlCell(_localized_sql(CourseCompletion.title_vi, CourseCompletion.title_en,
                                        locale)),
         sql_csv.SqlCell(CourseCompletion.periods, "integer"),
-        sql_csv.Label(Course.topic == Topic.EXTERNAL,
-                      ((True, EXTERNAL_MODE[locale]), (False, MODE[locale]))),
+        sql_csv.Label(Course.topic, ((Topic.EXTERNAL, EXTERNAL_MODE[locale]),),
+                      otherwise=MODE[locale]),
         _source_cells(session, locale, origins),
         sql_csv.Moment(CourseCompletion.completed_dt, day=True),
         sql_csv.PyCell(CourseCompletion.score_percent, "decimal"),
@@ -398,7 +398,9 @@ def statements(row: tuple) -> list[dict]:
         record_id=row[_INDEX["record_id"]], account_name=row[_INDEX["staff_code"]],
         full_name=row[_INDEX["full_name"]], course_code=row[_INDEX["course_code"]],
         titles={"vi-VN": title}, completed_at=row[_INDEX["completed_at"]],
-        score_percent=row[_INDEX["score"]])
+        score_percent=row[_INDEX["score"]],
+        platform=(row[_INDEX["source"]] if row[_INDEX["mode"]] in EXTERNAL_MODE.values()
+                  else "LMS"))
     return completion_statements(facts, home_page())
 
 

@@ -48,6 +48,7 @@ class Label:
 
     expr: Any
     labels: tuple[tuple[Any, str], ...]
+    otherwise: str | None = None
 
 
 @dataclass(frozen=True)
@@ -163,8 +164,11 @@ class _Dialect:
 
     def cell(self, cell: SqlCell | Label):
         if isinstance(cell, Label):
-            return sa.case(*((cell.expr == value, cell_text(text, "text").replace('"', '""'))
-                             for value, text in cell.labels), else_=None)
+            def safe(text):
+                return None if text is None else cell_text(text, "text").replace('"', '""')
+
+            return sa.case(*((cell.expr == value, safe(text)) for value, text in cell.labels),
+                           else_=safe(cell.otherwise))
         if cell.kind == "text":
             return self.text(cell.expr)
         if cell.kind == "integer":
@@ -223,7 +227,12 @@ class SqlCsv:
         self._plan: list[tuple[str, Any]] = []
         moments: dict[int, int] = {}
         for piece in self.pieces:
-            if isinstance(piece, list):
+            if isinstance(piece, list) and all(isinstance(cell, Constant) for cell in piece):
+                # Known text only: no column, the same bytes on every line.
+                text = ",".join(cell.text if cell.raw else quoted(cell_text(cell.text, "text"))
+                                for cell in piece)
+                self._plan.append(("constant", text.encode()))
+            elif isinstance(piece, list):
                 self._plan.append(("column", len(self.columns)))
                 self.columns.append(sql.segment(piece))
             elif isinstance(piece, PyCell):
@@ -263,6 +272,8 @@ class SqlCsv:
                 parts.append(map(cache.__getitem__, columns[index]))
             elif what == "day":  # '"dd/mm/yyyy' of '"dd/mm/yyyy hh:mm"', and its quote
                 parts.append(map(add, map(_DAY, columns[detail]), repeat(b'"')))
+            elif what == "constant":
+                parts.append(repeat(detail, size))
             elif what == "number":
                 parts.append(map(b'"%d"'.__mod__, range(start, start + size)))
             else:  # loaded
