@@ -173,3 +173,40 @@ def test_a_row_outside_the_checked_range_stops_the_export(app, app_context, host
                                   zone=ZoneInfo(app.config["LMS_TIMEZONE"]), decimal_comma=True)
         with pytest.raises(sql_csv.RowsChanged):
             list(lines.chunks())
+
+
+def test_the_database_written_csv_holds_one_batch_in_memory(app, app_context, db, create_unit,
+                                                            create_course):
+    """Measured like the CSV writer's stream (test_streaming): six times the rows, about
+    the same peak."""
+    import tracemalloc
+
+    from .test_streaming import generate_completions
+
+    state = app.extensions["lms"]
+    dataset = state.export_datasets.get("completions")
+    export_format = state.export_formats.get("csv")
+    zone = ZoneInfo(app.config["LMS_TIMEZONE"])
+
+    def peak() -> tuple[int, int]:
+        with app_context() as session:
+            counter = Counter()
+            lines = export_format.lines(dataset, session, ExportFilters(), EVERYTHING, "vi",
+                                        zone=zone)
+            assert lines is not None
+            tracemalloc.start()
+            try:
+                for _chunk in export_format.produce(dataset, (), "vi", counter, zone=zone,
+                                                    lines=lambda: lines):
+                    pass
+                return tracemalloc.get_traced_memory()[1], counter.rows
+            finally:
+                tracemalloc.stop()
+
+    unit, course = create_unit("GEN"), create_course(code="GEN01", lessons=1)
+    generate_completions(db, course, unit, 4000)
+    small_peak, small_rows = peak()
+    generate_completions(db, course, unit, 20000, tag="H")
+    large_peak, large_rows = peak()
+    assert (small_rows, large_rows) == (4000, 24000)
+    assert large_peak < small_peak * 1.6, (small_peak, large_peak)
