@@ -99,8 +99,6 @@ class Summary:
     count_by_column: str | None = None
     #: Optional: what a row is, per language ("Số lượt hoàn thành"); default "rows".
     rows_header: Mapping[str, str] | None = None
-    #: Whether a last line totals every unit.
-    totals: bool = False
 
 
 RowsFunction = Callable[[Session, ExportFilters, ExportScope, str], Iterator[tuple[Any, ...]]]

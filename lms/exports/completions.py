@@ -236,9 +236,11 @@ def page(session: Session, filters: ExportFilters, scope: ExportScope, locale: s
 
 
 def _localized_sql(stem_vi, stem_en, locale: str):
-    """SQL form of :func:`lms.i18n.localized` over a pair of columns."""
-    first, second = (stem_en, stem_vi) if locale == "en" else (stem_vi, stem_en)
-    return sa.func.coalesce(sa.func.nullif(first, ""), sa.func.nullif(second, ""), "")
+    """SQL form of :func:`lms.i18n.localized` over a pair of columns: the first
+    non-empty text of the asked language, Vietnamese, then the others."""
+    texts = {"vi": stem_vi, "en": stem_en}
+    order = dict.fromkeys(key for key in (locale, "vi", *texts) if key in texts)
+    return sa.func.coalesce(*(sa.func.nullif(texts[key], "") for key in order), "")
 
 
 def _labels(column, labels: dict, locale: str) -> sql_csv.Label:
@@ -417,7 +419,6 @@ def dataset(extras: tuple[CompletionColumns, ...] = (),
         summary=Summary(unit_column="unit", unit_code_column="unit_code",
                         person_column="staff_code", sum_columns=("periods",),
                         count_by_column="course_code",
-                        rows_header={"vi": "Số lượt hoàn thành", "en": "Completions"},
-                        totals=True),
+                        rows_header={"vi": "Số lượt hoàn thành", "en": "Completions"}),
         page=partial(page, extras=extras, origins=origins),
         csv_lines=partial(csv_lines, extras=extras, origins=origins))

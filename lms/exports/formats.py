@@ -90,7 +90,6 @@ SUMMARY_TEXTS = {
     "title": {"vi": "Tổng hợp theo đơn vị", "en": "Summary by unit"},
     "rows": {"vi": "Số bản ghi", "en": "Rows"},
     "people": {"vi": "Số người", "en": "People"},
-    "total": {"vi": "Tổng cộng", "en": "Total"},
     #: The header of a count column, ``{}`` being the counted value (a course code).
     "count": {"vi": "Số lượt {}", "en": "{} count"},
 }
@@ -121,8 +120,7 @@ def summary_layout(dataset: Dataset, locale: str) -> SummaryLayout | None:
         sum_indexes=tuple(dataset.index_of(key) for key in spec.sum_columns),
         headers=tuple(headers), code_index=index(spec.unit_code_column),
         count_by_index=index(spec.count_by_column),
-        count_header=localized(SUMMARY_TEXTS["count"], locale).replace("{}", "{0}"),
-        total_label=localized(SUMMARY_TEXTS["total"], locale) if spec.totals else None)
+        count_header=localized(SUMMARY_TEXTS["count"], locale))
 
 
 def _xlsx(dataset: Dataset, rows: Iterable, locale: str, counter: Counter, *, zone,

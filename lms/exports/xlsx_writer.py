@@ -30,9 +30,8 @@ class SummaryLayout:
     Optional: ``code_index``, the unit's code, in the second column (two units of one
     name stay apart); ``count_by_index``, a column whose every value (a course code) gets
     a column of its own counting that unit's rows with it, headed ``count_header``
-    formatted with the value; ``total_label``, a last line of totals (its people
-    counted once however many units they appear under). ``headers`` name the fixed
-    columns (the unit, its code if any, rows, people if any, the sums)."""
+    formatted with the value. ``headers`` name the fixed columns (the unit, its code if
+    any, rows, people if any, the sums)."""
 
     title: str
     unit_index: int
@@ -42,7 +41,6 @@ class SummaryLayout:
     code_index: int | None = None
     count_by_index: int | None = None
     count_header: str = "{}"
-    total_label: str | None = None
 
 
 @dataclass
@@ -174,15 +172,6 @@ def _summary_lines(summary: SummaryLayout, totals) -> tuple[list, list[list]]:
         people = [len(entry.people)] if summary.person_index is not None else []
         lines.append([*map(str, names), entry.rows, *people, *entry.sums,
                       *(entry.counts.get(value, 0) for value in counted)])
-    if summary.total_label is not None:
-        texts = [summary.total_label] + [""] * (summary.code_index is not None)
-        everyone = set().union(*(entry.people for entry in totals.values()))
-        people = [len(everyone)] if summary.person_index is not None else []
-        lines.append([*texts, sum(entry.rows for entry in totals.values()), *people,
-                      *(sum(entry.sums[position] for entry in totals.values())
-                        for position in range(len(summary.sum_indexes))),
-                      *(sum(entry.counts.get(value, 0) for entry in totals.values())
-                        for value in counted)])
     return counted, lines
 
 
@@ -202,6 +191,4 @@ def _write_summary(sheet, summary: SummaryLayout, totals, bold) -> None:
                     sheet.write_string(number, col, value)
             else:
                 sheet.write_number(number, col, value)
-    # The totals line stays out of the filter's range: sorting units leaves it last.
-    filtered = len(lines) - (summary.total_label is not None)
-    sheet.autofilter(0, 0, max(filtered, 1), len(headers) - 1)
+    sheet.autofilter(0, 0, max(len(lines), 1), len(headers) - 1)
