@@ -30,5 +30,13 @@ def load_serials(session, completion_ids: list[int], locale: str) -> dict[int, t
             for row in rows}
 
 
+def has_certificate(completion_id):
+    """SQL: the completion has a certificate (its serial is worth loading)."""
+    from certificates.models import Certificate
+
+    return sa.exists().where(Certificate.completion_id == completion_id)
+
+
 def completion_columns() -> CompletionColumns:
-    return CompletionColumns(columns=(SERIAL_COLUMN,), load=load_serials)
+    return CompletionColumns(columns=(SERIAL_COLUMN,), load=load_serials,
+                             present=has_certificate)

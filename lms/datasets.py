@@ -93,6 +93,12 @@ class Summary:
     unit_column: str
     person_column: str | None = None
     sum_columns: tuple[str, ...] = ()
+    #: Optional: the unit's code beside its name (units of one name stay apart).
+    unit_code_column: str | None = None
+    #: Optional: a column whose every value gets a count column (completions per course).
+    count_by_column: str | None = None
+    #: Optional: what a row is, per language ("Số lượt hoàn thành"); default "rows".
+    rows_header: Mapping[str, str] | None = None
 
 
 RowsFunction = Callable[[Session, ExportFilters, ExportScope, str], Iterator[tuple[Any, ...]]]
@@ -135,6 +141,12 @@ class Dataset:
     #: Optional: rows by a stable cursor, for the read API (a dataset without one is
     #: exported but not served by the API).
     page: PageFunction | None = None
+    #: Optional: the CSV written by the database, for large files:
+    #: ``csv_lines(session, filters, scope, locale, zone=…, decimal_comma=…)`` → an object
+    #: with ``chunks()`` (the data lines, a batch per chunk) and ``rows_written``, or None
+    #: when it cannot be byte-for-byte what the CSV writer makes of ``rows`` (the writer
+    #: then formats ``rows`` itself).
+    csv_lines: Callable[..., Any] | None = None
 
     def headers(self, locale: str) -> list[str]:
         return [column.header.get(locale) or column.header["vi"] for column in self.columns]
@@ -164,3 +176,20 @@ class CompletionColumns:
 
     columns: tuple[Column, ...]
     load: ColumnsLoader
+    #: Optional: ``present(completion_id_column)`` → SQL true when this feature has values
+    #: for that completion (an EXISTS); a writer then loads only the rows that have some.
+    present: Callable[[Any], Any] | None = None
+
+
+@dataclass(frozen=True)
+class CompletionOrigins:
+    """Where completions made outside the LMS come from, registered on
+    ``state.completion_origins`` by the feature that records them (credits: verified
+    external completions, of the course topic ``external``).
+
+    :param load: ``load(session, completion_ids, locale)`` → ``{completion_id: provider}``
+        for one batch of such completions (one query per batch); the completion export
+        shows their mode as external and the provider as their source.
+    """
+
+    load: Callable[[Session, list[int], str], Mapping[int, str]]

@@ -39,6 +39,9 @@ class LMSState:
     #: Columns other features add to the completion records (``lms.datasets.CompletionColumns``).
     completion_export_columns: Registry = field(
         default_factory=lambda: Registry("completion export columns"))
+    #: Where completions made outside the LMS come from (``lms.datasets.CompletionOrigins``).
+    completion_origins: Registry = field(
+        default_factory=lambda: Registry("completion origins"))
     #: HTML other features show with a learner's completion on the course page (the
     #: certificate's link): ``render(completion) -> Markup`` ("" for nothing).
     completion_notes: Registry = field(default_factory=lambda: Registry("completion note"))

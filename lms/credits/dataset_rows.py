@@ -434,6 +434,11 @@ def summary_count(session, filters, scope) -> int:
 # --- columns added to the completion records -------------------------------------------------
 
 
+def has_credit_entries(completion_id):
+    """SQL: the ledger has entries for the completion (its credit columns have values)."""
+    return sa.exists().where(CreditEntry.completion_id == completion_id)
+
+
 def completion_columns(session, completion_ids, locale) -> dict[int, tuple]:
     """{completion id: (criteria, net credits counted, reductions)} in one query."""
     if not completion_ids:

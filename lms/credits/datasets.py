@@ -10,7 +10,7 @@ feature writes them; this module never imports it.
 
 from __future__ import annotations
 
-from lms.datasets import Column, CompletionColumns, Dataset
+from lms.datasets import Column, CompletionColumns, CompletionOrigins, Dataset
 
 
 def _c(key, vi, en, kind="text"):
@@ -132,5 +132,9 @@ def register_datasets(state) -> None:
         ),
     )
     state.completion_export_columns.register(
-        "credits", CompletionColumns(COMPLETION_COLUMNS, rows.completion_columns)
+        "credits", CompletionColumns(COMPLETION_COLUMNS, rows.completion_columns,
+                                     present=rows.has_credit_entries)
     )
+    from lms.credits.external.queries import providers_of_completions
+
+    state.completion_origins.register("external", CompletionOrigins(providers_of_completions))

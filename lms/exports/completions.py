@@ -5,7 +5,12 @@ a learner who moved shows under the old unit for what was completed there; the s
 and the unit filter use that unit's place in the tree. Rows are sorted as HR lists are:
 given name (the last word of the full name), then family name, then the date.
 Columns other features add (``state.completion_export_columns``) are loaded once per
-batch of rows and appended in registration order.
+batch of rows and appended in registration order. A completion made outside the LMS
+(course topic ``external``) is shown as such, with the provider the feature that
+recorded it names (``state.completion_origins``) as its source.
+
+A large CSV is written by the database (:func:`csv_lines`, :mod:`lms.exports.sql_csv`):
+the same bytes, about ten times faster.
 """
 from __future__ import annotations
 
@@ -21,7 +26,11 @@ from sqlalchemy.orm import Session
 from courses.models import Course, CourseCompletion, Topic
 from lms.accounts.models import Gender, Learner, LearnerCategory, OrgUnit
 from lms.accounts.queries import given_name_key
-from lms.datasets import Column, CompletionColumns, Dataset, ExportFilters, ExportScope, Summary
+from lms.datasets import (Column, CompletionColumns, CompletionOrigins, Dataset, ExportFilters,
+                          ExportScope, Summary)
+from lms.db import utcnow
+from lms.exports import sql_csv
+from lms.exports.csv_writer import cell_text, quoted
 from lms.exports.xapi_writer import CompletionFacts, completion_statements
 from lms.i18n import localized_attr
 
@@ -38,6 +47,10 @@ GENDERS = {Gender.FEMALE: {"vi": "Nữ", "en": "Female"}, Gender.MALE: {"vi": "N
            Gender.OTHER: {"vi": "Khác", "en": "Other"}}
 MODE = {"vi": "Trực tuyến", "en": "Online"}
 SOURCE = {"vi": "Hệ thống học tập trực tuyến", "en": "Online learning system"}
+#: A completion recorded from outside (a verified Bình dân học vụ số confirmation …).
+EXTERNAL_MODE = {"vi": "Bên ngoài", "en": "External"}
+#: Its source when no feature names the provider.
+EXTERNAL_SOURCE = {"vi": "Đơn vị đào tạo bên ngoài", "en": "External provider"}
 PASSED = {"vi": "Đạt", "en": "Passed"}
 STATUSES = (("current", {"vi": "Còn hiệu lực", "en": "Current"}),
             ("expired", {"vi": "Hết hiệu lực", "en": "Expired"}))
@@ -119,6 +132,7 @@ def _conditions(filters: ExportFilters, scope: ExportScope) -> list:
 def _base(columns, filters: ExportFilters, scope: ExportScope) -> sa.Select:
     return (sa.select(*columns).select_from(CourseCompletion)
             .join(Learner, Learner.id == CourseCompletion.learner_id)
+            .join(Course, Course.id == CourseCompletion.course_id)
             .outerjoin(OrgUnit, OrgUnit.id == CourseCompletion.org_unit_id)
             .where(*_conditions(filters, scope)))
 
@@ -129,15 +143,23 @@ _SELECTED = (CourseCompletion.id, Learner.id.label("learner_id"), Learner.full_n
              CourseCompletion.org_unit_code, Learner.category, CourseCompletion.course_code,
              CourseCompletion.title_vi, CourseCompletion.title_en, CourseCompletion.periods,
              CourseCompletion.completed_dt, CourseCompletion.score_percent,
-             CourseCompletion.expires_on)
+             CourseCompletion.expires_on, Course.topic)
 
 
 def count(session: Session, filters: ExportFilters, scope: ExportScope) -> int:
     return session.scalar(_base([sa.func.count()], filters, scope)) or 0
 
 
-def _row(record, number: int, locale: str, zone) -> tuple:
+def _is_external(topic) -> bool:
+    return topic == Topic.EXTERNAL or topic == Topic.EXTERNAL.value
+
+
+def _row(record, number: int, locale: str, zone, origins: dict) -> tuple:
     completed_local = record.completed_dt.astimezone(zone)
+    if _is_external(record.topic):
+        mode, source = EXTERNAL_MODE[locale], origins.get(record.id) or EXTERNAL_SOURCE[locale]
+    else:
+        mode, source = MODE[locale], SOURCE[locale]
     return (
         number, record.full_name, record.staff_code or f"LMS-{record.learner_id}",
         record.birth_date, GENDERS[record.gender][locale] if record.gender else None,
@@ -145,7 +167,7 @@ def _row(record, number: int, locale: str, zone) -> tuple:
         localized_attr(record, "org_unit_name", locale),
         record.org_unit_code, CATEGORY_CODES.get(record.category) if record.category else None,
         record.course_code, localized_attr(record, "title", locale), record.periods,
-        MODE[locale], SOURCE[locale], completed_local.date(), record.score_percent,
+        mode, source, completed_local.date(), record.score_percent,
         PASSED[locale], record.expires_on, record.id, record.completed_dt,
     )
 
@@ -164,26 +186,42 @@ def _with_extras(session: Session, rows: list[tuple], ids: list[int], locale: st
             for row, record_id in zip(rows, ids, strict=True)]
 
 
+def _origins(session: Session, records, locale: str,
+             origins: tuple[CompletionOrigins, ...]) -> dict[int, str]:
+    """The providers of the batch's external completions (one query per source)."""
+    ids = [record.id for record in records if _is_external(record.topic)]
+    found: dict[int, str] = {}
+    for origin in origins if ids else ():
+        for completion_id, provider in origin.load(session, ids, locale).items():
+            found.setdefault(completion_id, provider)
+    return found
+
+
+_ORDER = (given_name_key(Learner.search_name), Learner.search_name, Learner.id,
+          CourseCompletion.completed_dt, CourseCompletion.id)
+
+
 def rows(session: Session, filters: ExportFilters, scope: ExportScope, locale: str, *,
-         extras: tuple[CompletionColumns, ...] = ()) -> Iterator[tuple]:
+         extras: tuple[CompletionColumns, ...] = (),
+         origins: tuple[CompletionOrigins, ...] = ()) -> Iterator[tuple]:
     """Every matching completion in HR order, a database batch at a time."""
     locale, zone = _locale(locale), _zone()
-    order = (given_name_key(Learner.search_name), Learner.search_name, Learner.id,
-             CourseCompletion.completed_dt, CourseCompletion.id)
-    result = session.execute(_base(_SELECTED, filters, scope).order_by(*order)
+    result = session.execute(_base(_SELECTED, filters, scope).order_by(*_ORDER)
                              .execution_options(yield_per=BATCH_ROWS))
     number = 0
     for batch in result.partitions():
         built = []
+        found = _origins(session, batch, locale, origins)
         for record in batch:
             number += 1
-            built.append(_row(record, number, locale, zone))
+            built.append(_row(record, number, locale, zone, found))
         yield from _with_extras(session, built, [record.id for record in batch], locale, extras)
 
 
 def page(session: Session, filters: ExportFilters, scope: ExportScope, locale: str,
          after: int | None, limit: int, *,
-         extras: tuple[CompletionColumns, ...] = ()) -> list[tuple[int, tuple]]:
+         extras: tuple[CompletionColumns, ...] = (),
+         origins: tuple[CompletionOrigins, ...] = ()) -> list[tuple[int, tuple]]:
     """Completions by record id (the read API's cursor): ids only grow, so a page
     boundary never moves when new completions arrive."""
     locale, zone = _locale(locale), _zone()
@@ -191,9 +229,157 @@ def page(session: Session, filters: ExportFilters, scope: ExportScope, locale: s
     if after is not None:
         query = query.where(CourseCompletion.id > after)
     records = session.execute(query).all()
-    built = [_row(record, 0, locale, zone) for record in records]
+    found = _origins(session, records, locale, origins)
+    built = [_row(record, 0, locale, zone, found) for record in records]
     built = _with_extras(session, built, [record.id for record in records], locale, extras)
     return [(record.id, row) for record, row in zip(records, built, strict=True)]
+
+
+def _localized_sql(stem_vi, stem_en, locale: str):
+    """SQL form of :func:`lms.i18n.localized` over a pair of columns: the first
+    non-empty text of the asked language, Vietnamese, then the others."""
+    texts = {"vi": stem_vi, "en": stem_en}
+    order = dict.fromkeys(key for key in (locale, "vi", *texts) if key in texts)
+    return sa.func.coalesce(*(sa.func.nullif(texts[key], "") for key in order), "")
+
+
+def _labels(column, labels: dict, locale: str) -> sql_csv.Label:
+    return sql_csv.Label(column, tuple(
+        (member, texts[locale] if isinstance(texts, dict) else texts)
+        for member, texts in labels.items()))
+
+
+def _extra_cells(session: Session, filters: ExportFilters, scope: ExportScope, locale: str,
+                 decimal_comma: bool, zone, extras: tuple[CompletionColumns, ...]):
+    kinds = [column.kind for extra in extras for column in extra.columns]
+
+    def load(ids: list[int]) -> dict[int, bytes]:
+        loaded = [(len(extra.columns), extra.load(session, ids, locale)) for extra in extras]
+        found = {}
+        # Only the records some feature answered for: the others get the empty cells.
+        for record_id in set().union(*(answer.keys() for _width, answer in loaded)):
+            values = [value for width, answer in loaded
+                      for value in (answer.get(record_id) or (None,) * width)]
+            if any(value is not None for value in values):
+                found[record_id] = ",".join(
+                    quoted(cell_text(value, kind, decimal_comma=decimal_comma, zone=zone))
+                    for value, kind in zip(values, kinds, strict=True)).encode()
+        return found
+
+    empty = b",".join([b'""'] * len(kinds))
+    key = CourseCompletion.id
+    if all(extra.present is not None for extra in extras):
+        # Rows no feature has values for are never asked about; when none has any (one
+        # quick look), the cells are empty text in the line.
+        present = sa.or_(*(extra.present(CourseCompletion.id) for extra in extras))
+        if session.execute(_base([sa.literal(1)], filters, scope).where(present)
+                           .limit(1)).first() is None:
+            return sql_csv.Constant(empty.decode(), raw=True)
+        key = sa.case((present, CourseCompletion.id), else_=None)
+    return sql_csv.Loaded(key, load, empty)
+
+
+def _source_cells(session: Session, locale: str,
+                  origins: tuple[CompletionOrigins, ...]) -> sql_csv.Loaded:
+    def load(ids: list[int]) -> dict[int, bytes]:
+        found: dict[int, str] = {}
+        for origin in origins:
+            for completion_id, provider in origin.load(session, ids, locale).items():
+                found.setdefault(completion_id, provider)
+        return {record_id: quoted(cell_text(found.get(record_id) or EXTERNAL_SOURCE[locale],
+                                            "text")).encode()
+                for record_id in ids}
+
+    external = sa.case((Course.topic == Topic.EXTERNAL, CourseCompletion.id), else_=None)
+    return sql_csv.Loaded(external, load, quoted(SOURCE[locale]).encode())
+
+
+def csv_lines(session: Session, filters: ExportFilters, scope: ExportScope, locale: str, *,
+              zone, decimal_comma: bool, extras: tuple[CompletionColumns, ...] = (),
+              origins: tuple[CompletionOrigins, ...] = ()):
+    """The CSV lines written by the database (:mod:`lms.exports.sql_csv`), or None when
+    its formatting could differ from the CSV writer's for these rows: a zone whose
+    offset changes between the oldest and the newest completion (daylight saving), a
+    year before 1000, or a writer zone other than the dataset's."""
+    locale, own_zone = _locale(locale), _zone()
+    if getattr(zone, "key", None) != own_zone.key:
+        return None
+    now = utcnow()
+    first, last = session.execute(sa.select(sa.func.min(CourseCompletion.completed_dt),
+                                            sa.func.max(CourseCompletion.completed_dt))).one()
+    # Completions arriving during the export are dated now or earlier: the range reaches
+    # a day past now, and the guard stops the export on anything outside it. The second
+    # of margin: SQLite compares the stored text, and a value written with "+00:00"
+    # sorts before the same second written with microseconds.
+    low = min(first or now, now) - dt.timedelta(seconds=1)
+    high = max(last or now, now) + dt.timedelta(days=1)
+    if low < dt.datetime(1000, 1, 2, tzinfo=dt.UTC):
+        return None
+    offset = sql_csv.constant_offset(own_zone, low, high)
+    if offset is None:
+        return None
+    cells = [
+        sql_csv.RowNumber(),
+        sql_csv.SqlCell(Learner.full_name),
+        sql_csv.SqlCell(sa.func.coalesce(sa.func.nullif(Learner.staff_code, ""),
+                                         sa.literal("LMS-", sa.String)
+                                         + sa.cast(Learner.id, sa.String))),
+        sql_csv.SqlCell(Learner.birth_date, "date"),
+        _labels(Learner.gender, GENDERS, locale),
+        sql_csv.SqlCell(Learner.position),
+        sql_csv.SqlCell(_localized_sql(CourseCompletion.org_unit_name_vi,
+                                       CourseCompletion.org_unit_name_en, locale)),
+        sql_csv.SqlCell(CourseCompletion.org_unit_code),
+        _labels(Learner.category, CATEGORY_CODES, locale),
+        sql_csv.SqlCell(CourseCompletion.course_code),
+        sql_csv.SqlCell(_localized_sql(CourseCompletion.title_vi, CourseCompletion.title_en,
+                                       locale)),
+        sql_csv.SqlCell(CourseCompletion.periods, "integer"),
+        sql_csv.Label(Course.topic, ((Topic.EXTERNAL, EXTERNAL_MODE[locale]),),
+                      otherwise=MODE[locale]),
+        _source_cells(session, locale, origins),
+        sql_csv.Moment(CourseCompletion.completed_dt, day=True),
+        sql_csv.PyCell(CourseCompletion.score_percent, "decimal"),
+        sql_csv.Constant(PASSED[locale]),
+        sql_csv.SqlCell(CourseCompletion.expires_on, "date"),
+        sql_csv.SqlCell(CourseCompletion.id, "integer"),
+        sql_csv.Moment(CourseCompletion.completed_dt),
+    ]
+    if extras:
+        cells.append(_extra_cells(session, filters, scope, locale, decimal_comma, zone, extras))
+    guard = sa.or_(CourseCompletion.completed_dt < low, CourseCompletion.completed_dt > high)
+    writer = sql_csv.SqlCsv(cells, session.get_bind().dialect.name, offset,
+                            decimal_comma=decimal_comma, guard=guard)
+    query = _base(writer.labelled(), filters, scope).order_by(*_ORDER)
+    # Core rows, not ORM ones: nothing here is an entity, and the ORM's per-row loading
+    # cost as much as the rest of the Python side.
+    if session.get_bind().dialect.name == "sqlite":
+        # pysqlite steps through the result as it is fetched and SQLAlchemy buffers
+        # nothing without stream_results: the driver's own rows can be taken (every
+        # column is bytes, a number or NULL, with no type to convert; a Row object per
+        # record was a third of the Python time).
+        result = session.connection().execute(query)
+        batches = iter(partial(result.cursor.fetchmany, BATCH_ROWS), [])
+    else:  # a server-side cursor, read through SQLAlchemy (it holds the first row)
+        result = session.connection().execute(query.execution_options(
+            stream_results=True, max_row_buffer=BATCH_ROWS))
+        batches = result.partitions(BATCH_ROWS)
+    return _Lines(writer, result, batches)
+
+
+class _Lines:
+    def __init__(self, writer: sql_csv.SqlCsv, result, batches):
+        self.writer, self.result, self.batches = writer, result, batches
+
+    @property
+    def rows_written(self) -> int:
+        return self.writer.rows_written
+
+    def chunks(self) -> Iterator[bytes]:
+        try:
+            yield from self.writer.chunks(self.batches)
+        finally:
+            self.result.close()  # a server-side cursor ends with it, also on an error
 
 
 def home_page() -> str:
@@ -214,17 +400,25 @@ def statements(row: tuple) -> list[dict]:
         record_id=row[_INDEX["record_id"]], account_name=row[_INDEX["staff_code"]],
         full_name=row[_INDEX["full_name"]], course_code=row[_INDEX["course_code"]],
         titles={"vi-VN": title}, completed_at=row[_INDEX["completed_at"]],
-        score_percent=row[_INDEX["score"]])
+        score_percent=row[_INDEX["score"]],
+        platform=(row[_INDEX["source"]] if row[_INDEX["mode"]] in EXTERNAL_MODE.values()
+                  else "LMS"))
     return completion_statements(facts, home_page())
 
 
-def dataset(extras: tuple[CompletionColumns, ...] = ()) -> Dataset:
+def dataset(extras: tuple[CompletionColumns, ...] = (),
+            origins: tuple[CompletionOrigins, ...] = ()) -> Dataset:
     """The dataset, with the columns of ``extras`` (what other features registered on
-    ``state.completion_export_columns`` before this feature started) appended."""
+    ``state.completion_export_columns`` before this feature started) appended, and the
+    providers of external completions from ``origins`` (``state.completion_origins``)."""
     return Dataset(
         name=NAME, title={"vi": "Kết quả hoàn thành khóa học", "en": "Course completions"},
         columns=COLUMNS + tuple(column for extra in extras for column in extra.columns),
-        rows=partial(rows, extras=extras), count=count, filters=FILTERS,
+        rows=partial(rows, extras=extras, origins=origins), count=count, filters=FILTERS,
         statements=statements, statuses=STATUSES,
-        summary=Summary(unit_column="unit", person_column="staff_code", sum_columns=("periods",)),
-        page=partial(page, extras=extras))
+        summary=Summary(unit_column="unit", unit_code_column="unit_code",
+                        person_column="staff_code", sum_columns=("periods",),
+                        count_by_column="course_code",
+                        rows_header={"vi": "Số lượt hoàn thành", "en": "Completions"}),
+        page=partial(page, extras=extras, origins=origins),
+        csv_lines=partial(csv_lines, extras=extras, origins=origins))

@@ -28,6 +28,11 @@ _FORMULA_START_SET = frozenset(FORMULA_STARTS)
 BATCH_ROWS = 2000
 
 
+def quoted(text: str) -> str:
+    """One field as ``csv.writer(quoting=QUOTE_ALL)`` writes it."""
+    return '"' + text.replace('"', '""') + '"'
+
+
 def cell_text(value: Any, kind: str, *, decimal_comma: bool = True,
               zone: dt.tzinfo | None = None) -> str:
     """One cell as text. Texts are neutralised; numbers and dates are ours, never a
@@ -95,12 +100,20 @@ class CsvWriter:
         self.rows_written += count
         return buffer.getvalue().encode("utf-8")
 
-    def chunks(self, rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
-        """The file: the BOM and header first, then one chunk per batch of rows."""
+    def header(self) -> bytes:
+        """The BOM and the header row."""
         buffer = io.StringIO()
         csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerow(
             [neutralise(header) for header in self.headers])
-        yield (BOM + buffer.getvalue()).encode("utf-8")
+        return (BOM + buffer.getvalue()).encode("utf-8")
+
+    def chunks(self, rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
+        """The file: the BOM and header first, then one chunk per batch of rows."""
+        yield self.header()
+        yield from self.data_chunks(rows)
+
+    def data_chunks(self, rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
+        """One chunk per batch of rows."""
         iterator = iter(rows)
         while batch := list(islice(iterator, self.batch_rows)):
             yield self._encode(batch)

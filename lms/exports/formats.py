@@ -36,15 +36,44 @@ class ExportFormat:
     produce: Callable[..., Iterator[bytes]]
     #: Whether it needs a dataset with xAPI statements.
     needs_statements: bool = False
+    #: Optional: ``lines(dataset, session, filters, scope, locale, zone=…)`` → what the
+    #: database writes for the file (passed to ``produce`` as ``lines``), or None.
+    lines: Callable[..., object] | None = None
 
 
-def _csv(dataset: Dataset, rows: Iterable, locale: str, counter: Counter, *, zone, **_options):
+def _decimal_comma(locale: str) -> bool:
+    return locale == "vi"
+
+
+def _csv(dataset: Dataset, rows: Iterable, locale: str, counter: Counter, *, zone,
+         lines=None, progress=None, progress_every: int = 0, **_options):
+    """``lines()``, when given, asks for the data lines written by the database (see
+    :func:`_csv_lines`) once the header is out; None from it: ``rows`` are formatted here."""
     writer = CsvWriter(dataset.headers(locale), [c.kind for c in dataset.columns],
-                       decimal_comma=locale == "vi", zone=zone)
+                       decimal_comma=_decimal_comma(locale), zone=zone)
+    written = None
     try:
-        yield from writer.chunks(rows)
+        yield writer.header()
+        written = lines() if lines is not None else None
+        if written is None:
+            yield from writer.data_chunks(rows)
+            return
+        reported = 0
+        for chunk in written.chunks():
+            yield chunk
+            if progress is not None and written.rows_written >= reported + progress_every:
+                reported = written.rows_written
+                progress(reported)
     finally:
-        counter.rows = writer.rows_written
+        counter.rows = writer.rows_written if written is None else written.rows_written
+
+
+def _csv_lines(dataset: Dataset, session, filters, scope, locale: str, *, zone):
+    """The dataset's database-written lines, when it offers them for these rows."""
+    if dataset.csv_lines is None:
+        return None
+    return dataset.csv_lines(session, filters, scope, locale, zone=zone,
+                             decimal_comma=_decimal_comma(locale))
 
 
 def _xapi(dataset: Dataset, rows: Iterable, locale: str, counter: Counter, **_options):
@@ -61,6 +90,8 @@ SUMMARY_TEXTS = {
     "title": {"vi": "Tổng hợp theo đơn vị", "en": "Summary by unit"},
     "rows": {"vi": "Số bản ghi", "en": "Rows"},
     "people": {"vi": "Số người", "en": "People"},
+    #: The header of a count column, ``{}`` being the counted value (a course code).
+    "count": {"vi": "Số lượt {}", "en": "{} count"},
 }
 
 
@@ -68,18 +99,28 @@ def summary_layout(dataset: Dataset, locale: str) -> SummaryLayout | None:
     spec = dataset.summary
     if spec is None:
         return None
-    unit_header = dataset.columns[dataset.index_of(spec.unit_column)].header
-    headers = [localized(unit_header, locale), localized(SUMMARY_TEXTS["rows"], locale)]
+
+    def header(key: str) -> str:
+        return localized(dataset.columns[dataset.index_of(key)].header, locale)
+
+    headers = [header(spec.unit_column)]
+    if spec.unit_code_column:
+        headers.append(header(spec.unit_code_column))
+    headers.append(localized(spec.rows_header or SUMMARY_TEXTS["rows"], locale))
     if spec.person_column:
         headers.append(localized(SUMMARY_TEXTS["people"], locale))
-    headers += [localized(dataset.columns[dataset.index_of(key)].header, locale)
-                for key in spec.sum_columns]
+    headers += [header(key) for key in spec.sum_columns]
+
+    def index(key: str | None) -> int | None:
+        return dataset.index_of(key) if key else None
+
     return SummaryLayout(
         title=localized(SUMMARY_TEXTS["title"], locale),
-        unit_index=dataset.index_of(spec.unit_column),
-        person_index=dataset.index_of(spec.person_column) if spec.person_column else None,
+        unit_index=dataset.index_of(spec.unit_column), person_index=index(spec.person_column),
         sum_indexes=tuple(dataset.index_of(key) for key in spec.sum_columns),
-        headers=tuple(headers))
+        headers=tuple(headers), code_index=index(spec.unit_code_column),
+        count_by_index=index(spec.count_by_column),
+        count_header=localized(SUMMARY_TEXTS["count"], locale))
 
 
 def _xlsx(dataset: Dataset, rows: Iterable, locale: str, counter: Counter, *, zone,
@@ -100,7 +141,8 @@ def _xlsx(dataset: Dataset, rows: Iterable, locale: str, counter: Counter, *, zo
 
 
 FORMATS = (
-    ExportFormat("csv", "CSV (Excel, UTF-8)", "text/csv; charset=utf-8", "csv", _csv),
+    ExportFormat("csv", "CSV (Excel, UTF-8)", "text/csv; charset=utf-8", "csv", _csv,
+                 lines=_csv_lines),
     ExportFormat("xlsx", "Excel (XLSX)",
                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", _xlsx),
     ExportFormat("xapi", "xAPI 1.0.3 (JSON)", "application/json", "json", _xapi,

@@ -20,6 +20,7 @@ import os
 import secrets
 import tempfile
 from collections.abc import Callable, Iterator
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from flask import Response, current_app, stream_with_context
@@ -53,11 +54,14 @@ def produce_chunks(record_id: int, dataset: Dataset, export_format: ExportFormat
     error = None
     session = state.database.new_session(for_write=False)
     try:
-        rows = dataset.rows(session, filters, scope, locale)
+        rows = dataset.rows(session, filters, scope, locale)  # a generator: nothing read yet
         if progress is not None and export_format.name != "xlsx":
             rows = _counted(rows, every, progress)
+        # Asked for once the header is out (the CSV the database writes, see formats).
+        lines = (partial(export_format.lines, dataset, session, filters, scope, locale, zone=zone)
+                 if export_format.lines is not None else None)
         for chunk in export_format.produce(dataset, rows, locale, counter, zone=zone,
-                                           progress=progress,
+                                           progress=progress, progress_every=every, lines=lines,
                                            tmpdir=config["LMS_EXPORT_TEMP_DIRECTORY"]):
             hasher.update(chunk)
             size += len(chunk)

@@ -46,7 +46,8 @@ def init_app(app, state) -> None:
         state.export_formats.register(export_format.name, export_format)
     # Features before this one in the feature list have registered their columns by now.
     state.export_datasets.register(completions.NAME, completions.dataset(
-        tuple(state.completion_export_columns.values())))
+        tuple(state.completion_export_columns.values()),
+        tuple(state.completion_origins.values())))
     state.blueprint.register_blueprint(exports_blueprint)
     state.blueprint.register_blueprint(api_blueprint)
     jobs.register(state, app)

@@ -48,6 +48,9 @@ class CompletionFacts:
     completed_at: dt.datetime
     #: Percent of the final quiz, None for a course without one.
     score_percent: float | None
+    #: Where the learning happened (``context.platform``): the LMS, or the provider of a
+    #: course taken outside it.
+    platform: str = "LMS"
 
 
 def _scaled(percent: float) -> float:
@@ -70,7 +73,8 @@ def completion_statements(facts: CompletionFacts, home_page: str) -> list[dict]:
         "object": {"objectType": "Activity", "id": f"{home_page}/courses/{facts.course_code}",
                    "definition": {"type": ACTIVITY_COURSE,
                                   "name": dict(facts.titles)}},
-        "context": {"registration": registration, "platform": "LMS", "language": "vi-VN"},
+        "context": {"registration": registration, "platform": facts.platform,
+                    "language": "vi-VN"},
         "timestamp": _timestamp(facts.completed_at),
         "version": XAPI_VERSION,
     }

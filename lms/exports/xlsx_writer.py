@@ -25,13 +25,22 @@ _SHEET_NAME_LIMIT = 31
 @dataclass(frozen=True)
 class SummaryLayout:
     """The summary sheet: one line per unit, with the row count, the number of distinct
-    people and the sums of some numeric columns (indexes into the rows)."""
+    people and the sums of some numeric columns (indexes into the rows).
+
+    Optional: ``code_index``, the unit's code, in the second column (two units of one
+    name stay apart); ``count_by_index``, a column whose every value (a course code) gets
+    a column of its own counting that unit's rows with it, headed ``count_header``
+    formatted with the value. ``headers`` name the fixed columns (the unit, its code if
+    any, rows, people if any, the sums)."""
 
     title: str
     unit_index: int
     person_index: int | None
     sum_indexes: tuple[int, ...]
     headers: tuple[str, ...]
+    code_index: int | None = None
+    count_by_index: int | None = None
+    count_header: str = "{}"
 
 
 @dataclass
@@ -39,6 +48,7 @@ class _UnitTotals:
     rows: int = 0
     people: set = field(default_factory=set)
     sums: list = field(default_factory=list)
+    counts: dict = field(default_factory=dict)
 
 
 def column_width(header: str, kind: str) -> int:
@@ -133,6 +143,8 @@ def _fill(workbook, title, headers, kinds, rows, summary, zone, progress, every)
 
 def _add_to_totals(totals, row, summary: SummaryLayout) -> None:
     unit = row[summary.unit_index] or ""
+    if summary.code_index is not None:
+        unit = (unit, row[summary.code_index] or "")
     entry = totals.get(unit)
     if entry is None:
         entry = totals[unit] = _UnitTotals(sums=[0] * len(summary.sum_indexes))
@@ -143,17 +155,40 @@ def _add_to_totals(totals, row, summary: SummaryLayout) -> None:
         value = row[index]
         if _is_number(value):
             entry.sums[position] += float(value)
+    if summary.count_by_index is not None:
+        value = row[summary.count_by_index]
+        if value is not None:
+            entry.counts[value] = entry.counts.get(value, 0) + 1
+
+
+def _summary_lines(summary: SummaryLayout, totals) -> tuple[list, list[list]]:
+    """(the counted values in column order, one list of cells per line)."""
+    counted = sorted({value for entry in totals.values() for value in entry.counts}, key=str)
+    lines = []
+    for unit in sorted(totals, key=lambda key: tuple(map(str, key)) if isinstance(key, tuple)
+                       else (str(key),)):
+        entry = totals[unit]
+        names = list(unit) if isinstance(unit, tuple) else [unit]
+        people = [len(entry.people)] if summary.person_index is not None else []
+        lines.append([*map(str, names), entry.rows, *people, *entry.sums,
+                      *(entry.counts.get(value, 0) for value in counted)])
+    return counted, lines
 
 
 def _write_summary(sheet, summary: SummaryLayout, totals, bold) -> None:
-    for col, header in enumerate(summary.headers):
-        sheet.set_column(col, col, 40 if col == 0 else max(12, len(header) + 2))
+    counted, lines = _summary_lines(summary, totals)
+    headers = [*summary.headers, *(summary.count_header.format(value) for value in counted)]
+    texts = 1 + (summary.code_index is not None)  # the unit (and its code) are texts
+    for col, header in enumerate(headers):
+        width = 40 if col == 0 else max(12, min(len(header) + 2, 30))
+        sheet.set_column(col, col, width)
         sheet.write_string(0, col, header, bold)
     sheet.freeze_panes(1, 0)
-    for number, unit in enumerate(sorted(totals, key=str), start=1):
-        entry = totals[unit]
-        values = [entry.rows] + ([len(entry.people)] if summary.person_index is not None else [])
-        sheet.write_string(number, 0, str(unit))
-        for col, value in enumerate(values + entry.sums, start=1):
-            sheet.write_number(number, col, value)
-    sheet.autofilter(0, 0, max(len(totals), 1), len(summary.headers) - 1)
+    for number, line in enumerate(lines, start=1):
+        for col, value in enumerate(line):
+            if col < texts:
+                if value:  # an empty text is an empty cell
+                    sheet.write_string(number, col, value)
+            else:
+                sheet.write_number(number, col, value)
+    sheet.autofilter(0, 0, max(len(lines), 1), len(headers) - 1)

@@ -75,16 +75,25 @@ def test_the_record_is_committed_before_the_first_row_is_read(app, client, login
 
     dataset = app.extensions["lms"].export_datasets.get("completions")
     seen = {}
-    original = dataset.rows
+    original, original_lines = dataset.rows, dataset.csv_lines
 
-    def watching(session, filters, scope, locale):
+    def look() -> None:
         request_session = g.get("_lms_session")
         seen["request_transaction_open"] = bool(request_session and request_session.in_transaction())
         with app.extensions["lms"].database.new_session(for_write=False) as other:
             seen["records"] = other.scalar(sa.select(sa.func.count(ExportRecord.id)))
+
+    def watching(session, filters, scope, locale):
+        look()
         yield from original(session, filters, scope, locale)
 
-    object.__setattr__(dataset, "rows", watching)  # a frozen dataclass: patched by hand
+    def watching_lines(*args, **options):  # the CSV the database writes reads here
+        look()
+        return original_lines(*args, **options)
+
+    # A frozen dataclass: patched by hand.
+    object.__setattr__(dataset, "rows", watching)
+    object.__setattr__(dataset, "csv_lines", watching_lines)
     try:
         login("hr-a")
         response = export(client)
@@ -92,6 +101,7 @@ def test_the_record_is_committed_before_the_first_row_is_read(app, client, login
         response.get_data()
     finally:
         object.__setattr__(dataset, "rows", original)
+        object.__setattr__(dataset, "csv_lines", original_lines)
     assert seen == {"request_transaction_open": False, "records": 1}
 
 

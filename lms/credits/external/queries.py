@@ -66,3 +66,13 @@ def open_or_verified_of_course(learner_id: int, source_code: str) -> ExternalCom
 def evidence_bytes(submission_id: int) -> bytes:
     return get_session().scalar(
         sa.select(ExternalCompletion.evidence_data).where(ExternalCompletion.id == submission_id))
+
+
+def providers_of_completions(session, completion_ids: list[int], locale: str) -> dict[int, str]:
+    """``{completion_id: provider name}`` of the verified external completions among
+    ``completion_ids`` (the completion export's source column), in one query."""
+    if not completion_ids:
+        return {}
+    return dict(session.execute(
+        sa.select(ExternalCompletion.completion_id, ExternalCompletion.provider_name)
+        .where(ExternalCompletion.completion_id.in_(completion_ids))).all())
