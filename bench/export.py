@@ -70,9 +70,11 @@ def build(path: str, rows: int) -> None:
         "'',2,90,70,0,'{}','[]','',1,'x',?)", (now,))
     people = 5000
     connection.executemany(
-        "INSERT INTO lms_learners (id, full_name, search_name, staff_code, org_unit_id, is_active,"
-        " category, created_dt, updated_dt) VALUES (?,?,?,?,?,1,'cong_chuc',?,?)",
-        [(n, f"Nguyễn Văn Người {n}", f"nguyen van nguoi {n}", f"S{n:06d}", n % 20 + 1, now, now)
+        "INSERT INTO lms_learners (id, full_name, search_name, given_name_key, staff_code,"
+        " org_unit_id, is_active, category, created_dt, updated_dt)"
+        " VALUES (?,?,?,?,?,?,1,'cong_chuc',?,?)",
+        [(n, f"Nguyễn Văn Người {n}", f"nguyen van nguoi {n}", f"{n}", f"S{n:06d}", n % 20 + 1,
+          now, now)
          for n in range(1, people + 1)])
     batch = []
     for n in range(rows):

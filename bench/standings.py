@@ -199,6 +199,7 @@ def generate(engine, learners: int, units: int, seed: int) -> int:
                     "id": learner_id,
                     "full_name": f"Người {learner_id}",
                     "search_name": f"nguoi {learner_id}",
+                    "given_name_key": f"{learner_id}",  # the last word, as Learner keeps it
                     "org_unit_id": first,
                     "hired_on": hired,
                     "is_active": True,

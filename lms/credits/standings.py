@@ -37,7 +37,6 @@ from sqlalchemy.orm import selectinload
 
 from courses.models import CourseCompletion
 from lms.accounts.models import Learner, OrgUnit, OrgUnitMembership
-from lms.accounts.queries import given_name_key as given_name_sql
 from lms.accounts.queries import org_units_in_tree_order, subtree_unit_ids_on
 from lms.credits import queries
 from lms.credits import rules as credit_rules
@@ -230,20 +229,25 @@ def standings(
         # A page past the end shows the last one (a second query, on this rare path only).
         result.people_page = result.people_pages
         _counts, _totals, shown = _count_and_rank(core, people, result.people_page, page_size)
+    # Plain tuples (a named attribute of a result row costs more than the rest of the
+    # row: this loop runs once per person when the shortlist asks for everyone).
     result.people = [
         PersonRow(
-            row.learner_id,
-            row.full_name,
-            row.search_name,
-            units[row.org_unit_id],
-            row.total,
-            row.status,
-            bool(row.counted),
-            rank=ahead[row.total] + 1,  # equal credits share a rank: 1 + how many have more
-            hired_on=row.hired_on,
-            is_active=bool(row.is_active),
+            learner_id,
+            full_name,
+            search_name,
+            units[unit_id],
+            total,
+            status,
+            bool(counted),
+            rank=ahead[total] + 1,  # equal credits share a rank: 1 + how many have more
+            hired_on=hired_on,
+            is_active=bool(is_active),
         )
-        for row in shown
+        for (
+            _part, unit_id, total, counted, _meeting, _everyone, learner_id, full_name,
+            search_name, _given, hired_on, is_active, status,
+        ) in shown
     ]
     if months:
         result.month_rows = _months(period, list(units))
@@ -283,6 +287,7 @@ def _people_statement(period, units, day, targets, target_paths, *, whole_tree: 
             Learner.id.label("learner_id"),
             Learner.full_name.label("full_name"),
             Learner.search_name.label("search_name"),
+            Learner.given_name_key.label("given_name_key"),
             Learner.hired_on.label("hired_on"),
             Learner.is_active.label("is_active"),
             OrgUnitMembership.org_unit_id.label("org_unit_id"),
@@ -367,7 +372,7 @@ def _count_and_rank(core, people, page: int | None, size: int):
       page of them, or all when ``page`` is None.
 
     Returns ({unit id: [counted, meeting, everyone]}, {total: people}, the people rows)."""
-    given = given_name_sql(people.c.search_name).label("given")
+    given = people.c.given_name_key.label("given")
     meets = sa.and_(
         people.c.counted == 1, people.c.status.in_((credit_rules.MET, credit_rules.EXCEEDED))
     )
@@ -412,14 +417,15 @@ def _count_and_rank(core, people, page: int | None, size: int):
     by_total: dict[Decimal, int] = defaultdict(int)
     shown = []
     for row in core.execute(statement):
-        if row.part == 1:
+        part, unit_id, total, counted, meeting, everyone = row[:6]
+        if part == 1:
             shown.append(row)
             continue
-        numbers = unit_counts[row.org_unit_id]
-        numbers[0] += row.counted
-        numbers[1] += row.meeting
-        numbers[2] += row.everyone
-        by_total[row.total] += row.everyone
+        numbers = unit_counts[unit_id]
+        numbers[0] += counted
+        numbers[1] += meeting
+        numbers[2] += everyone
+        by_total[total] += everyone
     return unit_counts, by_total, shown
 
 
