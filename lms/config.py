@@ -119,6 +119,9 @@ DEFAULTS: dict[str, object] = {
     "LMS_TASK_QUEUE_IMMEDIATE": False,
     #: Worker threads of `flask lms worker` (PDF rendering and exports are I/O-light).
     "LMS_TASK_WORKERS": 2,
+    #: On Ctrl+C the worker lets running tasks finish for this long, then stops them (an
+    #: unfinished outbox message is handed over again by the sweep): Ctrl+C always ends it.
+    "LMS_TASK_SHUTDOWN_SECONDS": 10,
     #: An outbox message still not done this long after commit is handed over again.
     "LMS_OUTBOX_SWEEP_SECONDS": 60,
     #: How long a worker may run one message before another may take it over.

@@ -18,6 +18,7 @@ import pytest
 import sqlalchemy as sa
 
 from lms.migrations_runner import upgrade
+from tests import route_builders
 
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -28,6 +29,8 @@ hypothesis_settings.register_profile(
     "lms", deadline=None, suppress_health_check=[HealthCheck.too_slow],
     derandomize=bool(os.environ.get("CI")), print_blob=True)
 hypothesis_settings.load_profile("lms")
+
+route_builders.install()  # a new app per test, its routes compiled once per run
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 PASSWORD = "correct horse battery"

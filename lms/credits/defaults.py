@@ -34,7 +34,9 @@ DEFAULTS_FILE = Path(__file__).with_name("defaults.yaml")
 def load_defaults(year: int, path: Path = DEFAULTS_FILE) -> dict:
     """The defaults file with ``{year}`` filled in."""
     text = path.read_text(encoding="utf-8").replace("{year}", str(year))
-    return yaml.safe_load(text)
+    # libyaml's safe loader when PyYAML has it (ten times faster, the same result): the
+    # file is ours, read at every seeding.
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def _decimal(value) -> Decimal | None:

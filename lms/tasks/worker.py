@@ -48,5 +48,7 @@ def install_periodic_jobs(app: Flask, queue: TaskQueue) -> None:
 def run_consumer(app: Flask, queue: TaskQueue, workers: int) -> None:
     """Run Huey's consumer in this process until interrupted (`flask lms worker`)."""
     install_periodic_jobs(app, queue)
-    consumer = queue.huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
+    consumer = queue.huey.create_consumer(
+        workers=workers, worker_type="thread", periodic=True,
+        shutdown_timeout=app.config["LMS_TASK_SHUTDOWN_SECONDS"])
     consumer.run()
