@@ -189,6 +189,8 @@ def profile(client, url: str, requests: int) -> str:
     profiler.disable()
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out).strip_dirs()
+    if os.environ.get("LMS_PROFILE_DUMP"):  # a file for other pstats views (callees …)
+        profiler.dump_stats(os.environ["LMS_PROFILE_DUMP"])
     stats.sort_stats("cumulative").print_stats(int(os.environ.get("BENCH_TOP", 45)))
     stats.sort_stats("tottime").print_stats(30)
     return out.getvalue()

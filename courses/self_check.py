@@ -23,6 +23,7 @@ Nothing here imports Flask or SQLAlchemy.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from courses.rendering import self_check_blocks
 from courses.yaml_lines import YamlError, line_of, load_with_lines
@@ -67,9 +68,18 @@ def read(body: str) -> tuple[list[SelfCheckQuestion], list[tuple[int, str]]]:
     return (questions if not problems else []), problems
 
 
-def questions_of(body: str) -> list[SelfCheckQuestion]:
-    """The questions of a stored (already validated) lesson; [] when it has none."""
-    return read(body)[0]
+def questions_of(body: str) -> tuple[SelfCheckQuestion, ...]:
+    """The questions of a stored (already validated) lesson; () when it has none.
+
+    Kept per body text: the lesson page asks on every visit, and reading the block
+    (Markdown, then YAML with lines) was half of the page's CPU. The questions are
+    frozen, and a changed lesson is a different text."""
+    return _questions_of(body)
+
+
+@lru_cache(maxsize=512)
+def _questions_of(body: str) -> tuple[SelfCheckQuestion, ...]:
+    return tuple(read(body)[0])
 
 
 def _read_block(content: str, fence_line: int, problems: list) -> list[SelfCheckQuestion]:

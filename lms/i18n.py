@@ -18,7 +18,33 @@ from flask_babel import Domain, get_locale
 
 TRANSLATIONS_DIR = Path(__file__).parent / "translations"
 
-domain = Domain(translation_directories=[str(TRANSLATIONS_DIR)], domain="messages")
+class _Domain(Domain):
+    """Flask-Babel's domain, with the request's catalog kept for the request.
+
+    Flask-Babel finds the catalog again for every string (four context lookups through
+    ``g``, the locale's name as text, a dictionary): 14 µs, a third of a page's 1.5 ms
+    budget at ~40 strings. Here ``g`` keeps the catalog with the locale object it is for,
+    and the next string checks that Flask-Babel's locale is still that object: a locale
+    changed during the request (``refresh``, ``force_locale``) is another object and is
+    looked up. (``_flask_babel.babel_locale`` is where Flask-Babel keeps it; if that
+    changes, every string takes the ordinary way, slower but right.)
+    """
+
+    def get_translations(self):
+        try:
+            store = g._get_current_object()
+        except RuntimeError:  # outside an app context: Flask-Babel's null catalog
+            return super().get_translations()
+        kept = store.__dict__.get("_lms_translations")
+        locale = getattr(store.__dict__.get("_flask_babel"), "babel_locale", None)
+        if kept is not None and locale is not None and kept[0] is self and kept[1] is locale:
+            return kept[2]
+        translations = super().get_translations()
+        store._lms_translations = (self, get_locale(), translations)
+        return translations
+
+
+domain = _Domain(translation_directories=[str(TRANSLATIONS_DIR)], domain="messages")
 
 _ = domain.gettext
 _l = domain.lazy_gettext
