@@ -21,7 +21,7 @@ run: setup instance/lms.cfg
 ## Set up the test environment and run the whole suite (browser tests included), on
 ## every core: PYTEST_WORKERS=0 runs it in one process (e.g. to debug with -x --pdb).
 PYTEST_WORKERS ?= auto
-PYTEST_PARALLEL = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
+PYTEST_PARALLEL = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder)
 test: setup-test
 	bash scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
