@@ -19,6 +19,8 @@ import sqlalchemy as sa
 
 from lms.migrations_runner import upgrade
 from tests import route_builders
+from tests.host_portal import (HOST_LAYOUT, OVERRIDDEN_HOME, README, PortalUser,
+                               readme_python_example)
 
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -92,6 +94,25 @@ def engine(database_url):
 @pytest.fixture
 def is_postgres(database_url) -> bool:
     return database_url.startswith("postgresql")
+
+
+@pytest.fixture
+def empty_database(tmp_path):
+    """A database with no tables, for the migration tests: SQLite file, or a new
+    PostgreSQL database when the suite runs on PostgreSQL."""
+    server = _server_url()
+    if server is None:
+        engine = sa.create_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+        yield engine
+        engine.dispose()
+        return
+    url, drop = _create_postgres_database(server)
+    engine = sa.create_engine(url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        drop()
 
 
 # --- app, db, client -------------------------------------------------------------------
@@ -375,3 +396,52 @@ def _delete_rows(session, table, ids) -> None:
             else:
                 session.execute(sa.delete(other).where(key.parent.in_(ids)))
     session.execute(sa.delete(table).where(table.c.id.in_(ids)))
+
+
+# --- the LMS inside a host app (tests/test_host_app.py, tests/test_security_headers.py) ----
+
+@pytest.fixture
+def portal(tmp_path, monkeypatch):
+    """The README's host app, completed with what a real portal has around it."""
+    from flask import request
+    from flask_login import login_user
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FLASK_LMS_DATABASE_URL", f"sqlite:///{tmp_path / 'portal.sqlite3'}")
+    (tmp_path / "templates" / "portal").mkdir(parents=True)
+    (tmp_path / "templates" / "lms").mkdir()
+    (tmp_path / "templates" / "portal" / "layout.html").write_text(HOST_LAYOUT, encoding="utf-8")
+    (tmp_path / "templates" / "lms" / "home.html").write_text(OVERRIDDEN_HOME, encoding="utf-8")
+    namespace: dict = {}
+    exec(compile(readme_python_example(), str(README), "exec"), namespace)
+    app = namespace["app"]
+    app.config["TESTING"] = True
+    users = {"7": PortalUser("7", "Trần Thị Mai", "NV007", "SVHTTDL")}
+    login_manager = namespace["login_manager"]
+    login_manager.user_loader(users.get)
+    login_manager.login_view = "portal_login"
+
+    @app.route("/login")
+    def portal_login():
+        login_user(users[request.args["as"]])
+        return "signed in"
+
+    @app.route("/")
+    def portal_home():
+        return "Trang chủ cổng thông tin"
+
+    @app.errorhandler(404)
+    def portal_not_found(_error):
+        return "Cổng thông tin: không tìm thấy", 404
+
+    with app.app_context():
+        upgrade()
+        from lms.accounts import operations
+        from lms.db import get_session
+
+        operations.create_org_unit("SVHTTDL", "Sở Văn hóa, Thể thao và Du lịch",
+                                   "Department of Culture, Sports and Tourism", None)
+        get_session().commit()
+    app.portal_users = users
+    yield app
+    app.extensions["lms"].database.dispose()
