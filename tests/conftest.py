@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from lms.migrations_runner import upgrade
 from tests import route_builders
+from tests.access_world import _archive, _certificates, _export_and_token, _external
 from tests.host_portal import (HOST_LAYOUT, OVERRIDDEN_HOME, README, PortalUser,
                                readme_python_example)
 
@@ -445,3 +446,53 @@ def portal(tmp_path, monkeypatch):
     app.portal_users = users
     yield app
     app.extensions["lms"].database.dispose()
+
+
+# --- the world of the access matrix (tests/test_access_matrix.py, tests/test_select_language.py)
+
+@pytest.fixture
+def world(create_unit, create_learner, create_course, app_context, db):
+    """One person per role, plus objects for the URL placeholders."""
+    from lms.accounts.models import Role
+
+    unit = create_unit("MATRIX")
+    people = {
+        "learner": create_learner("Học Viên", username="m-learner", unit=unit),
+        "author": create_learner("Tác Giả", username="m-author", unit=unit, roles=[Role.AUTHOR]),
+        "hr": create_learner("Tổ Chức", username="m-hr", unit=unit, roles=[Role.HR], hr_unit=unit),
+        "admin": create_learner("Quản Trị", username="m-admin", unit=unit, roles=[Role.ADMIN]),
+    }
+    target = create_learner("Đối Tượng", username="m-target", unit=unit, roles=[Role.AUTHOR])
+    course = create_course(code="MATRIX01", quiz=True, self_check=True)
+    from courses import operations
+    from quizzes import operations as quiz_operations
+    from quizzes.queries import quiz_of_course
+
+    attempts = {}
+    with app_context():  # the shipped credit defaults, for the credit admin pages
+        import sqlalchemy as sa
+
+        from lms.credits.defaults import seed_defaults
+        from lms.credits.models import CreditRule, Criterion, Target, TitleRule
+
+        period = seed_defaults(2026) and db.scalar(sa.text("SELECT id FROM lms_credit_periods"))
+        credits = {"period": period, "criterion": db.scalar(sa.select(Criterion.id).limit(1)),
+                   "rule": db.scalar(sa.select(CreditRule.id).limit(1)),
+                   "target": db.scalar(sa.select(Target.id).limit(1)),
+                   "title_rule": db.scalar(sa.select(TitleRule.id).limit(1))}
+        db.commit()
+    with app_context():  # enrolled, each with an attempt, so these routes answer
+        quiz = quiz_of_course(course.id)
+        for role, person in people.items():
+            operations.enrol(person, course)
+            attempts[role] = quiz_operations.start_attempt(quiz, person.id).id
+        db.commit()
+        certificates = _certificates(db, people, course)
+    export, token = _export_and_token(app_context, db, people["hr"], unit)
+    externals = {role: _external(db, person) for role, person in people.items()}
+    return {"people": people, "unit": unit.id, "learner": target.id,
+            "grant": target.role_grants[0].id, "code": course.code, "course": course.id,
+            "attempts": attempts, **credits, "certificates": certificates,
+            "verification": next(iter(certificates.values()))[1],
+            "archive": _archive(db, people["hr"], unit), "export": export, "token": token,
+            "externals": externals, "external_other": _external(db, target)}
