@@ -496,3 +496,18 @@ def world(create_unit, create_learner, create_course, app_context, db):
             "verification": next(iter(certificates.values()))[1],
             "archive": _archive(db, people["hr"], unit), "export": export, "token": token,
             "externals": externals, "external_other": _external(db, target)}
+
+
+# --- learner imports (tests/test_import_learners.py, tests/test_import_hostile.py) ----------
+
+@pytest.fixture
+def units(create_unit):
+    department = create_unit("SVHTTDL")
+    return {"SVHTTDL": department, "BT": create_unit("BT", parent=department)}
+
+
+@pytest.fixture
+def admin_client(client, create_learner, login):
+    create_learner("Quản trị", username="boss", roles=["admin"])
+    login("boss")
+    return client
