@@ -9,19 +9,10 @@ import yaml
 from courses.models import CourseCompletion, Enrollment
 from lms.accounts.models import Learner, MembershipSource, OrgUnit
 from quizzes.models import Attempt
-from tests.conftest import delete_with_dependents, pack_files
+from tests.conftest import delete_with_dependents
+from tests.courses.pack_helpers import recurring_pack
 from tests.home_page import mandatory_parts
 from tests.quizzes.quiz_helpers import pass_quiz
-
-
-def recurring_pack(code="NHAC01", *, months=12, mandatory=True, version=1, lessons=1, **options):
-    files = pack_files(code=code, version=version, lessons=lessons, quiz=True, **options)
-    card = yaml.safe_load(files["course.yaml"])
-    card["mandatory"] = mandatory
-    if months is not None:
-        card["valid_for_months"] = months
-    files["course.yaml"] = yaml.safe_dump(card, allow_unicode=True).encode()
-    return files
 
 
 @pytest.fixture
