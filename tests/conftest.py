@@ -6,6 +6,10 @@
 - ``app``: a standalone LMS app on that database; ``db``: its session, rolled back
   after each test; ``client``: the test client.
 - factories ``create_unit``, ``create_learner``; helper ``login``.
+- fixtures shared by test modules of this folder: ``empty_database`` (migration tests),
+  ``portal`` (the host app), ``world`` (the access matrix's), ``units`` and ``admin_client``
+  (learner imports). Their helpers are plain modules (tests/host_portal.py,
+  tests/access_world.py, tests/learner_import_files.py): no test module imports another.
 """
 from __future__ import annotations
 
