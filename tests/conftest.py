@@ -6,6 +6,10 @@
 - ``app``: a standalone LMS app on that database; ``db``: its session, rolled back
   after each test; ``client``: the test client.
 - factories ``create_unit``, ``create_learner``; helper ``login``.
+- fixtures shared by test modules of this folder: ``empty_database`` (migration tests),
+  ``portal`` (the host app), ``world`` (the access matrix's), ``units`` and ``admin_client``
+  (learner imports). Their helpers are plain modules (tests/host_portal.py,
+  tests/access_world.py, tests/learner_import_files.py): no test module imports another.
 """
 from __future__ import annotations
 
@@ -19,6 +23,9 @@ import sqlalchemy as sa
 
 from lms.migrations_runner import upgrade
 from tests import route_builders
+from tests.access_world import _archive, _certificates, _export_and_token, _external
+from tests.host_portal import (HOST_LAYOUT, OVERRIDDEN_HOME, README, PortalUser,
+                               readme_python_example)
 
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -106,6 +113,25 @@ def engine(database_url):
 @pytest.fixture
 def is_postgres(database_url) -> bool:
     return database_url.startswith("postgresql")
+
+
+@pytest.fixture
+def empty_database(tmp_path):
+    """A database with no tables, for the migration tests: SQLite file, or a new
+    PostgreSQL database when the suite runs on PostgreSQL."""
+    server = _server_url()
+    if server is None:
+        engine = sa.create_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+        yield engine
+        engine.dispose()
+        return
+    url, drop = _create_postgres_database(server)
+    engine = sa.create_engine(url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        drop()
 
 
 # --- app, db, client -------------------------------------------------------------------
@@ -389,3 +415,117 @@ def _delete_rows(session, table, ids) -> None:
             else:
                 session.execute(sa.delete(other).where(key.parent.in_(ids)))
     session.execute(sa.delete(table).where(table.c.id.in_(ids)))
+
+
+# --- the LMS inside a host app (tests/test_host_app.py, tests/test_security_headers.py) ----
+
+@pytest.fixture
+def portal(tmp_path, monkeypatch):
+    """The README's host app, completed with what a real portal has around it."""
+    from flask import request
+    from flask_login import login_user
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FLASK_LMS_DATABASE_URL", f"sqlite:///{tmp_path / 'portal.sqlite3'}")
+    (tmp_path / "templates" / "portal").mkdir(parents=True)
+    (tmp_path / "templates" / "lms").mkdir()
+    (tmp_path / "templates" / "portal" / "layout.html").write_text(HOST_LAYOUT, encoding="utf-8")
+    (tmp_path / "templates" / "lms" / "home.html").write_text(OVERRIDDEN_HOME, encoding="utf-8")
+    namespace: dict = {}
+    exec(compile(readme_python_example(), str(README), "exec"), namespace)
+    app = namespace["app"]
+    app.config["TESTING"] = True
+    users = {"7": PortalUser("7", "Trần Thị Mai", "NV007", "SVHTTDL")}
+    login_manager = namespace["login_manager"]
+    login_manager.user_loader(users.get)
+    login_manager.login_view = "portal_login"
+
+    @app.route("/login")
+    def portal_login():
+        login_user(users[request.args["as"]])
+        return "signed in"
+
+    @app.route("/")
+    def portal_home():
+        return "Trang chủ cổng thông tin"
+
+    @app.errorhandler(404)
+    def portal_not_found(_error):
+        return "Cổng thông tin: không tìm thấy", 404
+
+    with app.app_context():
+        upgrade()
+        from lms.accounts import operations
+        from lms.db import get_session
+
+        operations.create_org_unit("SVHTTDL", "Sở Văn hóa, Thể thao và Du lịch",
+                                   "Department of Culture, Sports and Tourism", None)
+        get_session().commit()
+    app.portal_users = users
+    yield app
+    app.extensions["lms"].database.dispose()
+
+
+# --- the world of the access matrix (tests/test_access_matrix.py, tests/test_select_language.py)
+
+@pytest.fixture
+def world(create_unit, create_learner, create_course, app_context, db):
+    """One person per role, plus objects for the URL placeholders."""
+    from lms.accounts.models import Role
+
+    unit = create_unit("MATRIX")
+    people = {
+        "learner": create_learner("Học Viên", username="m-learner", unit=unit),
+        "author": create_learner("Tác Giả", username="m-author", unit=unit, roles=[Role.AUTHOR]),
+        "hr": create_learner("Tổ Chức", username="m-hr", unit=unit, roles=[Role.HR], hr_unit=unit),
+        "admin": create_learner("Quản Trị", username="m-admin", unit=unit, roles=[Role.ADMIN]),
+    }
+    target = create_learner("Đối Tượng", username="m-target", unit=unit, roles=[Role.AUTHOR])
+    course = create_course(code="MATRIX01", quiz=True, self_check=True)
+    from courses import operations
+    from quizzes import operations as quiz_operations
+    from quizzes.queries import quiz_of_course
+
+    attempts = {}
+    with app_context():  # the shipped credit defaults, for the credit admin pages
+        import sqlalchemy as sa
+
+        from lms.credits.defaults import seed_defaults
+        from lms.credits.models import CreditRule, Criterion, Target, TitleRule
+
+        period = seed_defaults(2026) and db.scalar(sa.text("SELECT id FROM lms_credit_periods"))
+        credits = {"period": period, "criterion": db.scalar(sa.select(Criterion.id).limit(1)),
+                   "rule": db.scalar(sa.select(CreditRule.id).limit(1)),
+                   "target": db.scalar(sa.select(Target.id).limit(1)),
+                   "title_rule": db.scalar(sa.select(TitleRule.id).limit(1))}
+        db.commit()
+    with app_context():  # enrolled, each with an attempt, so these routes answer
+        quiz = quiz_of_course(course.id)
+        for role, person in people.items():
+            operations.enrol(person, course)
+            attempts[role] = quiz_operations.start_attempt(quiz, person.id).id
+        db.commit()
+        certificates = _certificates(db, people, course)
+    export, token = _export_and_token(app_context, db, people["hr"], unit)
+    externals = {role: _external(db, person) for role, person in people.items()}
+    return {"people": people, "unit": unit.id, "learner": target.id,
+            "grant": target.role_grants[0].id, "code": course.code, "course": course.id,
+            "attempts": attempts, **credits, "certificates": certificates,
+            "verification": next(iter(certificates.values()))[1],
+            "archive": _archive(db, people["hr"], unit), "export": export, "token": token,
+            "externals": externals, "external_other": _external(db, target)}
+
+
+# --- learner imports (tests/test_import_learners.py, tests/test_import_hostile.py) ----------
+
+@pytest.fixture
+def units(create_unit):
+    department = create_unit("SVHTTDL")
+    return {"SVHTTDL": department, "BT": create_unit("BT", parent=department)}
+
+
+@pytest.fixture
+def admin_client(client, create_learner, login):
+    create_learner("Quản trị", username="boss", roles=["admin"])
+    login("boss")
+    return client

@@ -11,7 +11,7 @@ import pytest
 
 from lms.accounts.models import Role
 from tests.home_page import mandatory_parts
-from tests.test_hr_lists import complete, enrol, names_listed, sign_in
+from tests.hr_list_helpers import complete, enrol, names_listed, sign_in
 
 
 @pytest.fixture

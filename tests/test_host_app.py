@@ -1,81 +1,9 @@
 """The LMS inside a host app: the README's example, mounted under /learn with the host's
-layout and one overridden template; the host's own pages stay its own."""
-import re
-from pathlib import Path
-
-import pytest
+layout and one overridden template; the host's own pages stay its own. The host app is
+the ``portal`` fixture of tests/conftest.py (tests/test_security_headers.py uses it too)."""
 import sqlalchemy as sa
-from flask import request
-from flask_login import UserMixin, login_user
 
 from lms.accounts.models import Learner
-from lms.migrations_runner import upgrade
-
-README = Path(__file__).resolve().parent.parent / "README.md"
-
-HOST_LAYOUT = """<!doctype html><html lang="vi"><head><title>{% block title %}{% endblock %}</title>
-{% block head %}{% endblock %}</head><body><div id="portal-banner">Cổng thông tin Sở</div>
-{% block content %}{% endblock %}</body></html>"""
-
-OVERRIDDEN_HOME = """{% extends "lms_default/home.html" %}
-{% block home_sections %}<p id="portal-note">Nội dung riêng của cổng thông tin</p>{% endblock %}"""
-
-
-def readme_python_example() -> str:
-    blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
-    host_blocks = [block for block in blocks if "profile_loader" in block]
-    assert len(host_blocks) == 1, "README must hold exactly one host-mounting example"
-    return host_blocks[0]
-
-
-class PortalUser(UserMixin):
-    def __init__(self, user_id, full_name, staff_code, unit_code):
-        self.id, self.full_name = user_id, full_name
-        self.staff_code, self.unit_code = staff_code, unit_code
-
-
-@pytest.fixture
-def portal(tmp_path, monkeypatch):
-    """The README's host app, completed with what a real portal has around it."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("FLASK_LMS_DATABASE_URL", f"sqlite:///{tmp_path / 'portal.sqlite3'}")
-    (tmp_path / "templates" / "portal").mkdir(parents=True)
-    (tmp_path / "templates" / "lms").mkdir()
-    (tmp_path / "templates" / "portal" / "layout.html").write_text(HOST_LAYOUT, encoding="utf-8")
-    (tmp_path / "templates" / "lms" / "home.html").write_text(OVERRIDDEN_HOME, encoding="utf-8")
-    namespace: dict = {}
-    exec(compile(readme_python_example(), str(README), "exec"), namespace)
-    app = namespace["app"]
-    app.config["TESTING"] = True
-    users = {"7": PortalUser("7", "Trần Thị Mai", "NV007", "SVHTTDL")}
-    login_manager = namespace["login_manager"]
-    login_manager.user_loader(users.get)
-    login_manager.login_view = "portal_login"
-
-    @app.route("/login")
-    def portal_login():
-        login_user(users[request.args["as"]])
-        return "signed in"
-
-    @app.route("/")
-    def portal_home():
-        return "Trang chủ cổng thông tin"
-
-    @app.errorhandler(404)
-    def portal_not_found(_error):
-        return "Cổng thông tin: không tìm thấy", 404
-
-    with app.app_context():
-        upgrade()
-        from lms.accounts import operations
-        from lms.db import get_session
-
-        operations.create_org_unit("SVHTTDL", "Sở Văn hóa, Thể thao và Du lịch",
-                                   "Department of Culture, Sports and Tourism", None)
-        get_session().commit()
-    app.portal_users = users
-    yield app
-    app.extensions["lms"].database.dispose()
 
 
 def learners_of(app):

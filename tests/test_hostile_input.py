@@ -113,7 +113,7 @@ def hostile_world(create_unit, create_learner, create_course, app_context, db):
             ("period", EmulationPeriod), ("criterion", Criterion), ("rule", CreditRule), ("target", Target),
             ("title_rule", TitleRule))}
         db.commit()
-    from tests.test_access_matrix import _archive, _certificates, _external
+    from tests.access_world import _archive, _certificates, _external
 
     certificates = _certificates(db, people, course)
     archive = _archive(db, people["hr"], unit)

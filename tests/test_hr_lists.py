@@ -16,7 +16,7 @@ from courses.models import CourseCompletion, Enrollment
 from lms.accounts.models import Learner, OrgUnit, Role
 from lms.audit.models import AuditEvent
 from lms.db import utcnow
-from tests.conftest import PASSWORD
+from tests.hr_list_helpers import complete, enrol, names_listed, sign_in
 
 STATUS_WORDS = {"completed": "Đã hoàn thành", "in_progress": "Đang học", "not_started": "Chưa bắt đầu"}
 
@@ -32,41 +32,12 @@ def tree(create_unit):
             "library": library, "other": other}
 
 
-def sign_in(app, username: str):
-    client = app.test_client()
-    response = client.post("/auth/login", data={"username": username, "password": PASSWORD})
-    assert response.status_code == 302
-    return client
-
-
 @pytest.fixture
 def hr(app, create_learner, tree):
     """An HR officer of the department (its museum and library included)."""
     create_learner("Cán Bộ Tổ Chức", username="hr", unit=tree["department"], roles=[Role.HR],
                    hr_unit=tree["department"])
     return sign_in(app, "hr")
-
-
-def enrol(db, person, course, lessons_done=0):
-    db.add(Enrollment(learner_id=person.id, course_id=course.id, course_code=course.code,
-                      lessons_done=lessons_done))
-    db.commit()
-
-
-def complete(db, person, course, when=None, *, enrolled=True):
-    if enrolled:
-        enrol(db, person, course, lessons_done=len(course.lessons))
-    db.add(CourseCompletion(learner_id=person.id, course_code=course.code, course_id=course.id,
-                            course_version=course.version, periods=course.periods,
-                            title_vi=course.title_vi, title_en=course.title_en,
-                            completed_dt=when or utcnow()))
-    db.commit()
-
-
-def names_listed(html: str) -> list[str]:
-    """The people of the list, in the order shown."""
-    people = html.split('id="lms-people-heading"', 1)[1] if 'id="lms-people-heading"' in html else ""
-    return re.findall(r'/reports/learners/\d+">([^<]+)</a>', people)
 
 
 def counts_table(html: str) -> dict[str, list[int]]:

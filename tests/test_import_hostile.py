@@ -10,8 +10,7 @@ import zipfile
 import pytest
 
 from lms.accounts.import_file import ImportFileError, read_table
-from tests.test_import_learners import (GOOD_ROWS, admin_client, csv_bytes, imported,  # noqa: F401
-                                        units, upload, xlsx_bytes)
+from tests.learner_import_files import GOOD_ROWS, csv_bytes, imported, upload, xlsx_bytes
 
 
 def _row_errors(page: str) -> str:

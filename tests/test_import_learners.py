@@ -1,61 +1,15 @@
-"""Bulk import of learners: every row checked first, all-or-nothing, idempotent."""
+"""Bulk import of learners: every row checked first, all-or-nothing, idempotent.
+
+The files and the upload are in tests/learner_import_files.py, the ``units`` and
+``admin_client`` fixtures in tests/conftest.py (tests/test_import_hostile.py uses them too)."""
 import io
 
 import pytest
 import sqlalchemy as sa
-from openpyxl import Workbook
 
 from lms.accounts.models import Gender, Learner, LearnerCategory
 from lms.audit.models import AuditEvent
-
-HEADER = "Mã cán bộ,Họ và tên,Mã đơn vị,Ngày sinh,Giới tính,Đối tượng,Chức vụ,Ngày tuyển dụng,Email"
-GOOD_ROWS = [
-    "NV001,Nguyễn Thị Lan,SVHTTDL,15/03/1985,Nữ,CC,Chuyên viên,01/08/2010,lan@example.vn",
-    "NV002,Lò Văn Pọm,BT,02/11/1990,Nam,VC,Thuyết minh viên,,",
-]
-
-
-def csv_bytes(*rows, header=HEADER, bom=True, encoding="utf-8"):
-    text = "\n".join([header, *rows]) + "\n"
-    # The legacy Vietnamese code page lacks some letters: what matters is non-UTF-8 bytes.
-    data = text.encode(encoding, errors="replace")
-    return (b"\xef\xbb\xbf" + data) if bom and encoding == "utf-8" else data
-
-
-def xlsx_bytes(rows):
-    workbook = Workbook()
-    sheet = workbook.active
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-@pytest.fixture
-def units(create_unit):
-    department = create_unit("SVHTTDL")
-    return {"SVHTTDL": department, "BT": create_unit("BT", parent=department)}
-
-
-@pytest.fixture
-def admin_client(client, create_learner, login):
-    create_learner("Quản trị", username="boss", roles=["admin"])
-    login("boss")
-    return client
-
-
-def upload(client, data, filename="hoc-vien.csv", only_valid=False):
-    form = {"file": (io.BytesIO(data), filename)}
-    if only_valid:
-        form["import_valid_rows_only"] = "y"
-    return client.post("/admin/import", data=form, content_type="multipart/form-data")
-
-
-def imported(db):
-    db.expire_all()
-    return {learner.staff_code: learner for learner in
-            db.scalars(sa.select(Learner).where(Learner.staff_code.like("NV%")))}
+from tests.learner_import_files import GOOD_ROWS, HEADER, csv_bytes, imported, upload, xlsx_bytes
 
 
 @pytest.mark.parametrize("bom", [True, False])

@@ -4,7 +4,6 @@ files and course images keep their long cache."""
 import pytest
 
 from lms.accounts.models import Role
-from tests.test_host_app import portal  # noqa: F401  (fixture)
 
 SECURITY_HEADERS = ("X-Content-Type-Options", "Referrer-Policy", "Content-Security-Policy",
                     "X-Frame-Options", "Permissions-Policy")

@@ -27,7 +27,7 @@ from babel.messages.pofile import read_po
 
 from lms.db import metadata
 from tests.conftest import PASSWORD
-from tests.test_access_matrix import ACCESS, url_of, world  # noqa: F401 (world: a fixture)
+from tests.access_world import ACCESS, url_of
 
 CATALOG = Path(__file__).resolve().parent.parent / "lms" / "translations" / "vi" / "LC_MESSAGES" / "messages.po"
 #: A language is offered under its own name ("Tiếng Việt" on an English page), as

@@ -320,25 +320,6 @@ def test_a_closed_unit_takes_no_one(app_context, create_unit, create_learner, db
 
 # --- the migration -------------------------------------------------------------------------
 
-@pytest.fixture
-def empty_database(tmp_path):
-    from tests.conftest import _create_postgres_database, _server_url
-
-    server = _server_url()
-    if server is None:
-        engine = sa.create_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
-        yield engine
-        engine.dispose()
-        return
-    url, drop = _create_postgres_database(server)
-    engine = sa.create_engine(url)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        drop()
-
-
 def test_migration_keeps_every_row_and_creates_the_history(empty_database):
     """Today's schema (0007) with data, upgraded: nothing lost, one open membership per
     learner with a unit (from their creation date), one open parent row per unit, and

@@ -4,7 +4,7 @@ page at 360 and 1280 px."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_browser_auth import serious_violations
+from tests.browser.browser_helpers import serious_violations
 
 pytestmark = pytest.mark.browser
 

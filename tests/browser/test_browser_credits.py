@@ -6,8 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.test_browser_auth import serious_violations
-from tests.browser.test_browser_quiz import answer, correct_answers
+from tests.browser.browser_helpers import answer, correct_answers, serious_violations
 
 pytestmark = pytest.mark.browser
 WIDTHS = ({"width": 360, "height": 740}, {"width": 1280, "height": 900})

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_browser_auth import serious_violations
+from tests.browser.browser_helpers import serious_violations
 
 pytestmark = pytest.mark.browser
 WIDTHS = ({"width": 360, "height": 740}, {"width": 1280, "height": 900})

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PASSWORD
-from tests.browser.test_browser_auth import serious_violations
+from tests.browser.browser_helpers import serious_violations
 
 pytestmark = pytest.mark.browser
 #: Where the screenshots go, to look at (not compared: a picture is judged by eye).

@@ -6,8 +6,8 @@ from urllib.parse import unquote
 import pytest
 
 from tests.browser.conftest import PASSWORD
-from tests.browser.test_browser_auth import serious_violations
-from tests.courses.test_image_variants import PHOTO, photo_pack
+from tests.browser.browser_helpers import serious_violations
+from tests.courses.image_helpers import PHOTO, photo_pack
 
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("LMS_SCREENSHOT_DIR", "/tmp")

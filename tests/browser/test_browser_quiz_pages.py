@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PASSWORD
-from tests.browser.test_browser_auth import serious_violations
+from tests.browser.browser_helpers import serious_violations
 
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("LMS_SCREENSHOT_DIR", "/tmp")

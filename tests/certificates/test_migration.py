@@ -1,13 +1,11 @@
 """Migration 0010 goes down to 0009 (its tables gone) and up again, on both databases."""
 import sqlalchemy as sa
 
-from tests.test_unit_history import empty_database  # noqa: F401  (the fixture)
-
 TABLES = ("lms_certificates", "lms_certificate_files", "lms_certificate_serial_counters",
           "lms_certificate_archives")
 
 
-def test_0010_downgrades_and_upgrades_again(empty_database):  # noqa: F811
+def test_0010_downgrades_and_upgrades_again(empty_database):
     from alembic import command
 
     from lms.migrations_runner import alembic_config, current_revision, upgrade

@@ -1,6 +1,5 @@
 """Completions keep what they were, and recurring courses come due again."""
 import datetime as dt
-import re
 import threading
 
 import pytest
@@ -10,19 +9,10 @@ import yaml
 from courses.models import CourseCompletion, Enrollment
 from lms.accounts.models import Learner, MembershipSource, OrgUnit
 from quizzes.models import Attempt
-from tests.conftest import delete_with_dependents, pack_files
+from tests.conftest import delete_with_dependents
+from tests.courses.pack_helpers import recurring_pack
 from tests.home_page import mandatory_parts
-from tests.quizzes.test_attempts import page_options
-
-
-def recurring_pack(code="NHAC01", *, months=12, mandatory=True, version=1, lessons=1, **options):
-    files = pack_files(code=code, version=version, lessons=lessons, quiz=True, **options)
-    card = yaml.safe_load(files["course.yaml"])
-    card["mandatory"] = mandatory
-    if months is not None:
-        card["valid_for_months"] = months
-    files["course.yaml"] = yaml.safe_dump(card, allow_unicode=True).encode()
-    return files
+from tests.quizzes.quiz_helpers import pass_quiz
 
 
 @pytest.fixture
@@ -55,22 +45,6 @@ def learner(create_learner, unit):
 def signed_in(client, learner, login):
     login("hoa")
     return client
-
-
-def pass_quiz(client, code, *, right=True):
-    """Read every lesson, then answer the one true/false question and submit."""
-    client.post(f"/courses/{code}/enrol")
-    for number in (1,):
-        client.post(f"/courses/{code}/lessons/{number}/done")
-    response = client.post(f"/courses/{code}/quiz/start")
-    match = re.match(r"/attempts/(\d+)/questions/1$", response.headers.get("Location", ""))
-    assert match, (response.status_code, response.headers.get("Location"))
-    attempt_id = int(match.group(1))
-    options = page_options(client, attempt_id, 1)
-    client.post(f"/attempts/{attempt_id}/questions/1",
-                data={"answer": [options["Đúng" if right else "Sai"]], "go": "next"})
-    assert client.post(f"/attempts/{attempt_id}/submit").status_code == 302
-    return attempt_id
 
 
 def completions(db, learner_id, code):

@@ -16,21 +16,8 @@ from courses.pack_export import pack_files_of
 from courses.pack_operations import import_pack
 from courses.pack_validation import validate_pack
 from courses.rendering import IMAGE_SIZES, sanitise_html
-from tests.conftest import PASSWORD, pack_files
-
-#: A name with a space and Vietnamese letters: srcset URLs must be quoted to hold it.
-PHOTO = "media/ảnh lớn.jpg"
-SMALL = "media/nho.png"
-
-
-def photo(width: int, height: int, image_format: str = "JPEG", **save) -> bytes:
-    """A photo-like image (a gradient with detail), so resized copies are really smaller."""
-    image = Image.merge("RGB", [Image.linear_gradient("L").resize((width, height)),
-                                Image.radial_gradient("L").resize((width, height)),
-                                Image.effect_mandelbrot((width, height), (-2, -1.2, 1, 1.2), 60)])
-    buffer = io.BytesIO()
-    image.save(buffer, format=image_format, **save)
-    return buffer.getvalue()
+from tests.conftest import PASSWORD
+from tests.courses.image_helpers import PHOTO, SMALL, photo, photo_pack
 
 
 def decoded(data: bytes) -> Image.Image:
@@ -141,16 +128,6 @@ def lesson_images(page: str) -> list[dict]:
     parser = _Images()
     parser.feed(re.search(r'<article class="lms-lesson".*?</article>', page, re.DOTALL).group(0))
     return parser.images
-
-
-def photo_pack(code: str) -> dict:
-    files = pack_files(code=code)
-    for lang in ("vi", "en"):
-        files[f"lessons/01-bai-1.{lang}.md"] += (
-            f"\n![Ảnh chụp màn hình](<{PHOTO}>)\n\n![Biểu tượng nhỏ]({SMALL})\n").encode()
-    files[PHOTO] = photo(1600, 1200)
-    files[SMALL] = photo(300, 200, "PNG")
-    return files
 
 
 @pytest.fixture

@@ -595,27 +595,6 @@ def test_why_cannot_start_names_the_lessons_left(app, app_context, import_course
 
 # --- the migration keeps what was done ----------------------------------------------------
 
-@pytest.fixture
-def empty_database(tmp_path):
-    """A database with no tables: SQLite file, or a new PostgreSQL database when the
-    suite runs on PostgreSQL."""
-    from tests.conftest import _create_postgres_database, _server_url
-
-    server = _server_url()
-    if server is None:
-        engine = sa.create_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
-        yield engine
-        engine.dispose()
-        return
-    url, drop = _create_postgres_database(server)
-    engine = sa.create_engine(url)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        drop()
-
-
 def test_migration_keeps_done_lessons_done(app, empty_database):
     """Rows written before learning time was measured (every row meant "done") are still
     done after the upgrade, with their date kept and no time invented."""

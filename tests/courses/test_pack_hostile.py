@@ -11,7 +11,7 @@ import pytest
 from courses.pack_files import read_zip
 from quizzes.question_types import default_registry
 from tests.conftest import pack_files
-from tests.courses.test_pack_loader import base_files, errors_of, make_zip, with_course, with_quiz
+from tests.courses.pack_helpers import base_files, errors_of, make_zip, with_course, with_quiz
 
 NUMBER_RANGE = "numbers in a pack lie between -9007199254740992 and 9007199254740992."
 

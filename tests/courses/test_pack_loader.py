@@ -17,29 +17,11 @@ from courses.yaml_lines import YamlError, load_with_lines
 from quizzes.question_types import default_registry
 from quizzes.pack_part import pack_parts
 from tests.conftest import TINY_PNG, pack_files
+from tests.courses.pack_helpers import (COURSE_YAML, base_files, errors_of, make_zip, with_course,
+                                        with_quiz)
 
 NOT_ALLOWED = ("This file is not allowed in a pack: only course.yaml, quiz.yaml, lessons/*.md "
                "and images (png, jpg, gif, webp, svg) in media/.")
-
-#: course.yaml written out by hand so every key has a known line.
-COURSE_YAML = """\
-code: TEST01
-version: 1
-topic: cybersecurity
-title:
-  vi: An toàn thông tin thử nghiệm
-  en: Test cybersecurity
-summary:
-  vi: Khóa học ngắn để kiểm thử phần mềm.
-  en: A short course for tests.
-periods: 2
-minutes: 90
-pass_mark: 70
-mandatory: false
-competences:
-  digcomp: ["4.1"]
-  tt02: ["4.1", "6.2"]
-"""
 
 #: quiz.yaml with known lines: question "q-single" starts on line 5, "q-true" on line 14.
 QUIZ_YAML = """\
@@ -74,49 +56,11 @@ def registry():
     return default_registry()
 
 
-def base_files(**options) -> dict[str, bytes]:
-    """pack_files() with the hand-written course.yaml (and quiz.yaml) above."""
-    files = pack_files(**options)
-    files["course.yaml"] = COURSE_YAML.encode()
-    return files
-
-
-def with_course(**replacements) -> dict[str, bytes]:
-    """base_files() with lines of course.yaml replaced: {old line: new line}."""
-    text = COURSE_YAML
-    for old, new in replacements.items():
-        assert old in text, old
-        text = text.replace(old, new, 1)
-    files = base_files()
-    files["course.yaml"] = text.encode()
-    return files
-
-
-def with_quiz(text: str) -> dict[str, bytes]:
-    files = base_files()
-    files["quiz.yaml"] = text.encode()
-    return files
-
-
 def edit(files: dict[str, bytes], name: str, old: str, new: str) -> dict[str, bytes]:
     text = files[name].decode()
     assert old in text, (name, old)
     files[name] = text.replace(old, new, 1).encode()
     return files
-
-
-def errors_of(files, registry) -> list[PackError]:
-    pack, errors = validate_pack(files, pack_parts(registry))
-    assert pack is None, "an invalid pack must not come back as a Pack"
-    return errors
-
-
-def make_zip(entries: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression) as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 def write_folder(root, files: dict[str, bytes]):

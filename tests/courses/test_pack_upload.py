@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import html
-import io
 import os
 import re
 import zipfile
@@ -12,21 +11,7 @@ import sqlalchemy as sa
 
 from courses.models import Course
 from tests.conftest import pack_files
-
-UPLOAD = "/author/packs/upload"
-
-
-def make_zip(files: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression) as archive:
-        for name, data in files.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-def upload(client, data: bytes, filename: str = "pack.zip"):
-    return client.post(UPLOAD, data={"pack": (io.BytesIO(data), filename)},
-                       content_type="multipart/form-data")
+from tests.courses.pack_helpers import UPLOAD, make_zip, upload
 
 
 def course_rows(db, code="TEST01") -> list[Course]:

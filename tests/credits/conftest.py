@@ -40,7 +40,7 @@ def course(app, db, app_context):
     """Import a one-lesson pack with a final quiz: ``course(code, periods=, topic=)``."""
     from courses.pack_operations import import_pack
     from courses.pack_validation import validate_pack
-    from tests.courses.test_completion_history import recurring_pack
+    from tests.courses.pack_helpers import recurring_pack
 
     def make(code="ATTT09", *, periods=3, topic="cybersecurity", mandatory=False):
         import yaml

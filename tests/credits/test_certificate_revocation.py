@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from certificates.models import Certificate
 from lms.accounts.models import Role
 from lms.credits.models import EntryKind
-from tests.courses.test_completion_history import pass_quiz
+from tests.quizzes.quiz_helpers import pass_quiz
 from tests.credits.conftest import ledger
 
 

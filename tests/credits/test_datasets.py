@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from courses.models import CourseCompletion
 from lms.credits.models import Criterion
 from lms.datasets import ExportFilters, ExportScope
-from tests.courses.test_completion_history import pass_quiz
+from tests.quizzes.quiz_helpers import pass_quiz
 
 EVERYTHING = ExportScope(everything=True)
 

@@ -9,17 +9,7 @@ import pytest
 from lms.credits.external import providers
 from lms.credits.external.evidence import EvidenceError, check_evidence, read_evidence, sniff
 from tests.conftest import TINY_PNG
-
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
-
-
-def jpeg_bytes(size=(8, 8)) -> bytes:
-    from PIL import Image
-
-    output = io.BytesIO()
-    Image.new("RGB", size, (200, 30, 30)).save(output, format="JPEG")
-    return output.getvalue()
+from tests.credits.evidence_files import HTML, PDF, jpeg_bytes
 
 
 def test_a_real_png_jpeg_and_pdf_pass_with_the_type_of_their_content():

@@ -17,7 +17,7 @@ from lms.credits.external.models import ExternalCompletion, ExternalStatus
 from lms.credits.models import CreditRule
 from tests.conftest import PASSWORD, TINY_PNG
 from tests.credits.conftest import ledger
-from tests.credits.test_external_evidence import HTML, PDF, jpeg_bytes
+from tests.credits.evidence_files import HTML, PDF, jpeg_bytes
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,7 @@ from courses.models import CourseCompletion
 from lms.accounts.models import Learner, MembershipSource, OrgUnit
 from lms.audit.models import AuditEvent
 from lms.credits.models import CreditEntry, EmulationPeriod, EntryKind
-from tests.courses.test_completion_history import pass_quiz
+from tests.quizzes.quiz_helpers import pass_quiz
 from tests.credits.conftest import ledger
 
 

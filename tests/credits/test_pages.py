@@ -14,7 +14,7 @@ from courses.models import CourseCompletion
 from lms.accounts.models import Learner, Role
 from lms.audit.models import AuditEvent
 from lms.credits.models import CreditRule, Criterion
-from tests.courses.test_completion_history import pass_quiz
+from tests.quizzes.quiz_helpers import pass_quiz
 from tests.credits.conftest import ledger
 
 

@@ -16,7 +16,7 @@ from lms.credits.models import (
     Target,
     TitleRule,
 )
-from tests.courses.test_completion_history import pass_quiz
+from tests.quizzes.quiz_helpers import pass_quiz
 from tests.credits.conftest import ledger
 
 

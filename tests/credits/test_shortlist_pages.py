@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from lms.accounts.models import Role
 from lms.audit.models import AuditEvent
 from lms.credits.models import Appraisal, CreditEntry, Target, TitleRule
-from tests.courses.test_completion_history import pass_quiz
+from tests.quizzes.quiz_helpers import pass_quiz
 from tests.credits.conftest import ledger
 
 

@@ -9,17 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from quizzes.models import Attempt, Question, Response
-from tests.quizzes.test_attempts import (  # noqa: F401 (fixtures)
-    CORRECT,
-    OPTION,
-    answer_all,
-    form_data,
-    keys_in_order,
-    learner_client,
-    make_quiz_course,
-    page_options,
-    start,
-)
+from tests.quizzes.quiz_helpers import (CORRECT, OPTION, answer_all, keys_in_order, page_options,
+                                        start)
 
 JSON = {"Accept": "application/json"}
 

@@ -17,7 +17,7 @@ from courses.models import Course
 from lms.audit.models import AuditEvent
 from quizzes.models import Question, Quiz
 from tests.conftest import pack_files
-from tests.courses.test_pack_upload import make_zip, upload
+from tests.courses.pack_helpers import make_zip, upload
 
 GIFT = (Path(__file__).resolve().parent.parent / "data" / "gift" / "an_toan_thong_tin.vi.gift").read_bytes()
 REFUSAL_VI = "đã được xuất bản"

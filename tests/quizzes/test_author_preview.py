@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.quizzes.test_attempts import QUESTIONS, make_quiz_course  # noqa: F401 (fixture)
+from tests.quizzes.quiz_helpers import QUESTIONS
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from quizzes.grading import grade_matching
 from quizzes.matching import Matching
 from quizzes.models import Attempt, Question, Quiz
 from tests.conftest import pack_files
-from tests.quizzes.test_attempts import learner_client, start  # noqa: F401 (fixture)
+from tests.quizzes.quiz_helpers import start
 
 PAIRS = [("Phishing", "thư giả mạo lừa lấy mật khẩu"), ("Ransomware", "mã hóa dữ liệu đòi tiền chuộc"),
          ("Keylogger", "ghi lại phím gõ"), ("Botnet", "mạng máy tính bị điều khiển từ xa")]
