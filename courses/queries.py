@@ -12,7 +12,7 @@ from courses.learning_time import TimeRules
 from courses.models import Course, CourseCompletion, Enrollment, Lesson, LessonProgress, Topic
 from courses.pack_operations import MEDIA_URL_MARKER
 from lms.dates import start_of_day, today
-from lms.db import get_session
+from lms.db import get_session, once_per_read_request
 from lms.i18n import strip_diacritics
 
 
@@ -47,11 +47,15 @@ def _is_current(day: dt.date):
 
 
 def latest_completion(learner_id: int, code: str) -> CourseCompletion | None:
-    """The learner's completion of the newest cycle of a course code, current or not."""
-    return get_session().scalar(
-        sa.select(CourseCompletion).where(CourseCompletion.learner_id == learner_id,
-                                          CourseCompletion.course_code == code)
-        .order_by(CourseCompletion.cycle.desc()).limit(1))
+    """The learner's completion of the newest cycle of a course code, current or not
+    (once per page view: the course and result pages ask it from several places)."""
+    def read() -> CourseCompletion | None:
+        return get_session().scalar(
+            sa.select(CourseCompletion).where(CourseCompletion.learner_id == learner_id,
+                                              CourseCompletion.course_code == code)
+            .order_by(CourseCompletion.cycle.desc()).limit(1))
+
+    return once_per_read_request(("latest_completion", learner_id, code), read)
 
 
 def current_cycle_start(learner_id: int, code: str) -> dt.datetime | None:

@@ -28,7 +28,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from lms import signals
-from lms.db import get_session, utcnow
+from lms.db import get_session, once_per_read_request, utcnow
 from lms.extension import get_state
 from lms.i18n import _, ngettext
 from quizzes import attempt_options
@@ -65,9 +65,15 @@ def open_attempt(quiz: Quiz, learner_id: int) -> Attempt | None:
 
 
 def finished_attempts(quiz: Quiz, learner_id: int) -> list[Attempt]:
-    return list(get_session().scalars(sa.select(Attempt).where(
-        Attempt.quiz_id == quiz.id, Attempt.learner_id == learner_id,
-        Attempt.state == AttemptState.SUBMITTED).order_by(Attempt.number)))
+    """The learner's submitted attempts, oldest first. Asked once per page view: the
+    result and quiz pages ask it from several places (attempts left, the wait, the limit
+    this cycle)."""
+    def read() -> tuple[Attempt, ...]:
+        return tuple(get_session().scalars(sa.select(Attempt).where(
+            Attempt.quiz_id == quiz.id, Attempt.learner_id == learner_id,
+            Attempt.state == AttemptState.SUBMITTED).order_by(Attempt.number)))
+
+    return list(once_per_read_request(("finished_attempts", quiz.id, learner_id), read))
 
 
 def finished_attempts_this_cycle(quiz: Quiz, learner_id: int) -> list[Attempt]:

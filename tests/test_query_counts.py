@@ -21,7 +21,7 @@ PINNED = {
     "lesson": 18,  # includes the visit: lock, upsert, time update, enrolment touch
     "my_learning": 2,
     "question": 4,
-    "result": 14,
+    "result": 13,  # the submitted attempts and the latest completion read once per page
     "credits": 10,
 }
 
