@@ -13,7 +13,7 @@ page is requested ``--warmup`` times untimed and ``--requests`` times timed with
 Prints per page: CPU ms per request, hello's in the same slices, × hello (page ÷
 hello: lower is better), "ref. ms" (× hello times hello's 0.22 ms on an unshared
 machine, the speed the target's ms are meant at), the statements run per request and
-the response size. ``--profile PAGE`` prints the top of a
+the response size. ``--show-sql PAGE`` prints the statements of that page, ``--profile PAGE`` the top of a
 cProfile of that page instead. Exit status 0 when every page is at or under
 ``--target`` ref. ms (default 1.5), 1 otherwise.
 
@@ -167,18 +167,22 @@ def interleaved(client, url: str, hello, requests: int, warmup: int) -> tuple[fl
     return page_total / max(requests // 25, 1), hello_total / max(requests // 25, 1), size
 
 
-def statements_of(app, client, url: str) -> int:
+def statements_of(app, client, url: str) -> list[str]:
+    """The SQL statements one request of ``url`` runs (BEGIN left out)."""
     import sqlalchemy as sa
 
     seen = []
     engine = app.extensions["lms"].database.engine
-    listener = lambda *args: seen.append(args[2])  # noqa: E731
+
+    def listener(_connection, _cursor, statement, *_rest):
+        seen.append(statement)
+
     sa.event.listen(engine, "before_cursor_execute", listener)
     try:
         client.get(url)
     finally:
         sa.event.remove(engine, "before_cursor_execute", listener)
-    return len([s for s in seen if not s.startswith("BEGIN")])
+    return [statement for statement in seen if not statement.startswith("BEGIN")]
 
 
 def profile(client, url: str, requests: int) -> str:
@@ -204,6 +208,7 @@ def main() -> int:
     parser.add_argument("--lang", choices=("vi", "en"), default="vi")
     parser.add_argument("--profile", metavar="PAGE", help="print a cProfile of this page")
     parser.add_argument("--only", metavar="PAGE", action="append", help="measure only these pages")
+    parser.add_argument("--show-sql", metavar="PAGE", help="print the statements of this page")
     options = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="lms-learner-cpu-") as directory:
@@ -215,6 +220,11 @@ def main() -> int:
         if options.lang == "en":
             post(client, "/language", "/", language="en", next="/")
         client.get("/")  # the sign-in messages are shown once
+
+        if options.show_sql:
+            for number, statement in enumerate(statements_of(app, client, pages[options.show_sql]), 1):
+                print(f"-- {number}\n{statement}")
+            return 0
 
         if options.profile:
             url = pages[options.profile]
@@ -231,7 +241,7 @@ def main() -> int:
             if options.only and name not in options.only:
                 continue
             ms, hello_ms, size = interleaved(client, url, hello, options.requests, options.warmup)
-            count = statements_of(app, client, url)
+            count = len(statements_of(app, client, url))
             ratio = ms / hello_ms
             reference = ratio * REFERENCE_HELLO_MS
             print(f"{name:<12} {ms:>10.3f} {hello_ms:>9.3f} {ratio:>8.1f} {reference:>8.2f} "
