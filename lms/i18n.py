@@ -18,6 +18,7 @@ from flask_babel import Domain, get_locale
 
 TRANSLATIONS_DIR = Path(__file__).parent / "translations"
 
+
 class _Domain(Domain):
     """Flask-Babel's domain, with the request's catalog kept for the request.
 

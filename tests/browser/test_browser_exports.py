@@ -9,18 +9,11 @@ import io
 
 import pytest
 import sqlalchemy as sa
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.browser.browser_helpers import serious_violations
+
 pytestmark = pytest.mark.browser
-
-SERIOUS = {"serious", "critical"}
-
-
-def serious_violations(page):
-    results = Axe().run(page)
-    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-            for v in results.response["violations"] if v["impact"] in SERIOUS]
 
 
 @pytest.fixture(scope="module")
